@@ -1,0 +1,46 @@
+# The README's two commands: `make start` (open a workshop) and `make test` (run every test).
+# Each installs what it needs on a fresh machine first; re-running skips what is already there.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.hocai-installed
+APT_PACKAGES := bubblewrap chromium fonts-dejavu-core
+
+.PHONY: install system-packages start test test-unit benchmarks clean
+
+install: $(STAMP)
+
+# System packages: bubblewrap (autograde sandbox), Chromium (browser tests, JupyterLab for participants).
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Cài gói hệ thống:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON))."; exit 1; }
+	$(MAKE) system-packages
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch first: the pinned CPU build; anything else would pull GBs of CUDA packages.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+start: install
+	$(BIN)/hocai start
+
+test: install
+	$(BIN)/python -m pytest -q -rs
+
+test-unit: install
+	$(BIN)/python -m pytest -q tests/unit
+
+benchmarks: install
+	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .hocai test-artifacts .pytest_cache

@@ -1,0 +1,155 @@
+"""The ``hocai`` command (DESIGN.md §4). Parsing lives here; each subcommand's work lives in its module.
+
+A handler is ``module:function`` taking the parsed arguments and returning an exit code. Bad input raises
+``UserError`` with one Vietnamese sentence: printed on stderr, exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Callable
+
+import hocai  # noqa: F401  (applies the offline environment first)
+from hocai.errors import UserError
+
+NOT_BUILT = "Lệnh «{name}» chưa có trong phiên bản này của bộ công cụ."
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Vietnamese usage errors and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"Lỗi: câu lệnh chưa đúng ({message}). Gõ «{self.prog} --help» để xem cách dùng.\n")
+        raise SystemExit(2)
+
+
+def _handler(target: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        module_name, func_name = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and (exc.name == module_name or module_name.startswith(exc.name + ".")):
+                raise UserError(NOT_BUILT.format(name=args.command_name)) from None
+            raise
+        func = getattr(module, func_name, None)
+        if func is None:
+            raise UserError(NOT_BUILT.format(name=args.command_name))
+        return int(func(args) or 0)
+
+    return run
+
+
+def _add(sub, name: str, target: str, help_text: str, full_name: str | None = None) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(func=_handler(target), command_name=full_name or name)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="hocai", description="Bộ công cụ lớp học «Tìm hiểu trí tuệ nhân tạo» — Bình dân học vụ số.")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+
+    p = _add(sub, "start", "hocai.workshop:start_command", "Mở lớp học trên máy này: JupyterLab và Sân tập AI.")
+    p.add_argument("--lab-port", type=int, default=8888)
+    p.add_argument("--app-port", type=int, default=7860)
+    p.add_argument("--no-browser", action="store_true", help="Không tự mở trình duyệt.")
+
+    p = _add(sub, "app", "hocai.app.serve:app_command", "Chạy riêng dịch vụ Sân tập AI.")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--host", default="127.0.0.1")
+
+    models = sub.add_parser("models", help="Quản lý mô hình AI.").add_subparsers(
+        dest="models_command", metavar="VIỆC", parser_class=_Parser, required=True
+    )
+    _add(models, "list", "hocai.ai.catalogue:list_command", "Liệt kê các mô hình.", "models list")
+    _add(models, "build-default", "hocai.ai.build_default:build_command", "Tạo mô hình dạy học mặc định.",
+         "models build-default")
+    _add(models, "fetch", "hocai.ai.catalogue:fetch_command", "Tải một mô hình (cần mạng).", "models fetch").add_argument("name")
+    p = _add(models, "export", "hocai.ai.catalogue:export_command", "Chép mô hình ra USB.", "models export")
+    p.add_argument("name")
+    p.add_argument("path")
+    _add(models, "import", "hocai.ai.catalogue:import_command", "Nhập mô hình từ USB.", "models import").add_argument("path")
+
+    for name, target, help_text in (
+        ("pii", "hocai.safety.commands:pii_command", "Tìm và che dữ liệu cá nhân (đọc văn bản từ stdin)."),
+        ("scam", "hocai.safety.commands:scam_command", "Kiểm tra tin nhắn lừa đảo (mỗi dòng một tin)."),
+        ("prompt-check", "hocai.safety.commands:prompt_command", "Chấm một câu lệnh cho AI."),
+    ):
+        _add(sub, name, target, help_text).add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+
+    course = sub.add_parser("course", help="Việc của giảng viên: bài tập, chấm điểm, báo cáo.").add_subparsers(
+        dest="course_command", metavar="VIỆC", parser_class=_Parser, required=True
+    )
+    p = _add(course, "init", "grader.workspace:init_command", "Tạo thư mục khoá học.", "course init")
+    p.add_argument("dir")
+    p.add_argument("--course-id", default="hocai")
+    p.add_argument("--source", default=None)
+    p = _add(course, "roster", "grader.roster:roster_command", "Nhập danh sách học viên.", "course roster")
+    p.add_argument("dir")
+    p.add_argument("file")
+    for name, target, help_text in (
+        ("release", "grader.release:release_command", "Phát bài tập."),
+        ("collect", "grader.collect:collect_command", "Thu bài."),
+        ("feedback", "grader.feedback:feedback_command", "Tạo và trả nhận xét."),
+    ):
+        p = _add(course, name, target, help_text, f"course {name}")
+        p.add_argument("dir")
+        p.add_argument("assignment", nargs="?")
+    p = _add(course, "questions", "grader.answers:questions_command", "Liệt kê câu hỏi của một bài.", "course questions")
+    p.add_argument("dir")
+    p.add_argument("assignment")
+    p.add_argument("--json", action="store_true")
+    p = _add(course, "submit-answers", "grader.answers:submit_answers_command", "Nộp bài từ phiếu giấy.",
+             "course submit-answers")
+    p.add_argument("dir")
+    p.add_argument("participant")
+    p.add_argument("assignment")
+    p.add_argument("answers")
+    p = _add(course, "autograde", "grader.autograde:autograde_command", "Chấm tự động.", "course autograde")
+    p.add_argument("dir")
+    p.add_argument("assignment", nargs="?")
+    p.add_argument("--jobs", type=int, default=2)
+    p = _add(course, "report", "grader.report:report_command", "Xuất báo cáo kết quả.", "course report")
+    p.add_argument("dir")
+    p.add_argument("--out", required=True)
+    p = _add(course, "certificates", "grader.certificates:certificates_command", "In giấy chứng nhận.",
+             "course certificates")
+    p.add_argument("dir")
+    p.add_argument("--out", required=True)
+
+    hub = sub.add_parser("hub", help="JupyterHub cho cả lớp.").add_subparsers(
+        dest="hub_command", metavar="VIỆC", parser_class=_Parser, required=True
+    )
+    p = _add(hub, "start", "hocai.hub.control:start_command", "Mở JupyterHub cho lớp.", "hub start")
+    p.add_argument("--ip", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    _add(hub, "stop", "hocai.hub.control:stop_command", "Dừng JupyterHub.", "hub stop")
+    _add(hub, "status", "hocai.hub.control:status_command", "Xem trạng thái JupyterHub.", "hub status")
+    p = _add(hub, "accounts", "hocai.hub.accounts:accounts_command", "Tạo tài khoản cho học viên.", "hub accounts")
+    p.add_argument("dir")
+    p.add_argument("--out", required=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except UserError as exc:
+        sys.stderr.write(exc.message.rstrip() + "\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("Đã dừng.\n")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

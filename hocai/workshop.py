@@ -1,0 +1,267 @@
+"""``hocai start``: one command that opens a workshop on this machine.
+
+Starts JupyterLab (Vietnamese UI, nbgrader extensions, opened on ``notebooks/``) and the Sân tập AI service
+as child processes, restarts a child that dies mid-class, and stops both on Ctrl-C. Anything a trainer can
+fix (a busy port, a second start, no model) is one Vietnamese sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import webbrowser
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from hocai import paths
+from hocai.errors import UserError
+
+LAB_SETTINGS = {
+    "@jupyterlab/translation-extension:plugin": {"locale": "vi_VN"},
+    # No news feed or update check: the kit works offline and calls nobody.
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+STARTUP_TIMEOUT_S = 120
+MAX_RESTARTS = 3
+
+
+def ensure_vietnamese_lab(prefix: Path | None = None) -> Path:
+    """Make Vietnamese the default JupyterLab language (DESIGN §9: overrides.json in the environment)."""
+    settings_dir = Path(prefix or sys.prefix) / "share" / "jupyter" / "lab" / "settings"
+    settings_dir.mkdir(parents=True, exist_ok=True)
+    target = settings_dir / "overrides.json"
+    current: dict = {}
+    if target.exists():
+        try:
+            current = json.loads(target.read_text(encoding="utf-8"))
+        except ValueError:
+            current = {}
+    merged = {**current, **{k: {**current.get(k, {}), **v} for k, v in LAB_SETTINGS.items()}}
+    if merged != current:
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(merged, ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(target)
+    return target
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _check_ports(lab_port: int, app_port: int) -> None:
+    if lab_port == app_port:
+        raise UserError("Cổng của JupyterLab và của Sân tập AI phải khác nhau, ví dụ: hocai start --lab-port 8888 --app-port 7860")
+    for port, option in ((lab_port, "--lab-port"), (app_port, "--app-port")):
+        if not 0 < port < 65536:
+            raise UserError(f"Số cổng {port} không hợp lệ; hãy chọn một số từ 1024 đến 65535.")
+        if not port_is_free(port):
+            raise UserError(
+                f"Cổng {port} đang bị một chương trình khác dùng; hãy tắt chương trình đó "
+                f"hoặc chọn cổng khác, ví dụ: hocai start {option} {port + 1}"
+            )
+
+
+class StartLock:
+    """One workshop per machine state folder: a second ``hocai start`` is told where the first one is."""
+
+    def __init__(self, state_dir: Path):
+        self.path = state_dir / "start.lock"
+        self.info_path = state_dir / "start.json"
+        self._fh: IO[str] | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.close()
+            where = ""
+            try:
+                where = " tại " + json.loads(self.info_path.read_text(encoding="utf-8"))["lab_url"]
+            except (OSError, ValueError, KeyError):
+                pass
+            raise UserError(
+                f"Lớp học đã đang chạy trên máy này{where}; hãy dùng cửa sổ đó, "
+                "hoặc dừng nó bằng Ctrl-C trước khi mở lại."
+            ) from None
+        self._fh = fh
+
+    def publish(self, info: dict) -> None:
+        self.info_path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+
+    def release(self) -> None:
+        if self._fh:
+            self.info_path.unlink(missing_ok=True)
+            fcntl.flock(self._fh, fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
+
+
+def _resolve_model() -> None:
+    """Make sure the service will have a model: build the teaching model when none is configured."""
+    configured = os.environ.get("HOCAI_MODEL")
+    if os.environ.get("HOCAI_BACKEND", "local") != "local":
+        return
+    if configured:
+        from hocai.ai import store
+
+        store.resolve(configured)  # raises UserError with what to do
+        return
+    try:
+        from hocai.ai.build_default import ensure_default
+    except ImportError:
+        raise UserError("Chưa có mô hình AI cho Sân tập AI; hãy chạy: hocai models build-default") from None
+    ensure_default()
+
+
+@dataclass
+class Child:
+    """A supervised child process with its own log file and process group."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log_path: Path
+    proc: subprocess.Popen | None = None
+    restarts: int = 0
+    _log: IO[bytes] | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            self.argv, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True, cwd=paths.ROOT,
+        )
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, grace_s: float = 10.0) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=grace_s)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+            except ProcessLookupError:
+                pass
+        else:
+            # The leader exited; kill anything it left in its group.
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if self._log:
+            self._log.close()
+            self._log = None
+
+
+def _http_ok(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def _wait_ready(children: list[tuple[Child, str]], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    pending = list(children)
+    while pending:
+        for child, url in list(pending):
+            if not child.alive():
+                raise UserError(
+                    f"Không khởi động được {child.name}; xem chi tiết trong tệp nhật ký {child.log_path}"
+                )
+            if _http_ok(url):
+                pending.remove((child, url))
+        if pending and time.monotonic() > deadline:
+            raise UserError(
+                f"{pending[0][0].name} khởi động quá lâu; xem tệp nhật ký {pending[0][0].log_path} rồi thử lại."
+            )
+        if pending:
+            time.sleep(0.3)
+
+
+def start_command(args: argparse.Namespace) -> int:
+    _check_ports(args.lab_port, args.app_port)
+    lock = StartLock(paths.STATE)
+    lock.acquire()
+    children: list[Child] = []
+    stopping = False
+
+    def on_signal(signum, _frame):
+        nonlocal stopping
+        stopping = True
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        _resolve_model()
+        ensure_vietnamese_lab()
+        token = secrets.token_hex(16)
+        app_url = f"http://127.0.0.1:{args.app_port}/"
+        lab_base = f"http://127.0.0.1:{args.lab_port}/"
+        env = {**os.environ, "HOCAI_SERVICE_URL": app_url, "PYTHONUNBUFFERED": "1"}
+        logs = paths.STATE / "logs"
+        app = Child("Sân tập AI", [sys.executable, "-m", "hocai.cli", "app", "--port", str(args.app_port)],
+                    env, logs / "san-tap-ai.log")
+        lab = Child("JupyterLab", [
+            sys.executable, "-m", "jupyterlab", "--ip=127.0.0.1", f"--port={args.lab_port}",
+            "--ServerApp.port_retries=0", "--ServerApp.open_browser=False",
+            f"--ServerApp.root_dir={paths.ROOT}", "--ServerApp.default_url=/lab/tree/notebooks",
+            f"--IdentityProvider.token={token}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ], env, logs / "jupyterlab.log")
+        children = [app, lab]
+        for child in children:
+            child.start()
+        _wait_ready([(app, app_url + "health"), (lab, lab_base + "api/status?token=" + token)], STARTUP_TIMEOUT_S)
+        lab_url = f"{lab_base}lab/tree/notebooks?token={token}"
+        lock.publish({"lab_url": lab_url, "app_url": app_url, "pid": os.getpid()})
+        print("Lớp học đã sẵn sàng.", flush=True)
+        print(f"  Bài học (JupyterLab): {lab_url}", flush=True)
+        print(f"  Sân tập AI:           {app_url}", flush=True)
+        print("Nhấn Ctrl-C để dừng lớp học.", flush=True)
+        if not args.no_browser:
+            webbrowser.open(lab_url)
+        while not stopping:
+            for child in children:
+                if not stopping and not child.alive():
+                    if child.restarts >= MAX_RESTARTS:
+                        raise UserError(f"{child.name} dừng nhiều lần; xem tệp nhật ký {child.log_path}")
+                    child.restarts += 1
+                    print(f"{child.name} vừa dừng bất ngờ; đang khởi động lại…", flush=True)
+                    child.stop()
+                    child.start()
+            time.sleep(0.5)
+        print("Đang dừng lớp học…", flush=True)
+        return 0
+    finally:
+        for child in reversed(children):
+            child.stop()
+        lock.release()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if children:
+            print("Đã dừng lớp học.", flush=True)
