@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.hocai-installed
-APT_PACKAGES := bubblewrap chromium fonts-dejavu-core
+APT_PACKAGES := bubblewrap chromium fonts-dejavu-core poppler-utils
 
 .PHONY: install system-packages start test test-unit benchmarks clean
 

@@ -1,0 +1,115 @@
+"""One PDF certificate per participant who completed the module, with a code anyone can check.
+
+The verification code is an HMAC of the course, participant, score and date under a secret kept in the
+course folder: the instructor can confirm a printed certificate without a central server.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+
+from fpdf import FPDF
+
+from hocai.errors import UserError
+
+MODULE_NAME = "Tìm hiểu trí tuệ nhân tạo"
+MOVEMENT = "Phong trào «Bình dân học vụ số»"
+SECRET_FILE = "certificate-secret.txt"
+
+
+def _font_dir() -> Path:
+    import fontpkg_be_vietnam_pro
+
+    return Path(fontpkg_be_vietnam_pro.__file__).parent / "files"
+
+
+def course_secret(course_dir: Path) -> bytes:
+    path = course_dir / SECRET_FILE
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip().encode()
+
+
+def verification_code(secret: bytes, course_id: str, username: str, score: float, date: dt.date) -> str:
+    message = f"{course_id}|{username}|{score:g}|{date.isoformat()}".encode()
+    digest = hmac.new(secret, message, hashlib.sha256).hexdigest().upper()
+    return f"HOCAI-{digest[:4]}-{digest[4:8]}-{digest[8:12]}"
+
+
+def vietnamese_date(date: dt.date) -> str:
+    return f"ngày {date.day:02d} tháng {date.month:02d} năm {date.year}"
+
+
+def render(out: Path, *, full_name: str, unit: str, course_id: str, percent: float, date: dt.date, code: str,
+           place: str = "") -> None:
+    fonts = _font_dir()
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_title(f"Giấy chứng nhận — {full_name}")
+    pdf.set_creator("hocai")
+    for style, file in (("", "BeVietnamPro-Regular.ttf"), ("B", "BeVietnamPro-Bold.ttf"),
+                        ("I", "BeVietnamPro-Italic.ttf")):
+        pdf.add_font("BeVietnamPro", style, str(fonts / file))
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_draw_color(31, 95, 168)
+    pdf.set_line_width(1.5)
+    pdf.rect(10, 10, 277, 190)
+    pdf.set_line_width(0.4)
+    pdf.rect(14, 14, 269, 182)
+
+    def line(text: str, size: float, style: str = "", y: float | None = None, colour=(17, 17, 17)) -> None:
+        if y is not None:
+            pdf.set_y(y)
+        pdf.set_font("BeVietnamPro", style, size)
+        pdf.set_text_color(*colour)
+        pdf.cell(0, size * 0.6, text, align="C", new_x="LMARGIN", new_y="NEXT")
+
+    line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, "B", y=24)
+    line("Độc lập – Tự do – Hạnh phúc", 12, "I")
+    line("GIẤY CHỨNG NHẬN", 34, "B", y=52, colour=(31, 95, 168))
+    line("Chứng nhận", 15, y=76)
+    line(full_name, 28, "B", y=88)
+    if unit:
+        line(unit, 15, y=106)
+    line(f"đã hoàn thành học phần «{MODULE_NAME}»", 17, y=120)
+    line(f"{MOVEMENT} — kết quả: {percent:g}%".replace(".", ","), 14, y=132)
+    line(f"{place + ', ' if place else ''}{vietnamese_date(date)}", 13, "I", y=152)
+    line(f"Mã xác minh: {code}", 11, y=178, colour=(90, 90, 90))
+    line(f"Khoá học: {course_id}", 10, colour=(90, 90, 90))
+    pdf.output(str(out))
+
+
+def certificates_command(args) -> int:
+    from grader.report import COMPLETED, build_report
+    from hocai.text import ascii_slug
+
+    course_dir = Path(args.dir)
+    report = build_report(course_dir)
+    completers = [r for r in report.rows if r.status == COMPLETED]
+    if not completers:
+        raise UserError("Chưa có học viên nào hoàn thành học phần nên chưa có giấy chứng nhận để in.")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    secret = course_secret(course_dir)
+    today = dt.date.today()
+    from tqdm import tqdm
+
+    index = []
+    for row in tqdm(completers, desc="Đang in giấy chứng nhận", unit="tờ"):
+        code = verification_code(secret, report.course_id, row.username, row.percent, today)
+        name = f"chung-nhan-{row.username}-{ascii_slug(row.full_name, sep='-')}.pdf"
+        render(out / name, full_name=row.full_name, unit=row.unit, course_id=report.course_id,
+               percent=row.percent, date=today, code=code)
+        index.append((row.username, row.full_name, row.unit, f"{row.percent:g}", today.isoformat(), code, name))
+    with open(out / "danh-sach-chung-nhan.csv", "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_ALL)
+        writer.writerow(["Tên đăng nhập", "Họ và tên", "Đơn vị", "Tỉ lệ (%)", "Ngày cấp", "Mã xác minh", "Tệp"])
+        writer.writerows(index)
+    print(f"Đã in {len(completers)} giấy chứng nhận vào {out}.")
+    return 0

@@ -1,0 +1,124 @@
+"""`hocai start` for real: JupyterLab in Vietnamese and the Sân tập AI service, then a clean stop."""
+
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+HOCAI = str(Path(sys.executable).with_name("hocai"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str):
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return resp.status, resp.read()
+
+
+class Workshop:
+    def __init__(self, env, lab_port, app_port):
+        self.proc = subprocess.Popen(
+            [HOCAI, "start", "--lab-port", str(lab_port), "--app-port", str(app_port), "--no-browser"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self):
+        for line in self.proc.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, marker: str, timeout: float = 180) -> str:
+        deadline = time.monotonic() + timeout
+        seen = []
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=1)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            seen.append(line)
+            if marker in line:
+                return line
+        raise AssertionError(f"{marker!r} not printed; output was:\n{''.join(seen)}")
+
+
+@pytest.fixture
+def workshop_env(tmp_path, tiny_model_dir):
+    return {**os.environ, "HOCAI_STATE_DIR": str(tmp_path / "state"), "HOCAI_MODEL": str(tiny_model_dir)}
+
+
+def test_start_serves_vietnamese_lab_and_service_then_stops_cleanly(workshop_env):
+    lab_port, app_port = free_port(), free_port()
+    workshop = Workshop(workshop_env, lab_port, app_port)
+    try:
+        lab_url = workshop.wait_for("JupyterLab").split(": ", 1)[1].strip()
+        app_url = workshop.wait_for("Sân tập AI").split(": ", 1)[1].strip()
+        token = lab_url.split("token=")[1]
+        assert lab_url.startswith(f"http://127.0.0.1:{lab_port}/lab/tree/notebooks")
+
+        status, page = get(lab_url)
+        assert status == 200 and b"JupyterLab" in page
+        base = f"http://127.0.0.1:{lab_port}"
+        _, raw = get(f"{base}/lab/api/settings/@jupyterlab/translation-extension:plugin?token={token}")
+        assert json.loads(raw)["settings"]["locale"] == "vi_VN"
+        _, raw = get(f"{base}/lab/api/translations/vi_VN?token={token}")
+        strings = json.dumps(json.loads(raw), ensure_ascii=False)
+        assert "Tệp" in strings  # the File menu, from the Vietnamese language pack
+        assert b"@jupyter/nbgrader" in page  # the nbgrader lab extension is in the page config
+        status, _ = get(f"{base}/formgrader?token={token}")  # and its server extension answers
+        assert status == 200
+
+        status, raw = get(app_url + "health")
+        assert status == 200 and json.loads(raw)["status"] in {"ok", "loading"}
+
+        children = psutil.Process(workshop.proc.pid).children(recursive=True)
+        assert len(children) >= 2
+
+        second = subprocess.run([HOCAI, "start", "--lab-port", str(free_port()), "--app-port", str(free_port()),
+                                 "--no-browser"], env=workshop_env, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 2
+        assert "đang chạy" in second.stderr and "Traceback" not in second.stderr
+    finally:
+        workshop.proc.send_signal(signal.SIGINT)
+        assert workshop.proc.wait(timeout=60) == 0
+    gone, alive = psutil.wait_procs(children, timeout=15)
+    assert not alive, f"left running: {alive}"
+    for port in (lab_port, app_port):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", port))
+
+
+def test_port_in_use_gets_one_vietnamese_sentence(workshop_env):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([HOCAI, "start", "--lab-port", str(port), "--app-port", str(free_port()),
+                                 "--no-browser"], env=workshop_env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"Cổng {port}" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_model_gets_one_vietnamese_sentence(workshop_env, tmp_path):
+    env = {**workshop_env, "HOCAI_MODEL": str(tmp_path / "khong-co")}
+    result = subprocess.run([HOCAI, "start", "--lab-port", str(free_port()), "--app-port", str(free_port()),
+                             "--no-browser"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "hocai models" in result.stderr and "Traceback" not in result.stderr
