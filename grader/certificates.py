@@ -13,19 +13,12 @@ import hmac
 import secrets
 from pathlib import Path
 
-from fpdf import FPDF
-
 from hocai.errors import UserError
+from hocai.pdf import centred, new_pdf
 
 MODULE_NAME = "Tìm hiểu trí tuệ nhân tạo"
 MOVEMENT = "Phong trào «Bình dân học vụ số»"
 SECRET_FILE = "certificate-secret.txt"
-
-
-def _font_dir() -> Path:
-    import fontpkg_be_vietnam_pro
-
-    return Path(fontpkg_be_vietnam_pro.__file__).parent / "files"
 
 
 def course_secret(course_dir: Path) -> bytes:
@@ -48,14 +41,7 @@ def vietnamese_date(date: dt.date) -> str:
 
 def render(out: Path, *, full_name: str, unit: str, course_id: str, percent: float, date: dt.date, code: str,
            place: str = "") -> None:
-    fonts = _font_dir()
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_title(f"Giấy chứng nhận — {full_name}")
-    pdf.set_creator("hocai")
-    for style, file in (("", "BeVietnamPro-Regular.ttf"), ("B", "BeVietnamPro-Bold.ttf"),
-                        ("I", "BeVietnamPro-Italic.ttf")):
-        pdf.add_font("BeVietnamPro", style, str(fonts / file))
-    pdf.set_auto_page_break(False)
+    pdf = new_pdf(f"Giấy chứng nhận — {full_name}", orientation="L")
     pdf.add_page()
     pdf.set_draw_color(31, 95, 168)
     pdf.set_line_width(1.5)
@@ -63,25 +49,18 @@ def render(out: Path, *, full_name: str, unit: str, course_id: str, percent: flo
     pdf.set_line_width(0.4)
     pdf.rect(14, 14, 269, 182)
 
-    def line(text: str, size: float, style: str = "", y: float | None = None, colour=(17, 17, 17)) -> None:
-        if y is not None:
-            pdf.set_y(y)
-        pdf.set_font("BeVietnamPro", style, size)
-        pdf.set_text_color(*colour)
-        pdf.cell(0, size * 0.6, text, align="C", new_x="LMARGIN", new_y="NEXT")
-
-    line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, "B", y=24)
-    line("Độc lập – Tự do – Hạnh phúc", 12, "I")
-    line("GIẤY CHỨNG NHẬN", 34, "B", y=52, colour=(31, 95, 168))
-    line("Chứng nhận", 15, y=76)
-    line(full_name, 28, "B", y=88)
+    centred(pdf, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, "B", y=24)
+    centred(pdf, "Độc lập – Tự do – Hạnh phúc", 12, "I")
+    centred(pdf, "GIẤY CHỨNG NHẬN", 34, "B", y=52, colour=(31, 95, 168))
+    centred(pdf, "Chứng nhận", 15, y=76)
+    centred(pdf, full_name, 28, "B", y=88)
     if unit:
-        line(unit, 15, y=106)
-    line(f"đã hoàn thành học phần «{MODULE_NAME}»", 17, y=120)
-    line(f"{MOVEMENT} — kết quả: {percent:g}%".replace(".", ","), 14, y=132)
-    line(f"{place + ', ' if place else ''}{vietnamese_date(date)}", 13, "I", y=152)
-    line(f"Mã xác minh: {code}", 11, y=178, colour=(90, 90, 90))
-    line(f"Khoá học: {course_id}", 10, colour=(90, 90, 90))
+        centred(pdf, unit, 15, y=106)
+    centred(pdf, f"đã hoàn thành học phần «{MODULE_NAME}»", 17, y=120)
+    centred(pdf, f"{MOVEMENT} — kết quả: {percent:g}%".replace(".", ","), 14, y=132)
+    centred(pdf, f"{place + ', ' if place else ''}{vietnamese_date(date)}", 13, "I", y=152)
+    centred(pdf, f"Mã xác minh: {code}", 11, y=178, colour=(90, 90, 90))
+    centred(pdf, f"Khoá học: {course_id}", 10, colour=(90, 90, 90))
     pdf.output(str(out))
 
 

@@ -5,15 +5,12 @@ Only the gradebook, the roster and the autograde log are read; exporting lives i
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hocai.errors import UserError
 
 COMPLETED, NOT_PASSED, NOT_SUBMITTED = "Hoàn thành", "Chưa đạt", "Chưa nộp"
-DEFAULT_RULE = {"min_percent": 70.0, "require_all": True}
-FLAG_NAMES = {"timeout": "quá thời gian", "crash": "bài bị lỗi khi chấm", "limit": "vượt giới hạn tài nguyên"}
 
 
 @dataclass
@@ -61,22 +58,18 @@ class Report:
         return bins
 
 
-def completion_rule(course_dir: Path) -> dict:
-    path = course_dir / "hocai_course.toml"
-    rule = dict(DEFAULT_RULE)
-    if path.exists():
-        try:
-            rule.update(tomllib.loads(path.read_text(encoding="utf-8")).get("completion", {}))
-        except tomllib.TOMLDecodeError:
-            raise UserError(f"Tệp cấu hình «{path}» bị lỗi; hãy sửa lại hoặc xóa phần [completion].") from None
-    return rule
+def completion_rule(course) -> dict:
+    """The course's rule (hocai_course.toml [completion]): minimum percent, every assignment required."""
+    table = course.settings.get("completion", {})
+    return {"min_percent": float(table.get("min_percent", 70)),
+            "require_all": bool(table.get("all_assignments_required", True))}
 
 
 def _flags(course_dir: Path) -> dict[tuple[str, str], str]:
-    """(participant, assignment) → status from the autograde log, for problems the report must show."""
+    """(participant, assignment) → the autograde log's Vietnamese note on a timeout, crash or limit hit."""
     from grader.autograde import load_log
 
-    return {(e["student"], e["assignment"]): e["status"] for e in load_log(course_dir) if e.get("status") != "ok"}
+    return {(e["student"], e["assignment"]): e["note"] for e in load_log(course_dir) if e.get("status") != "ok"}
 
 
 def build_report(course_dir: Path) -> Report:
@@ -84,7 +77,7 @@ def build_report(course_dir: Path) -> Report:
     from grader.workspace import Course
 
     course = Course(course_dir)
-    rule = completion_rule(course.root)
+    rule = completion_rule(course)
     people = {p.username: p for p in roster.load(course.root) if p.role == "participant"}
     flags = _flags(course.root)
     with course.gradebook() as gb:
@@ -96,8 +89,7 @@ def build_report(course_dir: Path) -> Report:
             submitted = {s.assignment.name: s for s in student.submissions}
             scores = {a: (float(submitted[a].score) if a in submitted else None) for a in assignments}
             missing = [a for a in assignments if scores[a] is None]
-            notes = [f"{a}: {FLAG_NAMES.get(flags[(student.id, a)], flags[(student.id, a)])}"
-                     for a in assignments if (student.id, a) in flags]
+            notes = [f"{a}: {flags[(student.id, a)]}" for a in assignments if (student.id, a) in flags]
             notes += [f"{a}: chờ chấm tay" for a, s in submitted.items() if s.needs_manual_grade]
             total = sum(v for v in scores.values() if v is not None)
             top = sum(max_scores.values())

@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add(sub, "app", "hocai.app.serve:app_command", "Chạy riêng dịch vụ Sân tập AI.")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--hub-auth", action="store_true", help="Chỉ phục vụ người đã đăng nhập JupyterHub.")
 
     models = sub.add_parser("models", help="Quản lý mô hình AI.").add_subparsers(
         dest="models_command", metavar="VIỆC", parser_class=_Parser, required=True
@@ -131,7 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add(hub, "status", "hocai.hub.control:status_command", "Xem trạng thái JupyterHub.", "hub status")
     p = _add(hub, "accounts", "hocai.hub.accounts:accounts_command", "Tạo tài khoản cho học viên.", "hub accounts")
     p.add_argument("dir")
-    p.add_argument("--out", required=True)
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--out", help="Thư mục ghi accounts.csv và login-slips.pdf.")
+    group.add_argument("--remove", action="store_true", help="Xoá các tài khoản lớp học sau khi học xong.")
+    p.add_argument("--url", help="Địa chỉ in trên phiếu đăng nhập (mặc định: địa chỉ mạng của máy này).")
     return parser
 
 

@@ -1,0 +1,204 @@
+"""System accounts for a class, made from the course roster, with login slips and a password list.
+
+Only roster usernames are ever created or removed, never a reserved or pre-existing system account: the
+kit marks its accounts in the GECOS field and refuses to touch any other. Home folders are private (700).
+"""
+
+from __future__ import annotations
+
+import csv
+import grp
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from hocai import paths
+from hocai.errors import UserError
+from hocai.hub import settings
+
+# No look-alike characters (0/o, 1/l/i): passwords are typed from paper by people new to keyboards.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    full_name: str
+    unit: str
+    role: str
+    password: str | None  # None: the account existed and kept its password
+
+
+def make_password() -> str:
+    chunk = lambda: "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4))  # noqa: E731
+    return f"{chunk()}-{chunk()}-{chunk()}"
+
+
+def _require_root() -> None:
+    if os.geteuid() != 0:
+        raise UserError("Cần quyền quản trị (root) để tạo tài khoản; hãy chạy lại bằng: sudo hocai hub accounts …")
+
+
+def _existing(username: str) -> pwd.struct_passwd | None:
+    try:
+        return pwd.getpwnam(username)
+    except KeyError:
+        return None
+
+
+def is_kit_account(username: str) -> bool:
+    entry = _existing(username)
+    return entry is not None and entry.pw_gecos.startswith(settings.ACCOUNT_MARKER + ":")
+
+
+def _ensure_group(name: str) -> None:
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        subprocess.run(["groupadd", "--system", name], check=True, capture_output=True)
+
+
+def _seed_home(home: Path, uid: int, gid: int, role: str, course_dir: Path) -> None:
+    """Lessons in ~/bai-hoc and a per-user Jupyter config: formgrader for instructors only (DESIGN §9)."""
+    lessons = home / "bai-hoc"
+    if not lessons.exists() and paths.NOTEBOOKS.is_dir():
+        shutil.copytree(paths.NOTEBOOKS, lessons, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "README.md"))
+    jupyter = home / ".jupyter"
+    jupyter.mkdir(exist_ok=True)
+    formgrader = role == "instructor"
+    (jupyter / "jupyter_server_config.json").write_text(
+        '{"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": %s}}}\n'
+        % ("true" if formgrader else "false"), encoding="utf-8")
+    from grader.workspace import Course
+
+    course = Course(course_dir)
+    lines = [f"c = get_config()\nc.CourseDirectory.course_id = {course.course_id!r}\n",
+             f"c.Exchange.root = {str(settings.exchange_root())!r}\n"]
+    if formgrader:
+        lines.append(f"c.CourseDirectory.root = {str(course.root)!r}\n")
+    (jupyter / "nbgrader_config.py").write_text("".join(lines), encoding="utf-8")
+    for path in [home, *home.rglob("*")]:
+        os.lchown(path, uid, gid)
+    home.chmod(0o700)
+
+
+def share_course(course) -> None:
+    """Instructors (group) may work in the course folder; participants may only pass through to the exchange."""
+    for parent in [course.root, *course.root.parents]:
+        if not parent.stat().st_mode & 0o001:
+            raise UserError(f"Học viên không vào được thư mục «{parent}» chứa khoá học; hãy đặt khoá học ở nơi như "
+                            "/srv/khoa-hoc rồi chạy lại.")
+    gid = grp.getgrnam(settings.INSTRUCTOR_GROUP).gr_gid
+    exchange = course.exchange.resolve()
+    for path in [course.root, *course.root.rglob("*")]:
+        if path == exchange or exchange in path.parents:
+            continue
+        os.lchown(path, -1, gid)
+        if not path.is_symlink():
+            path.chmod(0o2771 if path == course.root else 0o2770 if path.is_dir() else 0o660)
+    from hocai.hub.control import secure_exchange
+
+    secure_exchange(exchange, course.course_id)
+
+
+def create_accounts(course_dir: Path) -> list[Account]:
+    """Create missing accounts for everyone on the roster; existing kit accounts keep their password."""
+    from grader import roster
+    from grader.workspace import Course
+
+    _require_root()
+    course = Course(course_dir)
+    people = roster.load(course.root)
+    if not people:
+        raise UserError("Khoá học chưa có danh sách học viên; hãy chạy trước: hocai course roster THƯ_MỤC TỆP.csv")
+    for person in people:
+        if person.username in roster.RESERVED_USERNAMES or not roster.USERNAME_RE.match(person.username):
+            raise UserError(f"Tên đăng nhập «{person.username}» không được phép dùng cho tài khoản lớp học.")
+        if _existing(person.username) and not is_kit_account(person.username):
+            raise UserError(f"Máy đã có tài khoản «{person.username}» không do bộ công cụ tạo; hãy đổi tên đăng nhập "
+                            "trong danh sách rồi nhập lại.")
+    for group in (settings.PARTICIPANT_GROUP, settings.INSTRUCTOR_GROUP):
+        _ensure_group(group)
+    share_course(course)
+    accounts = []
+    for person in people:
+        group = settings.INSTRUCTOR_GROUP if person.role == "instructor" else settings.PARTICIPANT_GROUP
+        password = None
+        if not _existing(person.username):
+            gecos = f"{settings.ACCOUNT_MARKER}:{course.course_id}:{person.role}"
+            subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", "--comment", gecos,
+                            "--user-group", "--groups", group, person.username], check=True, capture_output=True)
+            password = make_password()
+            subprocess.run(["chpasswd"], input=f"{person.username}:{password}\n", text=True, check=True,
+                           capture_output=True)
+        entry = pwd.getpwnam(person.username)
+        _seed_home(Path(entry.pw_dir), entry.pw_uid, entry.pw_gid, person.role, course.root)
+        accounts.append(Account(person.username, person.full_name, person.unit, person.role, password))
+    settings.save(course_dir=str(course.root), course_id=course.course_id, allowed_users=sorted(a.username for a in accounts),
+                  instructors=sorted(a.username for a in accounts if a.role == "instructor"))
+    return accounts
+
+
+def remove_accounts(course_dir: Path) -> list[str]:
+    """Delete the class accounts (and their homes) the kit made for this course's roster."""
+    from grader import roster
+
+    _require_root()
+    removed = []
+    for person in roster.load(Path(course_dir)):
+        if is_kit_account(person.username):
+            subprocess.run(["pkill", "-KILL", "-u", person.username], capture_output=True)
+            subprocess.run(["userdel", "--remove", person.username], check=True, capture_output=True)
+            removed.append(person.username)
+    return removed
+
+
+def default_url() -> str:
+    """The address participants type: this machine's LAN address and the hub's port."""
+    port = settings.load().get("port", 8000)
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.connect(("192.0.2.1", 9))  # TEST-NET address: no packet is sent by connect() on UDP
+            ip = sock.getsockname()[0]
+    except OSError:
+        ip = "127.0.0.1"
+    return f"http://{ip}:{port}/"
+
+
+def write_outputs(accounts: list[Account], out: Path, url: str) -> tuple[Path, Path]:
+    from hocai.hub.slips import write_slips
+
+    out.mkdir(parents=True, exist_ok=True)
+    out.chmod(0o700)
+    table = out / "accounts.csv"
+    with open(table, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_ALL)
+        writer.writerow(["username", "password", "full_name", "unit", "role", "url"])
+        for a in accounts:
+            writer.writerow([a.username, a.password or "(giữ mật khẩu cũ)", a.full_name, a.unit, a.role, url])
+    table.chmod(0o600)
+    slips = out / "login-slips.pdf"
+    write_slips([a for a in accounts if a.password], url, slips)
+    slips.chmod(0o600)
+    return table, slips
+
+
+def accounts_command(args) -> int:
+    course_dir = Path(args.dir)
+    if getattr(args, "remove", False):
+        removed = remove_accounts(course_dir)
+        print(f"Đã xoá {len(removed)} tài khoản lớp học.")
+        return 0
+    accounts = create_accounts(course_dir)
+    url = getattr(args, "url", None) or default_url()
+    table, slips = write_outputs(accounts, Path(args.out), url)
+    new = sum(a.password is not None for a in accounts)
+    print(f"Đã tạo {new} tài khoản mới ({len(accounts) - new} tài khoản đã có giữ nguyên mật khẩu).")
+    print(f"  Danh sách mật khẩu cho giảng viên: {table}")
+    print(f"  Phiếu đăng nhập để in: {slips}")
+    return 0

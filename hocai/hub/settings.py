@@ -1,0 +1,55 @@
+"""Where the hub keeps its state, and what ``hocai hub start`` remembered for the config file to read."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+HUB_DIR = Path(os.environ.get("HOCAI_HUB_DIR", "/var/lib/hocai-hub"))
+SETTINGS_FILE = "settings.json"
+SERVICE_NAME = "san-tap-ai"
+PARTICIPANT_GROUP = "hocai-hv"
+INSTRUCTOR_GROUP = "hocai-gv"
+ACCOUNT_MARKER = "hocai"  # in the GECOS field, so the kit only ever touches accounts it made
+
+
+def proxy_command() -> str | None:
+    """configurable-http-proxy, installed by `make install` into the environment (npm, under node/)."""
+    import shutil
+    import sys
+
+    local = Path(sys.prefix) / "node" / "node_modules" / ".bin"
+    return shutil.which("configurable-http-proxy", path=f"{local}:{os.environ.get('PATH', '')}")
+
+
+def hub_dir() -> Path:
+    return Path(os.environ.get("HOCAI_HUB_DIR", HUB_DIR))
+
+
+def load() -> dict:
+    path = hub_dir() / SETTINGS_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def save(**values) -> dict:
+    directory = hub_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o700)
+    merged = {**load(), **values}
+    tmp = directory / (SETTINGS_FILE + ".tmp")
+    tmp.write_text(json.dumps(merged, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(directory / SETTINGS_FILE)
+    return merged
+
+
+def exchange_root() -> Path:
+    """The course's nbgrader exchange (inside the course folder, which only it leaves reachable to others)."""
+    from grader.workspace import Course
+
+    course_dir = load().get("course_dir")
+    if not course_dir:
+        from hocai.errors import UserError
+
+        raise UserError("Chưa gắn khoá học với JupyterHub; hãy chạy: hocai hub accounts THƯ_MỤC_KHOÁ_HỌC --out THƯ_MỤC")
+    return Course(course_dir).exchange
