@@ -1,0 +1,147 @@
+"""Lesson 3 «Viết câu lệnh tiếng Việt»: role, task, context, format and limits; the prompt coach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+
+from hocai.ai import client
+from hocai.text import clean
+from hocai.widgets import BAD_COLOUR, GOOD_COLOUR, Html, card, esc, panel, self_check, service_box, sorter
+
+PARTS = ["Vai trò", "Nhiệm vụ", "Bối cảnh", "Định dạng", "Giới hạn"]
+
+PART_HELP = {
+    "Vai trò": "AI đóng vai ai?",
+    "Nhiệm vụ": "Bạn cần AI làm việc gì?",
+    "Bối cảnh": "Thông tin nền AI cần biết.",
+    "Định dạng": "Kết quả trình bày ra sao, dài bao nhiêu?",
+    "Giới hạn": "Điều AI phải tránh.",
+}
+
+EXAMPLE_PARTS = {
+    "Vai trò": "Bạn là chuyên viên văn phòng Ủy ban nhân dân xã.",
+    "Nhiệm vụ": "Hãy soạn thông báo mời phụ huynh đưa trẻ đi tiêm chủng.",
+    "Bối cảnh": "Đợt tiêm dành cho trẻ dưới 5 tuổi, tổ chức tại trạm y tế xã vào sáng thứ bảy tuần này.",
+    "Định dạng": "Thông báo ngắn, dưới 150 chữ, có tiêu đề, thời gian, địa điểm và giấy tờ cần mang.",
+    "Giới hạn": "Lời lẽ lịch sự, dễ hiểu. Không tự bịa thông tin; chỗ nào thiếu thì để trống [...] để tôi điền.",
+}
+
+WHICH_PART = [
+    {"text": "«Bạn là giáo viên chủ nhiệm lớp 4.»", "answer": 0,
+     "explain": "Câu này cho AI biết nó đóng vai ai: đó là vai trò."},
+    {"text": "«Hãy viết thư mời họp phụ huynh cuối học kỳ.»", "answer": 1,
+     "explain": "Câu này nói việc cần làm: đó là nhiệm vụ."},
+    {"text": "«Lớp có 32 học sinh, buổi họp diễn ra lúc 8 giờ sáng chủ nhật tại phòng học lớp 4A.»",
+     "answer": 2, "explain": "Đây là thông tin nền AI cần biết: bối cảnh."},
+    {"text": "«Trình bày thành 3 đoạn ngắn, không quá một trang.»", "answer": 3,
+     "explain": "Câu này quy định hình thức kết quả: định dạng."},
+    {"text": "«Không nêu tên hay điểm số của bất kỳ học sinh nào.»", "answer": 4,
+     "explain": "Câu này nói điều AI phải tránh: giới hạn. Nó cũng bảo vệ dữ liệu của học sinh."},
+]
+
+WEAK_PROMPT = "viết thông báo họp"
+
+QUIZ = [
+    {"question": "Câu lệnh nào giúp AI viết đúng ý hơn?",
+     "options": ["Viết thông báo.",
+                 "Bạn là cán bộ văn hóa xã. Hãy viết thông báo dưới 100 chữ mời người dân dự đêm Trung thu "
+                 "lúc 19 giờ tại nhà văn hóa thôn, giọng văn thân thiện."],
+     "answer": 1,
+     "explain": "Câu lệnh thứ hai có đủ vai trò, nhiệm vụ, bối cảnh, định dạng và giới hạn."},
+    {"question": "Phần «Giới hạn» trong câu lệnh dùng để làm gì?",
+     "options": ["Giới hạn số lần được hỏi AI",
+                 "Nói rõ điều AI phải tránh, ví dụ không bịa số liệu, không quá 150 chữ",
+                 "Giới hạn thời gian dùng máy tính"],
+     "answer": 1,
+     "explain": "Giới hạn giúp kết quả an toàn và đúng yêu cầu hơn."},
+    {"question": "Những thông tin nào KHÔNG nên đưa vào câu lệnh gửi chatbot trên mạng?",
+     "options": ["Họ tên và số căn cước của người dân", "Yêu cầu về độ dài văn bản",
+                 "Nội dung tài liệu mật hoặc tài liệu nội bộ", "Giọng văn mong muốn (trang trọng, thân thiện)"],
+     "answer": [0, 2],
+     "explain": "Dữ liệu cá nhân và tài liệu mật, nội bộ không được đưa vào chatbot. Hãy thay bằng chỗ trống "
+                "như [Họ tên] rồi tự điền sau."},
+]
+
+
+def build_prompt(parts: dict[str, str]) -> str:
+    """Join the filled-in parts, in the usual order, into one prompt."""
+    return "\n".join(clean(parts.get(name, "")) for name in PARTS if clean(parts.get(name, "")))
+
+
+def missing_parts(parts: dict[str, str]) -> list[str]:
+    """The parts left empty, in order."""
+    return [name for name in PARTS if not clean(parts.get(name, ""))]
+
+
+def which_part() -> widgets.VBox:
+    """Sorting game: which part of a prompt is each sentence?"""
+    return sorter(WHICH_PART, PARTS, title="Câu này là phần nào của câu lệnh?")
+
+
+def prompt_builder() -> widgets.VBox:
+    """Five boxes, one per part; the button shows the assembled prompt and what is still missing."""
+    fields = {name: widgets.Textarea(placeholder=EXAMPLE_PARTS[name], description=name,
+                                     layout=widgets.Layout(width="100%", height="4em"),
+                                     style={"description_width": "7em"})
+              for name in PARTS}
+    fill = widgets.Button(description="Điền ví dụ", icon="pencil", layout=widgets.Layout(width="auto"))
+    join = widgets.Button(description="Ghép câu lệnh", button_style="primary", icon="link",
+                          layout=widgets.Layout(width="auto"))
+    out = widgets.HTML()
+
+    def show(_button: widgets.Button) -> None:
+        parts = {name: field.value for name, field in fields.items()}
+        prompt, missing = build_prompt(parts), missing_parts(parts)
+        note = (f'<p style="color:{BAD_COLOUR}">Còn thiếu: {esc(", ".join(missing))}.</p>' if missing
+                else f'<p style="color:{GOOD_COLOUR}">Câu lệnh đã đủ năm phần.</p>')
+        body = f'<div style="white-space:pre-wrap">{esc(prompt)}</div>' if prompt else "<p>(Chưa có nội dung.)</p>"
+        out.value = card("Câu lệnh của bạn", body + note)
+
+    def example(_button: widgets.Button) -> None:
+        for name, field in fields.items():
+            field.value = EXAMPLE_PARTS[name]
+        show(join)
+
+    fill.on_click(example)
+    join.on_click(show)
+    hints = widgets.HTML("<ul>" + "".join(f"<li><b>{n}</b>: {esc(h)}</li>" for n, h in PART_HELP.items()) + "</ul>")
+    return panel([hints, *fields.values(), widgets.HBox([fill, join]), out])
+
+
+CRITERIA = {"role": "Vai trò", "task": "Nhiệm vụ", "context": "Bối cảnh", "format": "Định dạng", "limits": "Giới hạn"}
+
+
+def render_check(result: dict[str, Any]) -> Html:
+    """The prompt coach's verdict: which parts are there, tips, warnings and a fuller prompt to start from."""
+    criteria = result.get("criteria") or {}
+    rows = "".join(
+        f'<li style="color:{GOOD_COLOUR if ok else BAD_COLOUR}">{"✔" if ok else "✘"} '
+        f"{esc(CRITERIA.get(key, key))}</li>"
+        for key, ok in criteria.items()
+    )
+    html = f"<p><b>Điểm: {esc(result.get('score', 0))}/{len(criteria) or 5}</b></p><ul>{rows}</ul>"
+    warnings = result.get("warnings") or []
+    if warnings:
+        html += (f'<p style="color:{BAD_COLOUR}"><b>Cảnh báo:</b></p><ul>'
+                 + "".join(f'<li style="color:{BAD_COLOUR}">{esc(w)}</li>' for w in warnings) + "</ul>")
+    tips = result.get("tips") or []
+    if tips:
+        html += "<p><b>Gợi ý:</b></p><ul>" + "".join(f"<li>{esc(t)}</li>" for t in tips) + "</ul>"
+    if result.get("improved"):
+        html += ('<p><b>Câu lệnh gợi ý (điền vào chỗ trong ngoặc vuông):</b></p>'
+                 f'<div style="white-space:pre-wrap;background:#f5f5f5;padding:8px">{esc(result["improved"])}</div>')
+    return card("Nhận xét của trợ lý câu lệnh", html)
+
+
+def prompt_coach() -> widgets.VBox:
+    """Hands-on: the service's prompt coach rates a prompt and suggests what to add."""
+    return service_box(client.prompt_check, label="Dán câu lệnh của bạn rồi bấm nút để được nhận xét:",
+                       placeholder="Ví dụ: Bạn là chuyên viên văn phòng…", example=WEAK_PROMPT,
+                       render=render_check, button="Nhận xét câu lệnh")
+
+
+def quiz() -> widgets.VBox:
+    """Ungraded self-check for lesson 3."""
+    return self_check(QUIZ)

@@ -1,0 +1,270 @@
+"""Lesson 5 «Ảo giác và kiểm chứng»: spotting invented document numbers and dates, checking the source.
+
+Every citation example below is fictional and labelled as made up by AI; the only real documents named are
+the course's own sources (``REAL_SOURCES``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import ipywidgets as widgets
+
+from hocai.ai import client
+from hocai.text import clean, fold_case, nfc
+from hocai.widgets import BAD_COLOUR, GOOD_COLOUR, Html, card, esc, panel, reveal, self_check, service_box, sorter
+
+INVENTED = "Ví dụ do AI bịa ra, không có thật"
+
+# The course's real sources (number → what it is), the only ones a citation can be "found" in here.
+REAL_SOURCES = {
+    "02/2025/TT-BGDĐT": "Thông tư quy định Khung năng lực số cho người học (Bộ Giáo dục và Đào tạo, 2025)",
+    "557/BKHCN-CĐSQG": "Công văn hướng dẫn cán bộ, công chức sử dụng chatbot AI (Bộ Khoa học và Công nghệ, 2025)",
+    "2250/BGDĐT-GDPT": "Công văn hướng dẫn về sử dụng AI trong dạy học (Bộ Giáo dục và Đào tạo, 2025)",
+    "91/2025/QH15": "Luật Bảo vệ dữ liệu cá nhân (Quốc hội, 2025)",
+}
+
+# Which code must appear in the number of each kind of document ("Quyết định số 15/QĐ-UBND").
+KIND_CODES = {
+    "thông tư": "TT", "nghị định": "NĐ", "quyết định": "QĐ", "nghị quyết": "NQ",
+    "kế hoạch": "KH", "thông báo": "TB", "luật": "QH",
+}
+
+NO_SUCH_DAY = "Ngày này không có trên lịch"
+YEAR_MISMATCH = "Năm trong số hiệu khác năm ban hành"
+KIND_MISMATCH = "Loại văn bản không khớp ký hiệu"
+NOT_YET = "Ngày này chưa tới"
+NO_FLAW = "Không thấy lỗi — vẫn phải tra văn bản gốc"
+
+_KIND = "|".join(sorted(KIND_CODES, key=len, reverse=True))
+_NUMBER = re.compile(
+    rf"(?:(?i:(?P<kind>{_KIND}))\s+(?i:số\s+)?)?"
+    r"(?<![\d/])(?P<number>\d{1,5}/(?:(?P<year>\d{4})/)?[A-ZĐ][A-ZĐa-zđ0-9]*(?:-[A-ZĐ][A-ZĐa-zđ0-9]*)*)"
+)
+_DATE = re.compile(
+    r"(?<![\d/])(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})(?![\d/])"
+    r"|(?i:ngày)\s+(?P<d2>\d{1,2})\s+(?i:tháng)\s+(?P<m2>\d{1,2})\s+(?i:năm)\s+(?P<y2>\d{4})"
+)
+# How far after a document number its issue date may start ("…/QĐ-UBND ngày 12/3/2025").
+_DATE_GAP = 40
+
+
+@dataclass
+class Citation:
+    """A document number or a date found in a text, and what is wrong with it."""
+
+    text: str
+    kind: str  # "number" | "date"
+    start: int
+    problems: list[str] = field(default_factory=list)
+    source: str = ""  # the course source it matches, if any
+
+
+def _date_problems(day: int, month: int, year: int, today: date) -> list[str]:
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return [f"{NO_SUCH_DAY}: tháng {month} năm {year} không có ngày {day}."
+                if 1 <= month <= 12 else f"{NO_SUCH_DAY}: không có tháng {month}."]
+    if date(year, month, day) > today:
+        return [f"{NOT_YET}: hôm nay mới là {today.day}/{today.month}/{today.year}."]
+    return []
+
+
+def find_citations(text: str, today: date | None = None) -> list[Citation]:
+    """Document numbers and dates in ``text``, in order, each with the red flags a reader can check alone."""
+    text = nfc(text)
+    today = today or date.today()
+    dates: list[tuple[int, int, int, int, str]] = []
+    found: list[Citation] = []
+    for m in _DATE.finditer(text):
+        d, mo, y = (int(m.group(g) or m.group(g + "2")) for g in ("d", "m", "y"))
+        dates.append((m.start(), d, mo, y, m.group(0)))
+        found.append(Citation(m.group(0), "date", m.start(), _date_problems(d, mo, y, today)))
+    for m in _NUMBER.finditer(text):
+        number = m.group("number")
+        cite = Citation(number, "number", m.start("number"), source=REAL_SOURCES.get(number, ""))
+        kind = fold_case(m.group("kind") or "")
+        codes = number.split("/")[-1].split("-")
+        if kind and not any(code.startswith(KIND_CODES[kind]) for code in codes):
+            cite.problems.append(f"{KIND_MISMATCH}: «{m.group('kind')}» phải có ký hiệu {KIND_CODES[kind]}, "
+                                 f"ở đây lại là {'-'.join(codes)}.")
+        year = int(m.group("year")) if m.group("year") else None
+        issued = next((dy for start, *dy, _ in dates if 0 <= start - m.end() <= _DATE_GAP), None)
+        if year and issued and issued[2] != year:
+            cite.problems.append(f"{YEAR_MISMATCH}: số hiệu ghi năm {year} nhưng ngày ban hành ở năm {issued[2]}.")
+        if year and year > today.year:
+            cite.problems.append(f"{NOT_YET}: số hiệu ghi năm {year}.")
+        found.append(cite)
+    return sorted(found, key=lambda c: c.start)
+
+
+def first_flaw(text: str, today: date | None = None) -> str:
+    """The category of the first red flag in a citation, or ``NO_FLAW``: the answer key of the sorting game."""
+    for cite in find_citations(text, today):
+        for problem in cite.problems:
+            return problem.split(":")[0]
+    return NO_FLAW
+
+
+FLAWS = [NO_SUCH_DAY, YEAR_MISMATCH, KIND_MISMATCH, NO_FLAW]
+
+# A fictional commune; every number and date here was made up for the lesson.
+FLAW_ITEMS = [
+    {"text": "Quyết định số 15/QĐ-UBND ngày 30/02/2025 của Ủy ban nhân dân xã An Hòa", "answer": 0,
+     "explain": "Tháng 2 không bao giờ có ngày 30. Văn bản ghi ngày như vậy chắc chắn là bịa hoặc chép sai."},
+    {"text": "Nghị quyết số 05/2023/NQ-HĐND ngày 10/7/2025 của Hội đồng nhân dân xã An Hòa", "answer": 1,
+     "explain": "Số hiệu ghi năm 2023 nhưng ngày ban hành lại ở năm 2025: hai chỗ phải khớp nhau."},
+    {"text": "Thông báo số 21/KH-UBND ngày 12/3/2025 của Ủy ban nhân dân xã An Hòa", "answer": 2,
+     "explain": "Thông báo thường có ký hiệu TB; KH là ký hiệu của kế hoạch. Loại văn bản và ký hiệu không khớp."},
+    {"text": "Kế hoạch số 12/KH-UBND ngày 12/3/2025 của Ủy ban nhân dân xã An Hòa", "answer": 3,
+     "explain": "Trông hoàn toàn hợp lệ, nhưng vẫn có thể là bịa. Chỉ sổ văn bản của xã hoặc bản gốc mới "
+                "xác nhận được."},
+    {"text": "Quyết định số 08/QĐ-UBND ngày 31/4/2025 của Ủy ban nhân dân xã An Hòa", "answer": 0,
+     "explain": "Tháng 4 chỉ có 30 ngày, nên không thể có ngày 31/4."},
+]
+
+AI_ANSWER = (
+    "Theo Quyết định số 15/QĐ-UBND ngày 30/02/2025 của Ủy ban nhân dân xã An Hòa, mỗi hộ được hỗ trợ "
+    "2 triệu đồng. Kế hoạch số 07/2024/KH-UBND ngày 10/3/2025 yêu cầu hoàn thành trước ngày 31/4/2025. "
+    "Ngoài ra, Thông tư số 02/2025/TT-BGDĐT quy định Khung năng lực số cho người học."
+)
+
+SAMPLE_START = "Căn cứ Quyết định số"
+
+QUIZ = [
+    {"question": "«Ảo giác» của AI là gì?",
+     "options": ["AI bị lỗi nên không trả lời được",
+                 "AI viết ra thông tin sai hoặc không có thật nhưng trình bày rất tự tin",
+                 "AI nhìn thấy hình ảnh không có thật trên màn hình"],
+     "answer": 1,
+     "explain": "Ảo giác là khi AI bịa ra số văn bản, ngày tháng, tên người, số liệu… mà câu văn vẫn trôi chảy."},
+    {"question": "AI trích dẫn «Quyết định số 08/QĐ-UBND ngày 31/4/2025». Bạn kết luận gì?",
+     "options": ["Đúng, vì có đủ số hiệu và ngày tháng",
+                 "Chắc chắn sai: tháng 4 không có ngày 31",
+                 "Đúng, nếu hỏi lại AI mà AI vẫn khẳng định"],
+     "answer": 1,
+     "explain": "Ngày không có trên lịch là dấu hiệu bịa rõ nhất. Hỏi lại AI không phải là kiểm chứng."},
+    {"question": "Một số hiệu văn bản trông hoàn toàn hợp lệ. Bạn cần làm gì trước khi dùng?",
+     "options": ["Tra văn bản gốc trên cổng thông tin chính thức của cơ quan ban hành",
+                 "Đối chiếu số hiệu, ngày ban hành, cơ quan ban hành và nội dung với bản gốc",
+                 "Dùng ngay vì AI đã ghi đủ số hiệu",
+                 "Hỏi văn thư hoặc người phụ trách lưu trữ văn bản"],
+     "answer": [0, 1, 3],
+     "explain": "Đúng mẫu chưa chắc là thật. Chỉ bản gốc mới xác nhận được số hiệu, ngày tháng và nội dung."},
+]
+
+
+def citation_rows(text: str, today: date | None = None) -> Html:
+    """Each number and date in ``text``: red flags in red, course sources in green, the rest to be checked."""
+    items = []
+    for cite in find_citations(text, today):
+        label = "Số hiệu" if cite.kind == "number" else "Ngày"
+        if cite.problems:
+            why = " ".join(esc(p) for p in cite.problems)
+            items.append(f'<li style="color:{BAD_COLOUR}">✘ {label} «{esc(cite.text)}»: {why}</li>')
+        elif cite.source:
+            items.append(f'<li style="color:{GOOD_COLOUR}">✔ {label} «{esc(cite.text)}» có trong danh mục nguồn '
+                         f"của khóa học: {esc(cite.source)}. Vẫn phải đọc bản gốc xem văn bản có nói đúng như vậy "
+                         "không.</li>")
+        elif cite.kind == "number":
+            items.append(f"<li>? {label} «{esc(cite.text)}»: không thấy lỗi, nhưng cũng không có trong danh mục "
+                         "nguồn. Phải tra văn bản gốc trước khi dùng.</li>")
+        else:
+            items.append(f"<li>? {label} «{esc(cite.text)}»: ngày có trên lịch; hãy so với ngày trên bản gốc.</li>")
+    if not items:
+        return Html("<p>Không tìm thấy số hiệu văn bản hay ngày tháng nào.</p>")
+    return Html(f"<ul>{''.join(items)}</ul>")
+
+
+def signs() -> Html:
+    """Where AI most often invents things."""
+    return card(
+        "AI hay bịa ở đâu?",
+        "<ul><li><b>Số hiệu văn bản</b>: «Quyết định số …», «Thông tư số …».</li>"
+        "<li><b>Ngày tháng</b>: ngày ban hành, ngày có hiệu lực, hạn chót.</li>"
+        "<li><b>Số liệu</b>: tỷ lệ phần trăm, số tiền, số người.</li>"
+        "<li><b>Tên người, tên cơ quan, tên sách báo</b> và đường link «nguồn».</li>"
+        "<li><b>Trích dẫn nguyên văn</b> một điều, khoản mà văn bản gốc không hề có.</li></ul>"
+        "<p>Những chỗ này AI viết rất <b>giống thật</b>, vì nó đã thấy rất nhiều câu có số hiệu và ngày tháng.</p>",
+    )
+
+
+def spot_the_flaw() -> widgets.VBox:
+    """Sorting game on fictional citations: which red flag does each one show?"""
+    intro = widgets.HTML(f'<p style="color:{BAD_COLOUR}"><b>{INVENTED}.</b> Xã An Hòa ở đây là xã giả định.</p>')
+    return widgets.VBox([intro, sorter(FLAW_ITEMS, FLAWS, title="Trích dẫn này có dấu hiệu gì?")])
+
+
+def citation_checker() -> widgets.VBox:
+    """Paste a text: every document number and date is listed with its red flags (no service needed)."""
+    area = widgets.Textarea(value=AI_ANSWER, layout=widgets.Layout(width="100%", height="8em"))
+    button = widgets.Button(description="Soi số hiệu, ngày tháng", button_style="primary", icon="search",
+                            layout=widgets.Layout(width="auto"))
+    out = widgets.HTML()
+
+    def check(_button: widgets.Button | None = None) -> None:
+        text = clean(area.value)
+        out.value = card("Kết quả soi", citation_rows(text)) if text else "<p>Hãy dán một đoạn văn bản vào ô.</p>"
+
+    button.on_click(check)
+    check()
+    note = widgets.HTML(f'<p><b>Đoạn trả lời có sẵn trong ô là {INVENTED.lower()}</b> (xã An Hòa là xã giả định). '
+                        "Bạn có thể dán đoạn văn bản khác rồi bấm nút.</p>")
+    return panel([note, area, button, out])
+
+
+def distinct_numbers(texts: list[str]) -> list[str]:
+    """The different document numbers (or bare numbers) written in several continuations, in order."""
+    seen: list[str] = []
+    for text in texts:
+        found = [c.text for c in find_citations(text) if c.kind == "number"] or re.findall(r"\d+", nfc(text))
+        for number in found:
+            if number not in seen:
+                seen.append(number)
+    return seen
+
+
+def render_invented(texts: list[str]) -> Html:
+    """Three continuations of the same citation, and the numbers the model made up in them."""
+    items = "".join(f"<li>{esc(SAMPLE_START)} … {esc(nfc(t).strip())}</li>" for t in texts)
+    numbers = distinct_numbers(texts)
+    if len(numbers) >= 2:
+        verdict = (f"<p style=\"color:{BAD_COLOUR}\"><b>Cùng một đầu câu, mô hình viết ra {len(numbers)} con số khác "
+                   f"nhau ({esc(', '.join(numbers))}).</b> Không con số nào được tra cứu ở đâu cả: đó là bịa.</p>")
+    elif numbers:
+        verdict = (f"<p>Mô hình viết ra con số {esc(numbers[0])}. Con số này không được tra cứu ở đâu cả; "
+                   "hãy bấm lại vài lần xem nó có đổi không.</p>")
+    else:
+        verdict = ("<p>Lần này mô hình không viết ra con số nào. Mô hình dạy học rất nhỏ nên câu thường vô nghĩa; "
+                   "một chatbot lớn sẽ viết ra số hiệu trông rất thật, và cũng bịa y như vậy.</p>")
+    return card("Ba lần viết tiếp", f"<ol>{items}</ol>{verdict}")
+
+
+def invented_numbers() -> widgets.VBox:
+    """Hands-on: ask the class model to finish a citation three times and compare the numbers."""
+    temperature = widgets.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.1, description="Nhiệt độ:",
+                                      readout_format=".1f")
+    return service_box(client.sample, label="Sân tập AI sẽ viết tiếp câu này ba lần:", placeholder=SAMPLE_START,
+                       example=SAMPLE_START, render=render_invented, button="Viết tiếp ba lần",
+                       controls={"temperature": temperature})
+
+
+def how_to_verify() -> widgets.VBox:
+    """The checking steps, revealed on click."""
+    return reveal(
+        "Bốn bước kiểm chứng — Bấm để xem",
+        "<ol><li><b>Soi nhanh</b>: ngày có trên lịch không? Năm trong số hiệu có khớp năm ban hành không? "
+        "Loại văn bản có khớp ký hiệu không?</li>"
+        "<li><b>Tìm bản gốc</b> trên cổng thông tin điện tử chính thức của cơ quan ban hành (địa chỉ có đuôi "
+        "<code>.gov.vn</code>), hoặc hỏi bộ phận văn thư.</li>"
+        "<li><b>Đối chiếu đủ bốn thứ</b>: số hiệu, ngày ban hành, cơ quan ban hành, nội dung trích dẫn.</li>"
+        "<li><b>Không tìm thấy bản gốc thì không dùng</b>. Xóa trích dẫn đó hoặc ghi «cần kiểm tra».</li></ol>"
+        "<p>Hỏi lại chính chatbot đó <b>không phải</b> là kiểm chứng: nó có thể bịa thêm lần nữa.</p>",
+    )
+
+
+def quiz() -> widgets.VBox:
+    """Ungraded self-check for lesson 5."""
+    return self_check(QUIZ)

@@ -1,0 +1,130 @@
+"""Lesson 8 «AI trong công việc»: drafting documents and lesson plans with AI, checking them, pupils' data."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from hocai.ai import client
+from hocai.lessons.lesson01 import render_chat
+from hocai.lessons.lesson03 import render_check
+from hocai.widgets import BAD_COLOUR, GOOD_COLOUR, Html, card, esc, panel, self_check, service_box, sorter
+
+USES = ["Nhờ AI được (rồi kiểm tra)", "Không nên giao cho AI"]
+
+TASKS = [
+    {"text": "Soạn bản nháp giấy mời họp phụ huynh cuối học kỳ.", "answer": 0,
+     "explain": "AI soạn nháp nhanh; bạn điền thông tin thật, đọc lại và sửa trước khi gửi."},
+    {"text": "Dán bảng điểm có họ tên học sinh để AI viết nhận xét từng em.", "answer": 1,
+     "explain": "Bảng điểm có tên học sinh là dữ liệu cá nhân của trẻ em: không đưa vào chatbot."},
+    {"text": "Gợi ý ba trò chơi khởi động cho tiết Toán lớp 3.", "answer": 0,
+     "explain": "Ý tưởng chung, không có dữ liệu cá nhân. Giáo viên chọn và điều chỉnh cho lớp mình."},
+    {"text": "Quyết định hộ nào được nhận hỗ trợ sau bão.", "answer": 1,
+     "explain": "Quyết định về quyền lợi của người dân phải do con người có thẩm quyền xem xét và chịu trách nhiệm."},
+    {"text": "Tóm tắt một văn bản đã được công bố công khai thành năm ý chính.", "answer": 0,
+     "explain": "Được, nhưng phải đối chiếu bản tóm tắt với văn bản gốc: AI có thể bỏ sót hoặc thêm ý."},
+    {"text": "Dán tài liệu nội bộ chưa công bố để AI viết báo cáo.", "answer": 1,
+     "explain": "Tài liệu nội bộ, tài liệu mật không bao giờ đưa vào chatbot."},
+]
+
+STEPS = [
+    ("Chuẩn bị", "Viết câu lệnh đủ vai trò, nhiệm vụ, bối cảnh, định dạng, giới hạn; thay dữ liệu cá nhân bằng "
+                 "chỗ trống như [Họ tên]."),
+    ("Nhờ AI soạn nháp", "Chỉ dùng công cụ AI được cơ quan, nhà trường cho phép."),
+    ("Kiểm tra", "Đối chiếu số hiệu, ngày tháng, số liệu, tên người với văn bản gốc; soát chính tả, thể thức."),
+    ("Sửa và hoàn thiện", "Viết lại bằng lời của mình những chỗ chưa đúng, chưa hợp với địa phương, lớp học."),
+    ("Chịu trách nhiệm", "Người ký, người gửi chịu trách nhiệm về nội dung; ghi rõ có AI hỗ trợ khi cần."),
+]
+
+CHECKLIST = [
+    "Mọi số hiệu văn bản, ngày tháng, số liệu đã được đối chiếu với văn bản gốc.",
+    "Không còn họ tên, số điện thoại, số căn cước hay thông tin của học sinh, người dân.",
+    "Nội dung phù hợp với thực tế của xã, của lớp; không có câu vô nghĩa, lạc đề.",
+    "Không có lời lẽ định kiến về giới, dân tộc, vùng miền.",
+    "Không chép nguyên văn tài liệu, hình ảnh của người khác mà không ghi nguồn.",
+    "Thể thức đúng quy định về văn bản của cơ quan, nhà trường.",
+]
+
+DRAFT_PROMPT = ("Soạn giúp thư báo phụ huynh em Nguyễn Thị Mai lớp 2A, số điện thoại 0987 654 321, "
+                "về việc em hay nghỉ học.")
+
+CHAT_EXAMPLE = ("Bạn là giáo viên chủ nhiệm lớp 2A. Hãy soạn thư ngắn mời phụ huynh em Nguyễn Thị Mai "
+                "(số điện thoại 0987 654 321) đến trường trao đổi về việc học của em.")
+
+QUIZ = [
+    {"question": "AI soạn xong bản nháp kế hoạch của xã. Việc tiếp theo là gì?",
+     "options": ["Ký ban hành ngay vì AI viết rất trôi chảy",
+                 "Đối chiếu số liệu, căn cứ với văn bản gốc, sửa lại rồi mới trình ký",
+                 "Hỏi AI xem bản nháp đã đúng chưa là đủ"],
+     "answer": 1,
+     "explain": "Bản nháp của AI chỉ là điểm bắt đầu. Người soạn và người ký chịu trách nhiệm về nội dung."},
+    {"question": "Giáo viên muốn AI gợi ý nhận xét học bạ. Cách nào an toàn?",
+     "options": ["Dán danh sách lớp có họ tên và điểm của từng em",
+                 "Mô tả chung, không tên, ví dụ «học sinh tiến bộ môn Toán, cần cố gắng môn Tiếng Việt»",
+                 "Gửi ảnh chụp sổ điểm cho chatbot"],
+     "answer": 1,
+     "explain": "Dữ liệu của trẻ em cần được bảo vệ đặc biệt. Chỉ mô tả chung, không tên, rồi tự viết cho từng em."},
+    {"question": "Những việc nào đúng khi dùng AI soạn giáo án?",
+     "options": ["Kiểm tra kiến thức trong giáo án với sách giáo khoa, tài liệu chính thức",
+                 "Ghi nguồn khi dùng tranh ảnh, bài viết của người khác",
+                 "Chép nguyên văn mọi thứ AI viết vào giáo án",
+                 "Điều chỉnh hoạt động cho phù hợp với học sinh lớp mình"],
+     "answer": [0, 1, 3],
+     "explain": "AI gợi ý; giáo viên kiểm tra, ghi nguồn, điều chỉnh và chịu trách nhiệm về giáo án."},
+]
+
+
+def what_to_ask() -> widgets.VBox:
+    """Sorting game: which work tasks may go to AI, and which must not."""
+    return sorter(TASKS, USES, title="Việc này có nên nhờ AI không?")
+
+
+def five_steps() -> Html:
+    """The five steps of working with AI, as a card."""
+    items = "".join(f"<li><b>{esc(name)}</b>: {esc(text)}</li>" for name, text in STEPS)
+    return card("Năm bước dùng AI trong công việc", f"<ol>{items}</ol>")
+
+
+def draft_ready(ticked: list[bool]) -> tuple[bool, list[str]]:
+    """Whether every check on the draft was done, and the checks still to do."""
+    missing = [item for item, done in zip(CHECKLIST, ticked) if not done]
+    return len(ticked) == len(CHECKLIST) and not missing, missing
+
+
+def draft_checklist() -> widgets.VBox:
+    """Tick what has been checked: the draft is ready only when every box is ticked."""
+    boxes = [widgets.Checkbox(value=False, description=item, indent=False, layout=widgets.Layout(width="auto"))
+             for item in CHECKLIST]
+    out = widgets.HTML()
+
+    def update(_change: dict | None = None) -> None:
+        ready, missing = draft_ready([box.value for box in boxes])
+        if ready:
+            out.value = f'<p style="color:{GOOD_COLOUR}"><b>✔ Bản nháp đã được kiểm tra đủ, có thể trình ký.</b></p>'
+        else:
+            out.value = (f'<p style="color:{BAD_COLOUR}"><b>Chưa nên trình ký: còn {len(missing)} việc cần kiểm '
+                         "tra.</b></p>")
+
+    for box in boxes:
+        box.observe(update, names="value")
+    update()
+    return panel([widgets.HTML("<p><b>Bản nháp do AI soạn đã được kiểm tra những gì?</b></p>"), *boxes, out])
+
+
+def prompt_coach() -> widgets.VBox:
+    """Hands-on: the prompt coach on a drafting prompt that carries a (fictional) pupil's data."""
+    return service_box(client.prompt_check,
+                       label="Câu lệnh giả định (học sinh không có thật). Sửa câu lệnh rồi bấm nút:",
+                       placeholder="Dán câu lệnh soạn văn bản…", example=DRAFT_PROMPT, render=render_check,
+                       button="Nhận xét câu lệnh")
+
+
+def masked_chat() -> widgets.VBox:
+    """Hands-on: the service masks personal data before the model sees the message."""
+    return service_box(client.chat, label="Gửi một yêu cầu soạn thư (dữ liệu giả định) và xem phần đã được che:",
+                       placeholder="Ví dụ: Hãy soạn thư mời phụ huynh…", example=CHAT_EXAMPLE, render=render_chat,
+                       button="Gửi yêu cầu", run_example=False)
+
+
+def quiz() -> widgets.VBox:
+    """Ungraded self-check for lesson 8."""
+    return self_check(QUIZ)
