@@ -1,0 +1,11 @@
+"""Exercises answered by clicking and typing: question widgets, answers.json storage and hidden checks.
+
+A source notebook (exercises/<assignment>/<assignment>.ipynb) uses only this small API in locked cells:
+``start``, ``show_question``, ``instructor_key``/``register_key`` and, in hidden tests, ``check``.
+"""
+
+from hocai.exercise import check
+from hocai.exercise.key import instructor_key, register_key
+from hocai.exercise.widgets import show_question, start
+
+__all__ = ["check", "start", "show_question", "instructor_key", "register_key"]

@@ -1,0 +1,219 @@
+"""Build and re-sync nbgrader source notebooks for the exercises (instructor side).
+
+The committed notebooks in exercises/ are the source of truth; this module holds no questions or answers
+(it is importable in participants' kernels). ``read_assignment`` turns a source notebook back into its
+definition and ``build_notebook`` writes it out again, so after editing a question's metadata or the
+answer key an author runs ``python -m hocai.exercise.authoring exercises/bai0N/bai0N.ipynb`` to
+recompute the hidden tests' salted hashes and keep the question cells in step with the metadata.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import pprint
+import re
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from hocai.exercise.spec import KINDS, canonical, digest, option_ids, validate
+from hocai.text import nfc
+
+SETUP_ID = "chuan_bi"
+KEY_ID = "dap_an_giang_vien"
+INTRO_ID = "gioi_thieu"
+END_ID = "ket_thuc"
+REFLECTION_PROMPT_ID = "suy_ngam_de_bai"
+KEY_CALL = re.compile(r"register_key\((.*)\)\s*\n\s*### END SOLUTION", re.S)
+SALT = re.compile(r'salt="([^"]+)"')
+# What generate_assignment puts in place of solutions (the course's nbgrader_config.py sets these).
+CODE_STUB = "# (phần của giảng viên đã được ẩn)"
+TEXT_STUB = "Bấm đúp chuột vào ô này để viết câu trả lời của bạn, viết xong bấm Shift + Enter."
+NBGRADER_SETTINGS = {"ClearSolutions": {"code_stub": {"python": CODE_STUB}, "text_stub": TEXT_STUB}}
+
+SPEC_KEYS = ("id", "type", "points", "prompt", "text", "original", "items", "options", "tone_insensitive",
+             "min_score")
+
+
+def _nbgrader(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
+              points: float | None = None) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
+    if grade:
+        meta["points"] = points
+    return meta
+
+
+def _hidden(meta: dict) -> dict:
+    meta["jupyter"] = {"source_hidden": True}
+    return meta
+
+
+def _markdown(source: str, grade_id: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_markdown_cell(nfc(source))
+    cell.metadata = {"nbgrader": _nbgrader(grade_id, locked=True)}
+    return cell
+
+
+def _code(source: str, metadata: dict) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(nfc(source))
+    cell.metadata = metadata
+    return cell
+
+
+def _literal(value: Any, indent: int = 0) -> str:
+    text = pprint.pformat(value, width=110 - indent, sort_dicts=False)
+    return text.replace("\n", "\n" + " " * indent)
+
+
+def question_spec(question: dict) -> dict:
+    """The public part of a question (what the cell shows and its metadata holds): no answer."""
+    spec = {k: copy.deepcopy(question[k]) for k in SPEC_KEYS if k in question}
+    if spec["type"] not in KINDS or spec["type"] == "reflection":
+        raise ValueError(f"{spec['id']}: unknown question type {spec['type']!r}")
+    return spec
+
+
+def hashes(question: dict, salt: str, accepted: list[str] | None = None) -> list[str]:
+    """Salted hashes of every accepted canonical answer to ``question``."""
+    kind = question["type"]
+    answers = [question["answer"], *(accepted or [])]
+    return sorted({digest(salt, question["id"], canonical(kind, a, tone_insensitive=bool(question.get("tone_insensitive"))))
+                   for a in answers})
+
+
+def _check_call(question: dict, salt: str, accepted: list[str] | None) -> str:
+    qid, kind = question["id"], question["type"]
+    if kind == "rewrite_prompt":
+        return f'check.rewritten_prompt("{qid}", min_score={int(question["min_score"])})'
+    extra = ", tone_insensitive=True" if question.get("tone_insensitive") else ""
+    return f'check.expect("{qid}", "{kind}", {hashes(question, salt, accepted)!r}, salt="{salt}"{extra})'
+
+
+def _validate_question(question: dict) -> None:
+    spec = question_spec(question)
+    validate(spec, question["answer"])
+    if spec["type"] == "ordering" and question["answer"] == option_ids(spec):
+        raise ValueError(f"{spec['id']}: the shown order must not already be the answer")
+    if spec["type"] in ("matching", "scam") and "" in question["answer"]:
+        raise ValueError(f"{spec['id']}: the key leaves a slot empty")
+
+
+def build_notebook(assignment: dict) -> nbformat.NotebookNode:
+    """A complete nbgrader source notebook for ``assignment`` (see exercises/README.md for the layout)."""
+    name, salt = assignment["name"], assignment["salt"]
+    questions = assignment["questions"]
+    accepted = assignment.get("accepted", {})
+    for question in questions:
+        _validate_question(question)
+    cells = [_markdown(assignment["intro"], INTRO_ID)]
+    setup = (
+        "# Chuẩn bị bài tập — ô này đã khoá, không cần sửa.\n"
+        "import os, sys\n"
+        "sys.path[:] = [p for p in sys.path if p not in ('', '.') and os.path.realpath(p) != os.path.realpath(os.getcwd())]\n"
+        "from hocai.exercise import check, instructor_key, register_key, show_question, start\n"
+        f'start("{name}")'
+    )
+    cells.append(_code(setup, _hidden({"nbgrader": _nbgrader(SETUP_ID, locked=True)})))
+    key = {q["id"]: q["answer"] for q in questions}
+    key_source = (
+        "# Ô này dành cho giảng viên. Học viên không cần làm gì ở đây.\n"
+        "with instructor_key():\n"
+        "    pass\n"
+        "    ### BEGIN SOLUTION\n"
+        f"    register_key({_literal(key, 4)},\n"
+        f"                 accepted={_literal(accepted, 17)})\n"
+        "    ### END SOLUTION"
+    )
+    cells.append(_code(key_source, _hidden({"nbgrader": _nbgrader(KEY_ID, solution=True)})))
+    for question in questions:
+        spec = question_spec(question)
+        source = (
+            f"show_question({_literal(spec)})\n"
+            "### BEGIN HIDDEN TESTS\n"
+            f"{_check_call(question, salt, accepted.get(spec['id']))}\n"
+            "### END HIDDEN TESTS"
+        )
+        meta = {"hocai": spec, "nbgrader": _nbgrader(spec["id"], grade=True, locked=True, points=spec["points"])}
+        cells.append(_code(source, _hidden(meta)))
+    reflection = assignment["reflection"]
+    cells.append(_markdown(f"## Suy ngẫm\n\n{reflection['prompt']}", REFLECTION_PROMPT_ID))
+    answer = nbformat.v4.new_markdown_cell(nfc(reflection["guide"]))
+    answer.metadata = {
+        "hocai": {"id": reflection["id"], "type": "reflection", "points": 0, "prompt": reflection["prompt"]},
+        "nbgrader": _nbgrader(reflection["id"], grade=True, solution=True, points=0),
+    }
+    cells.append(answer)
+    cells.append(_markdown(assignment["outro"], END_ID))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    for cell in nb.cells:
+        cell.id = cell.metadata["nbgrader"]["grade_id"]
+    return nb
+
+
+def read_assignment(nb: nbformat.NotebookNode) -> dict:
+    """The definition ``build_notebook`` turns back into ``nb`` (questions, key, salt, texts)."""
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    key_cell = cells[KEY_ID].source
+    call = KEY_CALL.search(key_cell)
+    if call is None:
+        raise ValueError("the answer key cell has no register_key(...) call")
+    tree = ast.parse(f"f({call.group(1)})", mode="eval").body
+    key = ast.literal_eval(tree.args[0])
+    accepted = next((ast.literal_eval(k.value) for k in tree.keywords if k.arg == "accepted"), {})
+    name = re.search(r'start\("([^"]+)"\)', cells[SETUP_ID].source).group(1)
+    questions, reflection, salt = [], None, None
+    for cell in nb.cells:
+        spec = cell.metadata.get("hocai")
+        if not spec:
+            continue
+        if spec["type"] == "reflection":
+            reflection = {"id": spec["id"], "prompt": spec["prompt"], "guide": cell.source}
+            continue
+        found = SALT.search(cell.source)
+        salt = salt or (found.group(1) if found else None)
+        questions.append({**copy.deepcopy(dict(spec)), "answer": key[spec["id"]]})
+    return {
+        "name": name,
+        "salt": salt or new_salt(name),
+        "intro": cells[INTRO_ID].source,
+        "outro": cells[END_ID].source,
+        "questions": questions,
+        "accepted": accepted,
+        "reflection": reflection,
+    }
+
+
+def new_salt(name: str) -> str:
+    """A fresh per-assignment salt."""
+    return f"{name}-{secrets.token_hex(8)}"
+
+
+def write(nb: nbformat.NotebookNode, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
+def rebuild(path: Path) -> None:
+    """Re-create a source notebook from its own content (after editing questions or the key)."""
+    nb = nbformat.read(path, as_version=4)
+    write(build_notebook(read_assignment(nb)), path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    paths = [Path(p) for p in (argv if argv is not None else sys.argv[1:])]
+    for path in paths:
+        rebuild(path)
+        print(f"Đã cập nhật {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""answers.json beside the notebook: the one place a participant's answers live.
+
+The file is JSON data only (strings and lists of strings, NFC), written atomically on every change, so it
+survives saving, closing the tab and restarting the kernel, and travels with nbgrader's normal submit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hocai.text import nfc
+
+FILENAME = "answers.json"
+MAX_BYTES = 1_000_000
+VERSION = 1
+
+
+def path(folder: str | os.PathLike | None = None) -> Path:
+    """answers.json in ``folder`` (default: the kernel's working folder, which is the notebook's)."""
+    return Path(folder if folder is not None else os.getcwd()) / FILENAME
+
+
+def to_nfc(value: Any) -> Any:
+    """Strings in NFC, lists and dicts walked; anything else passes unchanged (checks reject it later)."""
+    if type(value) is str:
+        return nfc(value)
+    if type(value) is list:
+        return [to_nfc(v) for v in value]
+    if type(value) is dict:
+        return {nfc(k) if type(k) is str else k: to_nfc(v) for k, v in value.items()}
+    return value
+
+
+def load(folder: str | os.PathLike | None = None) -> dict[str, Any]:
+    """The saved answers by question id, read fresh from disk; {} when absent, too big or not valid."""
+    file = path(folder)
+    try:
+        if not file.is_file() or file.stat().st_size > MAX_BYTES:
+            return {}
+        data = json.loads(file.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    if type(data) is not dict:
+        return {}
+    answers = data.get("answers", data) if "version" in data else data
+    return to_nfc(answers) if type(answers) is dict else {}
+
+
+def write(answers: dict[str, Any], folder: str | os.PathLike | None = None, *, assignment: str = "") -> Path:
+    """Replace answers.json atomically (temporary file in the same folder, then rename)."""
+    file = path(folder)
+    payload = {"version": VERSION, "assignment": assignment, "answers": to_nfc(answers)}
+    text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
+    fd, tmp = tempfile.mkstemp(prefix=".answers-", suffix=".tmp", dir=file.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, file)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return file
+
+
+def save(qid: str, value: Any, folder: str | os.PathLike | None = None, *, assignment: str = "") -> Path:
+    """Store one answer, keeping the others."""
+    answers = load(folder)
+    answers[qid] = value
+    return write(answers, folder, assignment=assignment)
