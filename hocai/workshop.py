@@ -123,7 +123,8 @@ def _resolve_model() -> None:
     if configured:
         from hocai.ai import store
 
-        store.resolve(configured)  # raises UserError with what to do
+        if not store.is_installed(store.resolve(configured)):
+            raise UserError(store.missing_message(configured))
         return
     try:
         from hocai.ai.build_default import ensure_default
@@ -232,16 +233,19 @@ def start_command(args: argparse.Namespace) -> int:
             "--ServerApp.port_retries=0", "--ServerApp.open_browser=False",
             f"--ServerApp.root_dir={paths.ROOT}", "--ServerApp.default_url=/lab/tree/notebooks",
             f"--IdentityProvider.token={token}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ], env, logs / "jupyterlab.log")
+        ] + (["--allow-root"] if os.geteuid() == 0 else []), env, logs / "jupyterlab.log")
         children = [app, lab]
         for child in children:
             child.start()
         _wait_ready([(app, app_url + "health"), (lab, lab_base + "api/status?token=" + token)], STARTUP_TIMEOUT_S)
+        service_health = json.loads(urllib.request.urlopen(app_url + "health", timeout=5).read())
         lab_url = f"{lab_base}lab/tree/notebooks?token={token}"
         lock.publish({"lab_url": lab_url, "app_url": app_url, "pid": os.getpid()})
         print("Lớp học đã sẵn sàng.", flush=True)
         print(f"  Bài học (JupyterLab): {lab_url}", flush=True)
         print(f"  Sân tập AI:           {app_url}", flush=True)
+        if service_health.get("status") == "error":
+            print(f"Lưu ý: {service_health.get('message', 'mô hình AI chưa dùng được')}", flush=True)
         print("Nhấn Ctrl-C để dừng lớp học.", flush=True)
         if not args.no_browser:
             webbrowser.open(lab_url)
