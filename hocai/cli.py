@@ -153,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("Đã dừng.\n")
         return 130
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error for the user
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
