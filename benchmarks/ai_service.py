@@ -1,0 +1,295 @@
+"""Benchmark of the Sân tập AI service: build time, latency, batched throughput, memory.
+
+Prints a table and writes benchmarks/results/ai_service.json. Throughput is measured on the local
+backend's batching engine in this process (clients are threads submitting at the same moment), with
+batching on and off in the same run. Memory is measured on a real ``hocai app`` process and on one
+kernel-like process importing torch and transformers. ``--quick`` skips the 0.5B model (a few minutes).
+
+    .venv/bin/python benchmarks/ai_service.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from hocai.ai.backends.local import LocalBackend, cpu_has_bf16  # noqa: E402
+from hocai.ai.batching import GenRequest  # noqa: E402
+from hocai.app.config import ServiceConfig  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "ai_service.json"
+CLIENTS = (1, 8, 32)
+QWEN2_05B = dict(vocab_size=151936, hidden_size=896, intermediate_size=4864, num_hidden_layers=24,
+                 num_attention_heads=14, num_key_value_heads=2, max_position_embeddings=32768,
+                 tie_word_embeddings=True, rope_theta=1_000_000.0, rms_norm_eps=1e-6)
+
+
+def memory_bandwidth_gbs(megabytes: int = 512, repeats: int = 5) -> float:
+    """Copy bandwidth (bytes read + written per second) of a large numpy array, best of ``repeats``."""
+    src = np.ones(megabytes * 2**20 // 8)
+    dst = np.empty_like(src)
+    np.copyto(dst, src)
+    best = min(_timed(lambda: np.copyto(dst, src)) for _ in range(repeats))
+    return 2 * src.nbytes / best / 1e9
+
+
+def _timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+class IdTokenizer:
+    """Decodes ids to placeholder text: the 0.5B benchmark feeds token ids directly, speed needs no vocabulary."""
+
+    pad_token_id = 0
+    eos_token_id = None
+    bos_token_id = None
+    chat_template = None
+    padding_side = "left"
+
+    def decode(self, ids, **kwargs) -> str:
+        return " t" * len(ids)
+
+
+class BenchBackend(LocalBackend):
+    """The local backend on an already-built model; counts the rows of each ``generate()``."""
+
+    def __init__(self, loaded: tuple, **kwargs: Any):
+        self._loaded = loaded
+        self.batch_sizes: list[int] = []
+        super().__init__(model=loaded[2]["name"], **kwargs)
+
+    def load_model(self):
+        return self._loaded
+
+    def generate_batch(self, **kwargs: Any):
+        self.batch_sizes.append(int(kwargs["input_ids"].shape[0]))
+        return super().generate_batch(**kwargs)
+
+
+def run_clients(backend: BenchBackend, n: int, ids: list[int], new_tokens: int) -> dict[str, float]:
+    """``n`` clients submit at once; returns aggregate tokens/s and the first client's latency figures."""
+    barrier = threading.Barrier(n + 1)
+    stats: list[dict[str, float]] = [{} for _ in range(n)]
+
+    def client(i: int) -> None:
+        barrier.wait()
+        started = time.perf_counter()
+        request = backend.batcher.submit(GenRequest(list(ids), new_tokens, 1.0))
+        first = None
+        for _ in backend._drain(request):
+            first = first or time.perf_counter()
+        ended = time.perf_counter()
+        stats[i] = {"tokens": request.generated, "ttft": (first or ended) - started,
+                    "decode": (request.generated - 1) / max(ended - (first or ended), 1e-9), "end": ended,
+                    "start": started}
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    for t in threads:
+        t.join()
+    wall = max(s["end"] for s in stats) - min(s["start"] for s in stats)
+    return {"clients": n, "tokens": sum(s["tokens"] for s in stats), "seconds": round(wall, 3),
+            "aggregate_tok_s": round(sum(s["tokens"] for s in stats) / wall, 2),
+            "ttft_s": round(min(s["ttft"] for s in stats), 3), "decode_tok_s": round(stats[0]["decode"], 2)}
+
+
+def bench_model(loaded: tuple, ids: list[int], new_tokens: int, dtype: torch.dtype | None) -> dict[str, Any]:
+    config = ServiceConfig()
+    out: dict[str, Any] = {"prompt_tokens": len(ids), "new_tokens_per_client": new_tokens,
+                           "max_batch": config.max_batch, "batch_window_ms": config.batch_window_ms}
+    for batching in (True, False):
+        backend = BenchBackend(loaded, batching=batching, max_batch=config.max_batch,
+                               window_s=config.batch_window_ms / 1000, timeout_s=3600,
+                               max_new_tokens=new_tokens, dtype=dtype)
+        backend.load()
+        if backend.status != "ok":
+            raise SystemExit(backend.message)
+        backend.eos_ids = set()  # every client gets exactly new_tokens tokens
+        run_clients(backend, 1, ids, 2)  # warm-up
+        backend.batch_sizes.clear()
+        key = "batching_on" if batching else "batching_off"
+        out[key] = [run_clients(backend, n, ids, new_tokens) for n in CLIENTS]
+        out[key + "_batch_sizes"] = backend.batch_sizes
+        model = backend.model
+        out["dtype"] = str(next(model.parameters()).dtype).replace("torch.", "")
+        out["parameters"] = sum(p.numel() for p in model.parameters())
+        out["model_bytes"] = sum(p.numel() * p.element_size() for p in model.parameters())
+        backend.batcher.enabled = False
+    on, off = out["batching_on"], out["batching_off"]
+    out["batching_gain"] = {str(a["clients"]): round(a["aggregate_tok_s"] / b["aggregate_tok_s"], 2)
+                            for a, b in zip(on, off)}
+    return out
+
+
+def default_model(build: dict[str, Any], scratch: Path) -> tuple:
+    """The store's teaching model (its recorded build time), or one built now into a temporary folder."""
+    from hocai.ai import build_default, store
+
+    folder = store.resolve(store.DEFAULT_MODEL)
+    if store.is_installed(folder):
+        meta = store.info(folder)
+        build.update(seconds=meta.get("train_seconds"), source=f"read from {folder}/hocai_model.json (train_seconds)")
+    else:
+        started = time.perf_counter()
+        folder = build_default.ensure_default(scratch / store.DEFAULT_MODEL, progress=False)
+        build.update(seconds=round(time.perf_counter() - started, 1),
+                     source="measured now: build_default.ensure_default into a temporary folder")
+    return store.load(folder)
+
+
+def qwen_05b() -> tuple:
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.bfloat16)
+    try:
+        torch.manual_seed(0)
+        model = Qwen2ForCausalLM(Qwen2Config(**QWEN2_05B)).eval()
+    finally:
+        torch.set_default_dtype(previous)
+    return model, IdTokenizer(), {"name": "qwen2-0.5b-shape-random-bf16", "teaching_model": False}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def service_rss(model_ref: str) -> dict[str, Any]:
+    """RSS of a real ``hocai app`` with the model loaded, and of one kernel importing torch + transformers."""
+    import httpx
+
+    port = _free_port()
+    env = {**os.environ, "HOCAI_MODEL": model_ref, "HOCAI_BACKEND": "local"}
+    proc = subprocess.Popen([sys.executable, "-m", "hocai.cli", "app", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        status = None
+        while time.monotonic() < deadline and status not in ("ok", "error"):
+            time.sleep(0.5)
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).json()["status"]
+            except (httpx.HTTPError, ValueError):
+                pass
+        httpx.post(f"http://127.0.0.1:{port}/v1/completions", json={"prompt": "Xin chào", "max_tokens": 8},
+                   timeout=120)
+        service = psutil.Process(proc.pid).memory_info().rss
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    code = ("import torch, transformers\nfrom transformers import AutoModelForCausalLM, AutoTokenizer\n"
+            "print('ready', flush=True)\nimport time; time.sleep(60)")
+    kernel = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        kernel.stdout.readline()
+        kernel_rss = psutil.Process(kernel.pid).memory_info().rss
+    finally:
+        kernel.kill()
+        kernel.wait()
+    return {"service_status": status, "service_rss_mb": round(service / 2**20), "kernel_rss_mb": round(kernel_rss / 2**20),
+            "thirty_kernels_mb": round(30 * kernel_rss / 2**20)}
+
+
+def print_model(label: str, r: dict[str, Any]) -> None:
+    print(f"\n== {label}: {r['parameters'] / 1e6:.1f}M parameters, {r['dtype']}, "
+          f"{r['model_bytes'] / 2**20:.0f} MiB; prompt {r['prompt_tokens']} tokens, "
+          f"{r['new_tokens_per_client']} new tokens per client; max batch {r['max_batch']}")
+    print(f"{'clients':>8} {'batching on tok/s':>18} {'off tok/s':>10} {'gain':>6} {'TTFT s':>8} {'1-client decode':>16}")
+    for on, off in zip(r["batching_on"], r["batching_off"]):
+        print(f"{on['clients']:>8} {on['aggregate_tok_s']:>18.1f} {off['aggregate_tok_s']:>10.1f} "
+              f"{r['batching_gain'][str(on['clients'])]:>5.1f}x {on['ttft_s']:>8.3f} {on['decode_tok_s']:>16.1f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 0.5B-parameter model")
+    args = parser.parse_args()
+    load_before = os.getloadavg()
+    result: dict[str, Any] = {
+        "machine": {"cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+                    "cpu_bf16": cpu_has_bf16(), "python": platform.python_version(), "torch": torch.__version__,
+                    "loadavg_before": [round(x, 2) for x in load_before]},
+    }
+    bandwidth = memory_bandwidth_gbs()
+    result["bandwidth_gbs"] = round(bandwidth, 2)
+    print(f"Memory copy bandwidth: {bandwidth:.1f} GB/s; load average before: {load_before[0]:.2f}")
+
+    build: dict[str, Any] = {}
+    scratch = tempfile.TemporaryDirectory(prefix="hocai-bench-")
+    tiny = default_model(build, Path(scratch.name))
+    result["build"] = build
+    print(f"Default model build: {build['seconds']} s ({build['source']})")
+    ids = tiny[1]("Cán bộ xã dùng trí tuệ nhân tạo để soạn văn bản trả lời người dân về thủ tục hành chính",
+                  add_special_tokens=False)["input_ids"]
+    result["default"] = bench_model(tiny, ids, 32, None)
+    print_model("default teaching model", result["default"])
+
+    result["rss"] = service_rss(tiny[2]["path"])
+    rss = result["rss"]
+    print(f"\nRSS: service with the model {rss['service_rss_mb']} MB; one kernel importing torch+transformers "
+          f"{rss['kernel_rss_mb']} MB (30 such kernels: {rss['thirty_kernels_mb']} MB)")
+
+    goals = []
+    if not args.quick:
+        started = time.perf_counter()
+        qwen = qwen_05b()
+        result["qwen_build_s"] = round(time.perf_counter() - started, 1)
+        generator = torch.Generator().manual_seed(0)
+        qids = torch.randint(0, QWEN2_05B["vocab_size"], (32,), generator=generator).tolist()
+        r = bench_model(qwen, qids, 16, torch.bfloat16)
+        result["qwen2_0_5b"] = r
+        print_model("Qwen2-0.5B shape, random weights", r)
+        single = r["batching_on"][0]["decode_tok_s"]
+        one_agg = r["batching_on"][0]["aggregate_tok_s"]
+        eight = r["batching_on"][1]["aggregate_tok_s"]
+        ceiling = bandwidth * 1e9 / r["model_bytes"]
+        goals = [
+            {"goal": "aggregate tok/s at 8 clients >= 5x one client", "value": round(eight / one_agg, 2),
+             "target": 5.0, "pass": eight / one_agg >= 5.0},
+            {"goal": "one client's decode >= 40% of the bandwidth ceiling",
+             "value": round(single / ceiling, 3), "target": 0.4, "pass": single / ceiling >= 0.4,
+             "ceiling_tok_s": round(ceiling, 1), "decode_tok_s": single},
+        ]
+        print(f"\nBandwidth ceiling for one stream: {ceiling:.1f} tok/s (model bytes / copy bandwidth)")
+        for goal in goals:
+            print(f"{'PASS' if goal['pass'] else 'FAIL'}  {goal['goal']}: {goal['value']} (target {goal['target']})")
+    result["goals"] = goals
+    load_after = os.getloadavg()
+    result["machine"]["loadavg_after"] = [round(x, 2) for x in load_after]
+    busy = max(load_before[0], load_after[0]) > (os.cpu_count() or 1) * 0.75
+    result["under_load"] = busy
+    if busy:
+        print(f"\nNote: taken under load (load average {load_before[0]:.1f} → {load_after[0]:.1f} on "
+              f"{os.cpu_count()} cores); other processes shared the CPU.")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nWrote {RESULTS.relative_to(ROOT)}")
+    scratch.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

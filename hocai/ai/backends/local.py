@@ -1,0 +1,197 @@
+"""The ``local`` backend: one transformers model in this process, batched and streamed."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import torch
+
+from hocai.ai.backends import FAILED, TIMEOUT, TOO_LONG, Backend
+from hocai.ai.batching import END, Batcher, GenRequest, RowStopper, RowStreamer, RowTemperature
+from hocai.errors import UserError
+
+log = logging.getLogger("hocai.ai")
+BIG_MODEL_PARAMS = 50_000_000  # below this, float32 is as fast as bfloat16 and exact
+
+
+def cpu_has_bf16() -> bool:
+    """AMX-bf16 or AVX512-bf16 make bfloat16 matmuls fast on this CPU (DESIGN.md §8)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="ignore")
+    except OSError:
+        return False
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
+def pick_dtype(n_params: int) -> torch.dtype:
+    return torch.bfloat16 if n_params >= BIG_MODEL_PARAMS and cpu_has_bf16() else torch.float32
+
+
+class LocalBackend(Backend):
+    kind = "local"
+
+    def __init__(self, *, model: str, batching: bool = True, max_batch: int = 8, window_s: float = 0.02,
+                 dtype: torch.dtype | None = None, **limits: Any):
+        super().__init__(model=model, **limits)
+        self.model = None
+        self.tokenizer = None
+        self.dtype = dtype
+        self.context = 1024
+        self.eos_ids: set[int] = set()
+        self._tokenizer_lock = threading.Lock()  # fast tokenizers may refuse concurrent calls ("Already borrowed")
+        self.batcher = Batcher(self._run_batch, max_batch=max_batch, window_s=window_s, enabled=batching)
+
+    # loading -----------------------------------------------------------------------------------------
+    def _load(self) -> None:
+        started = time.monotonic()
+        model, tokenizer, info = self.load_model()
+        n_params = sum(p.numel() for p in model.parameters())
+        dtype = self.dtype or pick_dtype(n_params)
+        model = model.to(dtype).eval()
+        tokenizer.padding_side = "left"
+        eos = model.generation_config.eos_token_id if model.generation_config is not None else None
+        eos = eos if eos is not None else tokenizer.eos_token_id
+        self.eos_ids = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
+        if tokenizer.pad_token_id is None:
+            tokenizer.pad_token = tokenizer.eos_token or tokenizer.convert_ids_to_tokens(0)
+        self.context = int(getattr(model.config, "max_position_embeddings", None)
+                           or getattr(model.config, "n_positions", None) or 2048)
+        self.teaching_model = bool(info.get("teaching_model", False))
+        self.model_name = str(info.get("name") or self.model_name)
+        self.model, self.tokenizer = model, tokenizer
+        log.info("model %s loaded: %d parameters, %s, %.1f s", self.model_name, n_params, dtype,
+                 time.monotonic() - started)
+
+    def load_model(self) -> tuple[Any, Any, dict[str, Any]]:
+        """(model, tokenizer, info) through the model store, local files only (benchmarks override it)."""
+        from hocai.ai import store
+
+        return store.load(self.model_name)
+
+    # generation --------------------------------------------------------------------------------------
+    def tokenize(self, text: str) -> list[int]:
+        with self._tokenizer_lock:
+            return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    def encode(self, text: str, reserve: int) -> list[int]:
+        """Token ids of ``text``, keeping the end when it would not fit the context with ``reserve`` new tokens."""
+        ids = self.tokenize(text)
+        room = max(1, self.context - reserve)
+        ids = ids[-room:]
+        if not ids:
+            bos = self.tokenizer.bos_token_id if self.tokenizer.bos_token_id is not None else next(iter(self.eos_ids), 0)
+            ids = [bos]
+        return ids
+
+    def _run_batch(self, batch: list[GenRequest]) -> None:
+        """One ``generate()`` for the whole batch, rows left-padded to the same length."""
+        width = max(len(r.input_ids) for r in batch)
+        pad = self.tokenizer.pad_token_id
+        ids = torch.tensor([[pad] * (width - len(r.input_ids)) + r.input_ids for r in batch])
+        mask = torch.tensor([[0] * (width - len(r.input_ids)) + [1] * len(r.input_ids) for r in batch])
+        streamer = RowStreamer(self.tokenizer, batch, self.eos_ids)
+        with torch.inference_mode():
+            self.generate_batch(
+                input_ids=ids, attention_mask=mask, max_new_tokens=max(r.max_new_tokens for r in batch),
+                do_sample=True, temperature=1.0, top_k=0, top_p=1.0, pad_token_id=pad,
+                eos_token_id=sorted(self.eos_ids) or None,
+                logits_processor=[RowTemperature([r.temperature for r in batch])],
+                stopping_criteria=[RowStopper(batch, width, self.eos_ids)], streamer=streamer,
+            )
+        streamer.end()
+
+    def generate_batch(self, **kwargs: Any) -> Any:
+        """The single ``model.generate`` call per batch (a hook tests and benchmarks can count)."""
+        from transformers import LogitsProcessorList, StoppingCriteriaList
+
+        kwargs["logits_processor"] = LogitsProcessorList(kwargs["logits_processor"])
+        kwargs["stopping_criteria"] = StoppingCriteriaList(kwargs["stopping_criteria"])
+        return self.model.generate(**kwargs)
+
+    def stream_ids(self, ids: list[int], *, max_new_tokens: int, temperature: float) -> Iterator[str]:
+        """Submit one row and yield its text pieces; the per-request timeout counts from now."""
+        request = self.batcher.submit(GenRequest(ids, max_new_tokens, temperature))
+        yield from self._drain(request)
+
+    def _drain(self, request: GenRequest) -> Iterator[str]:
+        deadline = request.submitted + self.timeout_s
+        try:
+            while True:
+                try:
+                    item = request.out.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise UserError(TIMEOUT) from None
+                if item is END:
+                    return
+                if isinstance(item, BaseException):
+                    if isinstance(item, UserError):
+                        raise item
+                    log.error("generation failed: %s", type(item).__name__)
+                    raise UserError(FAILED)
+                yield item
+        finally:
+            request.cancelled.set()
+
+    def stream(self, text: str, *, max_new_tokens: int = 40, temperature: float = 1.0) -> Iterator[str]:
+        self.ready()
+        text = self.check_text(text)
+        n = self.clamp_new_tokens(max_new_tokens)
+        return self.stream_ids(self.encode(text, n), max_new_tokens=n, temperature=float(temperature))
+
+    def sample(self, text: str, *, n: int = 3, max_new_tokens: int = 20, temperature: float = 1.0) -> list[str]:
+        """``n`` continuations submitted together, so they share one batch."""
+        self.ready()
+        text = self.check_text(text)
+        new = self.clamp_new_tokens(max_new_tokens)
+        ids = self.encode(text, new)
+        requests = [self.batcher.submit(GenRequest(ids, new, float(temperature))) for _ in range(max(1, min(int(n), 8)))]
+        return ["".join(self._drain(r)) for r in requests]
+
+    def chat_prompt(self, messages: list[dict[str, str]]) -> str:
+        """The teaching model only continues text; an instruct model gets its own chat template."""
+        template = getattr(self.tokenizer, "chat_template", None)
+        if self.teaching_model or not template:
+            users = [m.get("content", "") for m in messages if m.get("role") == "user"]
+            return users[-1] if users else ""
+        with self._tokenizer_lock:
+            return self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+
+    def chat_stream(self, messages: list[dict[str, str]], *, max_new_tokens: int = 128,
+                    temperature: float = 0.7) -> Iterator[str]:
+        self.ready()
+        total = sum(len(m.get("content", "")) for m in messages)
+        if total > self.max_input_chars:
+            raise UserError(TOO_LONG.format(limit=self.max_input_chars, size=total))
+        messages = [{"role": m.get("role", "user"), "content": self.check_text(m.get("content", ""), allow_empty=True)}
+                    for m in messages]
+        prompt = self.chat_prompt(messages)
+        if not prompt.strip():
+            self.check_text("")
+        n = self.clamp_new_tokens(max_new_tokens)
+        ids = self.tokenize(prompt)[-max(1, self.context - n):]
+        return self.stream_ids(ids, max_new_tokens=n, temperature=float(temperature))
+
+    # next-token distribution ---------------------------------------------------------------------
+    def distribution(self, text: str, temperature: float = 1.0) -> torch.Tensor:
+        """Probabilities of every next token after ``text``: one forward pass, softmax at ``temperature``."""
+        ids = self.encode(text, 1)
+        with torch.inference_mode():
+            logits = self.model(input_ids=torch.tensor([ids])).logits[0, -1].float()
+        return torch.softmax(logits / max(float(temperature), 1e-3), dim=-1)
+
+    def token_text(self, token_id: int) -> str:
+        text = self.tokenizer.decode([token_id])
+        return text.lstrip(" ") or text
+
+    def next_words(self, text: str, k: int = 5, temperature: float = 1.0) -> list[tuple[str, float]]:
+        self.ready()
+        text = self.check_text(text)
+        k = max(1, min(int(k), 50))
+        probs = self.distribution(text, temperature)
+        top = torch.topk(probs, k=min(k, probs.numel()))
+        return [(self.token_text(i), round(float(p), 6)) for p, i in zip(top.values.tolist(), top.indices.tolist())]

@@ -1,0 +1,172 @@
+"""Serve many participants with one model: requests arriving together become one batched ``generate()``.
+
+On a CPU, decoding one token costs about the same memory traffic for 1 row as for 8 (the weights are read
+once per step), so a batch of 8 gives several times the class-wide throughput (DESIGN.md §8).
+``transformers.TextIteratorStreamer`` handles one row only; ``RowStreamer`` routes each row of a batch to
+its own request, ``RowStopper`` ends each row at its own limit, ``RowTemperature`` samples each row at its
+own temperature.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import torch
+from transformers import LogitsProcessor, StoppingCriteria
+from transformers.generation.streamers import BaseStreamer
+
+END = object()
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+
+
+@dataclass(eq=False)
+class GenRequest:
+    """One continuation to generate; pieces of text (then ``END`` or an exception) arrive on ``out``."""
+
+    input_ids: list[int]
+    max_new_tokens: int
+    temperature: float = 1.0
+    out: queue.Queue = field(default_factory=queue.Queue)
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    submitted: float = field(default_factory=time.monotonic)
+    generated: int = 0
+
+    def fail(self, exc: BaseException) -> None:
+        self.out.put(exc)
+
+
+class Batcher:
+    """One worker thread: waits ``window_s`` after a first request for others, runs up to ``max_batch``."""
+
+    def __init__(self, run_batch: Callable[[list[GenRequest]], None], *, max_batch: int = 8,
+                 window_s: float = 0.02, enabled: bool = True):
+        self.run_batch = run_batch
+        self.max_batch = max(1, max_batch)
+        self.window_s = window_s
+        self.enabled = enabled
+        self._queue: queue.Queue[GenRequest] = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name="hocai-batcher", daemon=True)
+        self._thread.start()
+
+    def submit(self, request: GenRequest) -> GenRequest:
+        self._queue.put(request)
+        return request
+
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def _collect(self) -> list[GenRequest]:
+        batch = [self._queue.get()]
+        if not self.enabled:
+            return batch
+        deadline = time.monotonic() + self.window_s
+        while len(batch) < self.max_batch:
+            remaining = deadline - time.monotonic()
+            try:
+                batch.append(self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def _loop(self) -> None:
+        while True:
+            batch = [r for r in self._collect() if not r.cancelled.is_set()]
+            if not batch:
+                continue
+            try:
+                self.run_batch(batch)
+            except Exception as exc:  # keep serving: each waiting request gets the error
+                for request in batch:
+                    request.fail(exc)
+
+
+class RowStreamer(BaseStreamer):
+    """Decode each row of a batched ``generate()`` incrementally and send the new text to its request."""
+
+    def __init__(self, tokenizer, requests: list[GenRequest], eos_ids: set[int]):
+        self.tokenizer = tokenizer
+        self.requests = requests
+        self.eos_ids = eos_ids
+        self.tokens: list[list[int]] = [[] for _ in requests]
+        self.sent = [0] * len(requests)
+        self.done = [False] * len(requests)
+        self._prompt_seen = False
+
+    def put(self, value: torch.Tensor) -> None:
+        if not self._prompt_seen:  # generate() first hands over the prompt
+            self._prompt_seen = True
+            return
+        for row, token in enumerate(value.reshape(-1).tolist()):
+            if self.done[row]:
+                continue
+            request = self.requests[row]
+            if token in self.eos_ids or request.cancelled.is_set():
+                self._finish(row)
+                continue
+            self.tokens[row].append(token)
+            request.generated += 1
+            if len(self.tokens[row]) >= request.max_new_tokens:
+                self._finish(row)
+            else:
+                self._emit(row, final=False)
+
+    def end(self) -> None:
+        for row in range(len(self.requests)):
+            if not self.done[row]:
+                self._finish(row)
+
+    def _emit(self, row: int, *, final: bool) -> None:
+        text = self.tokenizer.decode(self.tokens[row], skip_special_tokens=True)
+        if not final and text.endswith("\ufffd"):  # half of a multi-byte character: wait for the rest
+            return
+        if final:
+            text = text.rstrip("\ufffd")
+        if len(text) > self.sent[row]:
+            piece = _CONTROL.sub("", text[self.sent[row]:])
+            if piece:
+                self.requests[row].out.put(piece)
+            self.sent[row] = len(text)
+
+    def _finish(self, row: int) -> None:
+        self._emit(row, final=True)
+        self.done[row] = True
+        self.requests[row].out.put(END)
+
+
+class RowStopper(StoppingCriteria):
+    """Per-row stop: its own token budget reached, end of text, or the caller gave up."""
+
+    def __init__(self, requests: list[GenRequest], prompt_len: int, eos_ids: set[int]):
+        self.requests = requests
+        self.prompt_len = prompt_len
+        self.eos = torch.tensor(sorted(eos_ids) or [-1])
+        self.limits = torch.tensor([r.max_new_tokens for r in requests])
+        self.finished = torch.zeros(len(requests), dtype=torch.bool)
+
+    def __call__(self, input_ids: torch.LongTensor, scores, **kwargs) -> torch.BoolTensor:
+        generated = input_ids.shape[1] - self.prompt_len
+        last = input_ids[:, -1].cpu()
+        cancelled = torch.tensor([r.cancelled.is_set() for r in self.requests])
+        self.finished |= (generated >= self.limits) | torch.isin(last, self.eos) | cancelled
+        return self.finished.to(input_ids.device)
+
+
+class RowTemperature(LogitsProcessor):
+    """Divide each row's logits by its own temperature; temperature 0 means always the likeliest token."""
+
+    def __init__(self, temperatures: list[float]):
+        self.temps = torch.tensor([max(float(t), 1e-5) for t in temperatures]).unsqueeze(1)
+        self.greedy = torch.tensor([float(t) <= 0 for t in temperatures])
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        scores = scores / self.temps.to(scores.device, scores.dtype)
+        if bool(self.greedy.any()):
+            best = scores.argmax(dim=-1, keepdim=True)
+            masked = torch.full_like(scores, float("-inf")).scatter(1, best, 0.0)
+            scores = torch.where(self.greedy.to(scores.device).unsqueeze(1), masked, scores)
+        return scores

@@ -1,0 +1,126 @@
+"""How notebooks talk to the Sân tập AI: over HTTP with gradio_client. Never imports torch or transformers.
+
+Thirty kernels each loading a model would cost ~10 GB and slow every decode (DESIGN.md §8); one service
+serves the class. With the service down a lesson fails fast with ``ServiceUnavailable``.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Iterator
+
+from hocai import paths
+from hocai.errors import UserError
+
+DOWN = "Sân tập AI chưa chạy hoặc không trả lời. Hãy báo giảng viên."
+BUSY = "Sân tập AI đang quá tải, thử lại sau ít phút."
+CONNECT_TIMEOUT_S = 3.0
+READ_TIMEOUT_S = 180.0
+
+_clients: dict[str, Any] = {}
+_lock = threading.Lock()
+
+
+class ServiceUnavailable(Exception):
+    """The service cannot be reached or is overloaded; ``message`` is Vietnamese."""
+
+    def __init__(self, message: str = DOWN):
+        super().__init__(message)
+        self.message = message
+
+
+class ServiceBusy(ServiceUnavailable):
+    """The service's queue is full."""
+
+    def __init__(self, message: str = BUSY):
+        super().__init__(message)
+
+
+def _url() -> str:
+    url = paths.service_url()
+    return url if url.endswith("/") else url + "/"
+
+
+def _client() -> Any:
+    """One gradio Client per service address, made on first use."""
+    url = _url()
+    with _lock:
+        if url in _clients:
+            return _clients[url]
+        import httpx
+        from gradio_client import Client
+
+        try:
+            client = Client(url, verbose=False, download_files=False, analytics_enabled=False,
+                            httpx_kwargs={"timeout": httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)})
+        except Exception:
+            raise ServiceUnavailable() from None
+        _clients[url] = client
+        return client
+
+
+def _translate(exc: Exception) -> Exception:
+    """A Vietnamese error for whatever gradio_client raised."""
+    from gradio_client.exceptions import AppError
+
+    if isinstance(exc, AppError):
+        return UserError(getattr(exc, "message", None) or str(exc))
+    if type(exc).__name__ == "QueueError":
+        return ServiceBusy()
+    with _lock:
+        _clients.pop(_url(), None)
+    return ServiceUnavailable()
+
+
+def _call(api_name: str, *args: Any) -> Any:
+    client = _client()
+    try:
+        return client.predict(*args, api_name=api_name)
+    except Exception as exc:
+        raise _translate(exc) from None
+
+
+def health() -> dict:
+    """{"status", "model", "backend", "teaching_model", "message"} straight from /health (no Gradio)."""
+    import httpx
+
+    try:
+        response = httpx.get(_url() + "health", timeout=httpx.Timeout(10.0, connect=CONNECT_TIMEOUT_S))
+        return response.json()
+    except (httpx.HTTPError, ValueError):
+        raise ServiceUnavailable() from None
+
+
+def next_words(text: str, k: int = 5) -> list[tuple[str, float]]:
+    return [(str(token), float(prob)) for token, prob in _call("/next_words", text, k, 1.0)]
+
+
+def sample(text: str, temperature: float = 1.0, n: int = 3, max_new_tokens: int = 20) -> list[str]:
+    return [str(s) for s in _call("/sample", text, temperature, n, max_new_tokens)]
+
+
+def chat(message: str) -> dict:
+    """{"reply": str, "masked": [{"label", "label_vi", "text"}, ...]} (the final streamed value)."""
+    return _call("/chat", message)
+
+
+def chat_stream(message: str) -> Iterator[dict]:
+    """The same as ``chat`` but yields the growing reply as the model writes it (for widgets)."""
+    job = _client().submit(message, api_name="/chat")
+    try:
+        yield from job
+        job.result()
+    except Exception as exc:
+        raise _translate(exc) from None
+
+
+def pii(text: str) -> dict:
+    return _call("/pii", text)
+
+
+def scam(text: str) -> dict:
+    return _call("/scam", text)
+
+
+def prompt_check(text: str) -> dict:
+    return _call("/prompt_check", text)

@@ -1,0 +1,174 @@
+"""The local backend batches requests that arrive together, streams each row, and guards its limits."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from pathlib import Path
+
+import pytest
+import torch
+
+from hocai.ai.backends import EMPTY, LOAD_BUSY, TIMEOUT
+from hocai.ai.backends.local import LocalBackend
+from hocai.ai.batching import RowTemperature
+from hocai.errors import UserError
+
+_spec = importlib.util.spec_from_file_location(
+    "hocai_integration_conftest", Path(__file__).resolve().parents[1] / "integration" / "conftest.py")
+_conftest = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_conftest)
+
+
+class CountingBackend(LocalBackend):
+    """Counts real ``model.generate`` calls and the rows each one served."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.batch_sizes: list[int] = []
+
+    def generate_batch(self, **kwargs):
+        self.batch_sizes.append(int(kwargs["input_ids"].shape[0]))
+        return super().generate_batch(**kwargs)
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory) -> Path:
+    return _conftest.build_tiny_model(tmp_path_factory.mktemp("m") / "tiny")
+
+
+def make(model_dir: Path, **kwargs) -> CountingBackend:
+    backend = CountingBackend(model=str(model_dir), **kwargs)
+    backend.load()
+    assert backend.status == "ok", backend.message
+    return backend
+
+
+def run_together(backend: LocalBackend, prompts: list[str], **kwargs) -> list[str]:
+    barrier = threading.Barrier(len(prompts))
+    results: list[str | None] = [None] * len(prompts)
+
+    def one(i: int) -> None:
+        barrier.wait()
+        results[i] = backend.generate(prompts[i], **kwargs)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(prompts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+PROMPTS = ["Xin chào", "Mô hình ngôn ngữ đoán từ tiếp theo", "Trời hôm nay", "Cán bộ xã"]
+
+
+def test_four_concurrent_requests_share_one_generate(model_dir):
+    backend = make(model_dir, window_s=0.5, max_batch=8)
+    results = run_together(backend, PROMPTS, max_new_tokens=6, temperature=0)
+    assert all(isinstance(r, str) for r in results), results
+    assert backend.batch_sizes == [4]
+
+
+def test_batching_off_runs_one_generate_per_request(model_dir):
+    backend = make(model_dir, batching=False)
+    run_together(backend, PROMPTS, max_new_tokens=4, temperature=0)
+    assert backend.batch_sizes == [1, 1, 1, 1]
+
+
+def test_left_padding_gives_the_same_greedy_text_as_alone(model_dir):
+    alone = make(model_dir, batching=False).generate("Xin", max_new_tokens=8, temperature=0)
+    backend = make(model_dir, window_s=0.5)
+    together = run_together(backend, ["Xin", "Mô hình ngôn ngữ đoán từ tiếp theo dựa trên"], max_new_tokens=8,
+                            temperature=0)
+    assert backend.batch_sizes == [2]
+    assert together[0] == alone
+
+
+def test_each_row_stops_at_its_own_budget(model_dir):
+    backend = make(model_dir, window_s=0.5)
+    short_ids = backend.encode("Xin chào", 2)
+    barrier = threading.Barrier(2)
+    out: dict[str, list[str]] = {}
+
+    def one(name: str, n: int) -> None:
+        barrier.wait()
+        out[name] = list(backend.stream_ids(short_ids, max_new_tokens=n, temperature=0))
+
+    threads = [threading.Thread(target=one, args=("short", 2)), threading.Thread(target=one, args=("long", 12))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert backend.batch_sizes == [2]
+    short = backend.tokenizer("".join(out["short"]), add_special_tokens=False)["input_ids"]
+    assert 1 <= len(short) <= 3
+    assert len("".join(out["long"])) > len("".join(out["short"]))
+
+
+def test_stream_yields_several_pieces(model_dir):
+    backend = make(model_dir)
+    pieces = list(backend.stream("Xin chào các bạn", max_new_tokens=12, temperature=0))
+    assert len(pieces) >= 3
+
+
+def test_next_words_is_a_temperature_aware_distribution(model_dir):
+    backend = make(model_dir)
+    hot = backend.next_words("Xin chào", k=5, temperature=2.0)
+    cold = backend.next_words("Xin chào", k=5, temperature=0.3)
+    assert len(hot) == 5 and all(isinstance(t, str) and 0 <= p <= 1 for t, p in hot)
+    assert [p for _, p in hot] == sorted((p for _, p in hot), reverse=True)
+    assert cold[0][1] > hot[0][1]
+    assert not any(t.startswith(" ") for t, _ in hot + cold)
+
+
+def test_bad_input_gets_a_vietnamese_message(model_dir):
+    backend = make(model_dir)
+    with pytest.raises(UserError, match=EMPTY):
+        backend.next_words("   \x00 ")
+    with pytest.raises(UserError, match="quá dài"):
+        backend.generate("a" * 1_000_000)
+    nfd = "Xin cha\u0300o"
+    assert backend.next_words(nfd, 3) == backend.next_words("Xin chào", 3)
+
+
+def test_a_slow_request_times_out_with_a_message(model_dir):
+    backend = make(model_dir, timeout_s=0.0001)
+    with pytest.raises(UserError, match=TIMEOUT):
+        backend.generate("Xin chào", max_new_tokens=50)
+
+
+def test_a_second_load_while_loading_is_refused(model_dir):
+    release = threading.Event()
+
+    class SlowLoad(LocalBackend):
+        def _load(self):
+            release.wait(30)
+            super()._load()
+
+    backend = SlowLoad(model=str(model_dir))
+    thread = backend.start()
+    try:
+        with pytest.raises(UserError, match=LOAD_BUSY):
+            backend.load()
+        assert backend.health()["status"] == "loading"
+    finally:
+        release.set()
+        thread.join(60)
+    assert backend.health()["status"] == "ok"
+
+
+def test_missing_model_folder_sets_error_status(tmp_path):
+    backend = LocalBackend(model=str(tmp_path / "nothing-here"))
+    backend.load()
+    health = backend.health()
+    assert health["status"] == "error" and "Không tìm thấy" in health["message"]
+    with pytest.raises(UserError):
+        backend.next_words("Xin chào")
+
+
+def test_row_temperature_makes_zero_rows_greedy():
+    scores = torch.tensor([[1.0, 3.0, 2.0], [1.0, 3.0, 2.0]])
+    out = RowTemperature([0.0, 2.0])(None, scores)
+    assert torch.isinf(out[0]).sum() == 2 and torch.isfinite(out[0, 1])
+    assert torch.allclose(out[1], scores[1] / 2)
