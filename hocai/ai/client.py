@@ -6,6 +6,7 @@ serves the class. With the service down a lesson fails fast with ``ServiceUnavai
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any, Iterator
 
@@ -41,6 +42,12 @@ def _url() -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def _headers() -> dict[str, str]:
+    """On JupyterHub the service sits behind hub login: kernels show their server's token."""
+    token = os.environ.get("JUPYTERHUB_API_TOKEN")
+    return {"Authorization": f"token {token}"} if token else {}
+
+
 def _client() -> Any:
     """One gradio Client per service address, made on first use."""
     url = _url()
@@ -51,7 +58,7 @@ def _client() -> Any:
         from gradio_client import Client
 
         try:
-            client = Client(url, verbose=False, download_files=False, analytics_enabled=False,
+            client = Client(url, verbose=False, download_files=False, analytics_enabled=False, headers=_headers(),
                             httpx_kwargs={"timeout": httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)})
         except Exception:
             raise ServiceUnavailable() from None
@@ -85,7 +92,8 @@ def health() -> dict:
     import httpx
 
     try:
-        response = httpx.get(_url() + "health", timeout=httpx.Timeout(10.0, connect=CONNECT_TIMEOUT_S))
+        response = httpx.get(_url() + "health", headers=_headers(),
+                             timeout=httpx.Timeout(10.0, connect=CONNECT_TIMEOUT_S))
         return response.json()
     except (httpx.HTTPError, ValueError):
         raise ServiceUnavailable() from None

@@ -61,6 +61,10 @@ def app_command(args: argparse.Namespace) -> int:
     service = Playground(load_config())
     app = build_app(service)  # imports gradio/httpx fully before the loading thread uses them
     service.start()
+    if getattr(args, "hub_auth", False):
+        from hocai.app.hub_auth import prefixed
+
+        app = prefixed(app)
     import uvicorn
 
     log.info("Sân tập AI: http://%s:%d/ (backend %s)", host, port, service.config.backend)

@@ -6,61 +6,16 @@ a few Vietnamese lines and a 2-layer GPT-2 with random weights; nothing is downl
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-LINES = [
-    "Xin chào các bạn, hôm nay chúng ta học về trí tuệ nhân tạo.",
-    "Cán bộ xã dùng máy tính để soạn văn bản và trả lời người dân.",
-    "Mô hình ngôn ngữ đoán từ tiếp theo dựa trên các từ đứng trước.",
-    "Không gửi số điện thoại, số căn cước hay số tài khoản cho người lạ.",
-    "Trời hôm nay đẹp, bà con ra đồng sớm để gặt lúa.",
-]
-
-
-def build_tiny_model(folder: Path, *, teaching: bool = True, n_positions: int = 256) -> Path:
-    """A random 2-layer GPT-2 and a BPE tokenizer saved with save_pretrained (about 1 s)."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
-
-    folder.mkdir(parents=True, exist_ok=True)
-    raw = Tokenizer(models.BPE())
-    raw.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    raw.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=["<|endoftext|>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    raw.train_from_iterator(LINES * 4, trainer)
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=raw, eos_token="<|endoftext|>",
-                                        bos_token="<|endoftext|>", pad_token="<|endoftext|>")
-    tokenizer.save_pretrained(folder)
-    config = GPT2Config(vocab_size=len(tokenizer), n_positions=n_positions, n_embd=64, n_layer=2, n_head=2,
-                        bos_token_id=tokenizer.eos_token_id, eos_token_id=tokenizer.eos_token_id)
-    import torch
-
-    torch.manual_seed(0)
-    GPT2LMHeadModel(config).save_pretrained(folder)
-    meta = {"name": folder.name, "teaching_model": teaching, "built_from": "tests (random weights)"}
-    (folder / "hocai_model.json").write_text(json.dumps(meta), encoding="utf-8")
-    return folder
-
-
-@pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory) -> Path:
-    return build_tiny_model(tmp_path_factory.mktemp("models") / "tiny-teaching")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_health(url: str, proc: subprocess.Popen, timeout: float = 120.0, want: tuple = ("ok",)) -> dict:

@@ -2,60 +2,23 @@
 
 import json
 import os
-import queue
 import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 import urllib.request
 from pathlib import Path
 
 import psutil
 import pytest
+from support import Workshop, free_port
 
 HOCAI = str(Path(sys.executable).with_name("hocai"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url: str):
     with urllib.request.urlopen(url, timeout=10) as resp:
         return resp.status, resp.read()
-
-
-class Workshop:
-    def __init__(self, env, lab_port, app_port):
-        self.proc = subprocess.Popen(
-            [HOCAI, "start", "--lab-port", str(lab_port), "--app-port", str(app_port), "--no-browser"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self):
-        for line in self.proc.stdout:
-            self.lines.put(line)
-
-    def wait_for(self, marker: str, timeout: float = 180) -> str:
-        deadline = time.monotonic() + timeout
-        seen = []
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=1)
-            except queue.Empty:
-                if self.proc.poll() is not None:
-                    break
-                continue
-            seen.append(line)
-            if marker in line:
-                return line
-        raise AssertionError(f"{marker!r} not printed; output was:\n{''.join(seen)}")
 
 
 @pytest.fixture

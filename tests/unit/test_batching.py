@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from pathlib import Path
 
@@ -13,12 +12,6 @@ from hocai.ai.backends import EMPTY, LOAD_BUSY, TIMEOUT
 from hocai.ai.backends.local import LocalBackend
 from hocai.ai.batching import RowTemperature
 from hocai.errors import UserError
-
-_spec = importlib.util.spec_from_file_location(
-    "hocai_integration_conftest", Path(__file__).resolve().parents[1] / "integration" / "conftest.py")
-_conftest = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_conftest)
-
 
 class CountingBackend(LocalBackend):
     """Counts real ``model.generate`` calls and the rows each one served."""
@@ -33,8 +26,8 @@ class CountingBackend(LocalBackend):
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory) -> Path:
-    return _conftest.build_tiny_model(tmp_path_factory.mktemp("m") / "tiny")
+def model_dir(tiny_model_dir) -> Path:
+    return tiny_model_dir
 
 
 def make(model_dir: Path, **kwargs) -> CountingBackend:

@@ -1,0 +1,27 @@
+"""A participant's view: JupyterLab in Vietnamese opens a lesson, runs it all, and the hands-on answers."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_lesson_runs_in_vietnamese_jupyterlab(workshop, page, artifacts):
+    lab_base, token = workshop["lab_base"], workshop["token"]
+    page.goto(f"{lab_base}lab/tree/notebooks/02-mo-hinh-ngon-ngu.ipynb?token={token}", timeout=120_000)
+    page.wait_for_selector(".jp-Notebook", timeout=120_000)
+    menubar = page.locator(".lm-MenuBar-content").inner_text()
+    assert "Tệp" in menubar and "Chỉnh sửa" in menubar, menubar  # the Vietnamese language pack is active
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Khởi chạy$")).click()
+    page.locator("li[data-command='notebook:run-all-cells']").click()
+    page.wait_for_timeout(1000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    page.wait_for_selector(".jp-OutputArea-output .widget-html, .jp-OutputArea-output .jupyter-widgets",
+                           timeout=60_000)
+    outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
+    joined = "\n".join(outputs)
+    assert "Traceback" not in joined and "Error" not in joined
+    assert "Sân tập AI chưa chạy" not in joined  # the hands-on reached the class service
+    page.screenshot(path=str(artifacts / "bai-hoc-02-jupyterlab.png"), full_page=False)
