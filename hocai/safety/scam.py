@@ -5,7 +5,9 @@ impersonation...) minus the signs of a genuine notice (warnings such as "không 
 domains). Every flag carries a plain Vietnamese reason, because the reader learns from the reasons, not the
 number. Patterns are written without diacritics and matched on the folded text, so SMS typed without
 accents are judged like accented ones; a few words that become ambiguous without accents ("gấp"/"gặp",
-"tải"/"tại") use an accented pattern when the message has accents.
+"tải"/"tại") use an accented pattern when the message has accents. Chat shorthand ("ck", "stk", "tk") is spelled
+out first, and a message showing several families of weaker signals at once (pressure, money, personal data,
+a change of channel, a bait) earns a bonus, so that new wordings of old scripts are still caught.
 """
 
 from __future__ import annotations
@@ -192,7 +194,10 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "card", 0.45,
-        r"(?:cung cap|dien|nhap|gui)(?: \w+){0,4} (?:so the|thong tin the|anh the)",
+        (
+            r"(?:cung cap|dien|nhap|gui|doc|cho (?:\w+ )?xin)(?: \w+){0,4} (?:so the|thong tin the|anh the|thong tin tai khoan)",
+            r"ngay het han (?:the|va ma)|\bcvv\b|ma (?:bao mat )?(?:o )?mat sau (?:the)?",
+        ),
         "Tin nhắn đòi số thẻ hoặc ảnh thẻ ngân hàng — kẻ gian dùng nó để rút tiền của bạn.",
         negatable=True,
     ),
@@ -200,7 +205,7 @@ _RULES: tuple[_Rule, ...] = (
         "identity_photo", 0.45,
         (
             r"chup (?:ca )?(?:2|hai) mat",
-            r"(?:cung cap|gui|nhap|doc)(?: \w+){0,3} (?:so )?(?:cccd|can cuoc|cmnd|ho chieu)",
+            r"(?:cung cap|gui|nhap|doc|cho (?:\w+ )?xin)(?: \w+){0,3} (?:so |anh )?(?:cccd|can cuoc|cmnd|ho chieu)",
             r"anh chan dung",
             r"selfie",
             r"quet khuon mat",
@@ -240,6 +245,15 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:chuyen|gui) (?:\w+ ){0,2}cho ban (?:con|em|chau|anh|minh|no)",
             r"so (?:tai khoan )?cua ban (?:con|em|chau|anh|day)",
             r"tai khoan (?:toi|em|chi|anh|minh) (?:vua )?(?:nhan|gui)",
+            r"(?:qua|vao) so (?:nay|cua|ben|em gui|chau gui)",
+            r"(?:so tai khoan|tai khoan) (?:ca nhan )?(?:cua )?(?:ke toan|nhan vien|chi nhan vien|anh can bo|chong|vo|thu quy ben)\b",
+            r"(?:vao|qua) so (?:tai khoan )?(?:cua )?(?:ke toan|nhan vien|chi nhan vien|anh can bo)\b",
+            r"(?:tai khoan|so) (?:\w+ ){0,2}(?:em|chau|minh) (?:gui|nhan|nhan tin) (?:ngay|sau|qua)",
+            r"(?:vi )?momo (?:so )?0\d",
+            r"tai khoan rieng",
+            r"(?:thay doi|doi|chuyen) (?:so )?tai khoan (?:thu|nhan tien|nhan)\b",
+            r"so tai khoan moi",
+            r"ctk [a-z]",
         ),
         (
             "Tin nhắn bảo chuyển tiền vào tài khoản của người khác, không phải tài khoản của chính người xin "
@@ -261,6 +275,8 @@ _RULES: tuple[_Rule, ...] = (
             r"can (?:gap )?\d+ ?(?:trieu|nghin)",
             r"\b(?:dong|nop|tra|ung|thanh toan)(?: \w+){0,3} \d[\d.,]* ?(?:trieu|tr|nghin|ngan|k|d|dong|vnd)\b",
             r"(?:dong|nop) ngay",
+            r"(?:gui|chuyen) tam \d",
+            r"(?:chuyen|thanh toan) ngay (?:vao|qua)",
         ),
         "Tin nhắn đề nghị chuyển hoặc nộp tiền.",
         negatable=True,
@@ -269,9 +285,15 @@ _RULES: tuple[_Rule, ...] = (
         "fee", 0.35,
         (
             r"(?<!mien )(?<!chi )(?:phi|tien|le phi) (?:nhan (?:qua|giai|thuong|tien)|ho so|thu tuc|van chuyen|giao (?:hang|lai)|kich hoat|bao hiem|hai quan|thong quan|xac minh|khoi phuc|bao lanh|mo khoa|lam ho so)",
-            r"(?:dong|nop|chuyen|thanh toan|tra) (?:phi )?truoc",
+            r"(?:dong|nop|chuyen|thanh toan|tra) (?:phi )?truoc(?! (?:ngay|thu|\d|han|cuoi|tet|ki|ky|hoc|thang|tuan|gio|le|khi|buoi))",
+            r"(?:phi|tien|coc|de) giu (?:cho|suat)",
+            r"(?:dong|nop|chuyen) (?:\w+ ){0,2}phu phi",
+            r"tam ung",
+            r"(?:dong|nop|chuyen|tra)(?: \w+){0,3} \d[\d.,]* ?(?:k|nghin|ngan|trieu|d|dong)? (?:de )?(?:mua tai lieu|lam the|lam ho so|mo the|nhan viec|giu)",
             r"chuyen khoan (?:\w+ ){0,3}truoc",
             r"dat coc",
+            r"\d+ ?% (?:phi |thue |tien )?truoc\b",
+            r"de rut (?:\w+ ){0,3}(?:can|phai) (?:nop|dong|chuyen)",
             r"mat phi \d",
             r"(?:chuyen|nop|dong|tra|thanh toan)(?: \w+){0,3} (?:le )?phi (?!cuoc|sms|dich vu ngan hang)\w+",
             r"phi (?:vao nhom|tham gia|giu cho|luu kho)",
@@ -291,6 +313,7 @@ _RULES: tuple[_Rule, ...] = (
             r"file apk",
             r"ban apk",
             r"ho tro tu xa",
+            r"anydesk|teamviewer|ultraviewer",
         ),
         (
             "Tin nhắn bảo cài ứng dụng qua đường link hoặc tệp .apk. Ứng dụng lạ có thể chiếm điện thoại và lấy "
@@ -302,6 +325,7 @@ _RULES: tuple[_Rule, ...] = (
             r"file apk",
             r"bản apk",
             r"hỗ trợ từ xa",
+            r"anydesk|teamviewer|ultraviewer",
         ),
         negatable=True,
     ),
@@ -330,7 +354,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "robocall", 0.3,
-        r"(?:bam|nhan|an) phim \d",
+        r"(?:bam|nhan|an) (?:phim \d|\d (?:de|gap))",
         (
             "Cuộc gọi tự động bảo bấm phím để gặp «điều tra viên» hay «nhân viên» — cơ quan nhà nước không gọi tự"
             " động như vậy."
@@ -351,6 +375,11 @@ _RULES: tuple[_Rule, ...] = (
             r"qua zalo (?:nhan vien|can bo)",
             r"zalo \d{4}",
             r"telegram",
+            r"(?:len|tren|nhan|nhan tin|ket ban|add) (?:\w+ ){0,2}zalo",
+            r"zalo (?:\w+ ){0,3}0\d{2}",
+            r"nhan tin rieng",
+            r"nhan tin (?:cho |rieng )?(?:minh|em|shop|chi|ad) (?:de|nhe|ngay|lay)",
+            r"vao nhom (?:\w+ ){0,3}(?:de )?nhan",
         ),
         "Đòi làm việc qua Zalo, Telegram, gọi video. Cơ quan nhà nước mời làm việc bằng giấy mời, tại trụ sở.",
     ),
@@ -359,12 +388,14 @@ _RULES: tuple[_Rule, ...] = (
         (
             r"soan tin (?:nhan )?theo (?:cu phap|huong dan)",
             r"gui (?:den |toi )?so 0\d",
+            r"soan (?:tin )?[a-z0-9 ]{1,15} gui (?:den |toi )?(?:so |dau so )?0\d",
+            r"nhan tin theo (?:noi dung|mau|cu phap)",
         ),
         "Tin nhắn bảo soạn tin nhắn theo cú pháp lạ — có thể là lệnh chuyển sim hoặc trừ tiền.",
     ),
     _rule(
         "call_number", 0.2,
-        r"(?:lien he|goi|gap|nhan tin|ket ban)(?: \w+){0,4} 0\d{2,3}[\dx.]",
+        r"(?:lien he|goi|gap|nhan tin|ket ban|zalo)(?: \w+){0,4} 0\d{2,3}[\dx. ]",
         "Tin nhắn bảo gọi một số di động lạ thay vì tổng đài chính thức.",
         negatable=True,
     ),
@@ -373,6 +404,8 @@ _RULES: tuple[_Rule, ...] = (
         (
             r"lay lai (?:\w+ ){0,3}tien",
             r"lay lai 100",
+            r"thu hoi (?:\w+ ){0,3}(?:tien|so tien)",
+            r"nan nhan (?:cua |bi )?lua dao",
         ),
         "Hứa lấy lại tiền đã bị lừa — đây thường là lừa đảo lần hai.",
     ),
@@ -400,6 +433,10 @@ _RULES: tuple[_Rule, ...] = (
             r"gap (?:lam|trong|nhe)",
             r"rat gap",
             r"ngay toi nay",
+            r"truoc \d+ ?h",
+            r"(?:toi|chieu|sang) nay (?:\w+ ){0,3}(?:se|bi)",
+            r"(?:qua|het) han (?:se|thi)",
+            r"trong ngay",
         ),
         "Tin nhắn giục làm gấp (trong vài giờ, ngay lập tức) để bạn không kịp suy nghĩ.",
         accented=(
@@ -416,6 +453,10 @@ _RULES: tuple[_Rule, ...] = (
             r"gấp (?:lắm|trong|nhé)",
             r"rất gấp",
             r"ngay tối nay",
+            r"trước \d+ ?h",
+            r"(?:tối|chiều|sáng) nay (?:\w+ ){0,3}(?:sẽ|bị)",
+            r"(?:quá|hết) hạn (?:sẽ|thì)",
+            r"trong ngày",
         ),
     ),
     _rule(
@@ -426,6 +467,13 @@ _RULES: tuple[_Rule, ...] = (
             r"neu khong (?:se|ban|ong|ba|anh|chi|hop tac|lien he|thanh toan)",
             r"khong thi (?:se )?(?:bi|mat|cat|khoa|ho)",
             r"mat dien",
+            r"(?:se|bi) (?:\w+ ){0,2}(?:tam khoa|ngat|ngung|tam dung|gian doan|trieu tap|thu hoi)",
+            r"ngat (?:dien|nuoc|2 chieu|hai chieu)",
+            r"cat nuoc",
+            r"(?:de tranh|tranh) (?:bi |mat|gian doan)",
+            r"khong la (?:\w+ ){0,3}bi",
+            r"keo (?:mat|bi)",
+            r"mat (?:suat|tai khoan|quyen loi)",
         ),
         "Tin nhắn dọa khóa tài khoản, cắt điện, phạt hoặc bắt giữ để làm bạn sợ.",
     ),
@@ -447,6 +495,11 @@ _RULES: tuple[_Rule, ...] = (
             r"phieu mua hang",
             r"diem thuong",
             r"duoc tang \d",
+            r"duoc chon la (?:\w+ ){0,3}(?:khach hang|nguoi|1 trong|mot trong)",
+            r"khach hang than thiet",
+            r"voucher",
+            r"doi (?:qua|thuong)",
+            r"duoc tang (?:\w+ ){0,2}(?:mot|1) ",
         ),
         "Tin nhắn báo trúng thưởng hoặc được tặng quà, tặng tiền mà bạn không hề tham gia.",
         accented=(
@@ -465,6 +518,11 @@ _RULES: tuple[_Rule, ...] = (
             r"phiếu mua hàng",
             r"điểm thưởng",
             r"được tặng \d",
+            r"được chọn là (?:\w+ ){0,3}(?:khách hàng|người|1 trong|một trong)",
+            r"khách hàng thân thiết",
+            r"voucher",
+            r"đổi (?:quà|thưởng)",
+            r"được tặng (?:\w+ ){0,2}(?:một|1) ",
         ),
     ),
     _rule(
@@ -486,6 +544,14 @@ _RULES: tuple[_Rule, ...] = (
             r"moi (?:trang|don|nhiem vu|video|luot) \d+ ?k\b",
             r"\d+ ?k ?/ ?ngay",
             r"\d+ ?k\s?-\s?\d+ ?(?:tr|trieu) ?/ ?ngay",
+            r"tuyen (?:\w+ ){0,3}(?:nhan vien|nguoi|ctv|cong tac vien)(?: \w+){0,6} (?:tai nha|online|tren app|thu nhap)",
+            r"khong can (?:von|thi|bang cap)",
+            r"tang tuong tac",
+            r"trung tuyen",
+            r"xuat khau lao dong",
+            r"rut (?:lien|ngay)",
+            r"moi buoi \d",
+            r"\d+ ?k? ?- ?\d+ ?(?:k|trieu) ?/ ?(?:ngay|buoi)",
         ),
         (
             "Lời mời «việc nhẹ lương cao», làm nhiệm vụ, thả tim, đánh giá sản phẩm để nhận hoa hồng — thường bắt"
@@ -510,6 +576,14 @@ _RULES: tuple[_Rule, ...] = (
             r"bao đậu",
             r"\d+ ?k ?/ ?ngày",
             r"\d+ ?k\s?-\s?\d+ ?(?:tr|triệu) ?/ ?ngày",
+            r"tuyển (?:\w+ ){0,3}(?:nhân viên|người|ctv|cộng tác viên)(?: \w+){0,6} (?:tại nhà|online|trên app|thu nhập)",
+            r"không cần (?:vốn|thi|bằng cấp)",
+            r"tăng tương tác",
+            r"trúng tuyển",
+            r"xuất khẩu lao động",
+            r"rút (?:liền|ngay)",
+            r"mỗi buổi \d",
+            r"\d+ ?k? ?- ?\d+ ?(?:k|triệu) ?/ ?(?:ngày|buổi)",
         ),
     ),
     _rule(
@@ -522,6 +596,8 @@ _RULES: tuple[_Rule, ...] = (
             r"don hang ao",
             r"hoan (?:lai )?(?:goc|von)",
             r"(?:cong|kem) (?:them )?\d+ ?% (?:hoa hong|tien)",
+            r"nap \d+ ?\w* nhan \d",
+            r"hoan (?:tien )?100 ?%",
         ),
         "Hứa kiếm tiền dễ dàng, nạp ít nhận nhiều — không có việc làm thật nào như vậy.",
     ),
@@ -539,6 +615,11 @@ _RULES: tuple[_Rule, ...] = (
             r"dung goi (?:lai )?so cu",
             r"dang hop khong (?:tien|nghe)",
             r"khong tien goi",
+            r"doi so (?:moi|roi|dien thoai)",
+            r"luu (?:lai )?so (?:nay|moi)",
+            r"muon (?:may|dien thoai) (?:cua )?\w+",
+            r"dien thoai (?:\w+ ){0,2}(?:hong|vo|bi mat|bi hack|het pin)",
+            r"nho (?:em|chau|minh|toi) nhan",
         ),
         (
             "Dấu hiệu cuộc gọi giả mạo: gọi video rất ngắn, hình mờ, kêu mạng yếu rồi nhắn xin tiền. Kẻ gian có "
@@ -556,6 +637,11 @@ _RULES: tuple[_Rule, ...] = (
             r"đừng gọi (?:lại )?số cũ",
             r"đang họp không (?:tiện|nghe)",
             r"không tiện gọi",
+            r"đổi số (?:mới|rồi|điện thoại)",
+            r"lưu (?:lại )?số (?:này|mới)",
+            r"mượn (?:máy|điện thoại) (?:của )?\w+",
+            r"điện thoại (?:\w+ ){0,2}(?:hỏng|vỡ|bị mất|bị hack|hết pin)",
+            r"nhờ (?:em|cháu|mình|tôi) nhắn",
         ),
     ),
     _rule(
@@ -577,6 +663,10 @@ _RULES: tuple[_Rule, ...] = (
             r"bi giu ho chieu",
             r"tien chuoc",
             r"gap chuyen gap",
+            r"nga xe",
+            r"(?:dang o|nhap|dua vao|cho vao) (?:benh vien|vien)",
+            r"danh nhau",
+            r"bi giu (?:lai|o)",
         ),
         "Tin nhắn báo người thân gặp nạn (cấp cứu, tai nạn, bị giữ) để xin tiền gấp.",
         accented=(
@@ -597,6 +687,10 @@ _RULES: tuple[_Rule, ...] = (
             r"bị giữ hộ chiếu",
             r"tiền chuộc",
             r"gặp chuyện gấp",
+            r"ngã xe",
+            r"(?:đang ở|nhập|đưa vào|cho vào) (?:bệnh viện|viện)",
+            r"đánh nhau",
+            r"bị giữ (?:lại|ở)",
         ),
     ),
     _rule(
@@ -611,8 +705,12 @@ _RULES: tuple[_Rule, ...] = (
             r"rut tien bat ky",
             r"ma co phieu",
             r"chuyen gia tai chinh",
-            r"tro ly (?:cua )?chuyen gia",
+            r"tro ly (?:cua )?(?:chuyen gia|thay|co)",
             r"nhom (?:kin|zalo|telegram|vip)(?: \w+){0,4} (?:dau tu|chung khoan|co phieu|tien ao|coin|lai)",
+            r"khuyen nghi (?:ma|co phieu|mien phi)",
+            r"tang tran",
+            r"phan tich ma",
+            r"choi game (?:\w+ ){0,2}nap",
         ),
         "Lời mời đầu tư qua mạng, tiền ảo, sàn quốc tế — kẻ gian cho lãi ảo lúc đầu rồi chiếm đoạt tiền nạp.",
     ),
@@ -633,6 +731,8 @@ _RULES: tuple[_Rule, ...] = (
             r"chac (?:thang|an)",
             r"lai moi ngay",
             r"keo (?:bong|thom|chac)",
+            r"(?:thang|tuan) (?:roi|truoc) (?:\w+ ){0,2}lai (?:hon |duoc )?\d",
+            r"lai \d+ ?(?:- ?\d+ ?)?% (?:moi|mot) (?:tuan|ngay|thang)",
         ),
         "Hứa lãi rất cao, «cam kết không lỗ» — không có khoản đầu tư thật nào như vậy.",
         accented=(
@@ -651,6 +751,8 @@ _RULES: tuple[_Rule, ...] = (
             r"chắc (?:thắng|ăn)",
             r"lãi mỗi ngày",
             r"kèo (?:bóng|thơm|chắc)",
+            r"(?:tháng|tuần) (?:rồi|trước) (?:\w+ ){0,2}lãi (?:hơn |được )?\d",
+            r"lãi \d+ ?(?:- ?\d+ ?)?% (?:mỗi|một) (?:tuần|ngày|tháng)",
         ),
     ),
     _rule(
@@ -665,6 +767,8 @@ _RULES: tuple[_Rule, ...] = (
             r"qua (?:\w+ ){0,3}\d[\d.,]* ?usd",
             r"van chuyen quoc te",
             r"quen nhau qua",
+            r"ket ban qua (?:nhom|mang|facebook|zalo|tiktok)",
+            r"gui tang (?:\w+ ){0,4}(?:qua|usd|do la)",
         ),
         "Câu chuyện quà gửi từ nước ngoài, phí hải quan, người quen qua mạng nhờ đóng tiền.",
         accented=(
@@ -677,6 +781,8 @@ _RULES: tuple[_Rule, ...] = (
             r"quà (?:\w+ ){0,3}\d[\d.,]* ?usd",
             r"vận chuyển quốc tế",
             r"quen nhau qua",
+            r"kết bạn qua (?:nhóm|mạng|facebook|zalo|tiktok)",
+            r"gửi tặng (?:\w+ ){0,4}(?:quà|usd|đô la)",
         ),
     ),
     _rule(
@@ -722,6 +828,9 @@ _RULES: tuple[_Rule, ...] = (
             r"nang cap (?:len )?5g",
             r"trung thong tin",
             r"sim (?:\w+ ){0,5}(?:bi|se bi) (?:khoa|thu hoi|cat)",
+            r"chuan hoa (?:thong tin|thue bao)",
+            r"chua (?:dang ky )?chinh chu",
+            r"(?:duoc|de) giu (?:lai )?so",
         ),
         "Tin nhắn dọa khóa sim hoặc bảo đổi, nâng cấp sim theo cú pháp lạ.",
     ),
@@ -746,6 +855,13 @@ _RULES: tuple[_Rule, ...] = (
             r"khong can (?:the chap|chung minh thu nhap)",
             r"duyet vay",
             r"khoan vay (?:\d|da duoc duyet)",
+            r"vay uu dai",
+            r"ho tro vay",
+            r"lai (?:suat )?0 ?%",
+            r"khong (?:can )?tham dinh",
+            r"(?:ho so|vay) (?:\w+ ){0,3}duoc duyet",
+            r"duyet (?:trong ngay|ngay|nhanh)",
+            r"chi can (?:cccd|can cuoc|cmnd)",
         ),
         "Lời mời vay tiền nhanh, dễ dàng — thường đòi nộp phí trước rồi chiếm đoạt.",
     ),
@@ -757,8 +873,75 @@ _RULES: tuple[_Rule, ...] = (
             r"giao dich (?:dang ngo|la)",
             r"bi tru (?:\w+ ){0,2}\d",
             r"bi tru tien",
+            r"(?:dang )?bi tam khoa",
+            r"giao dich bat thuong",
+            r"tam dung giao dich",
         ),
         "Tin nhắn báo tài khoản bị khóa, bị xâm nhập hoặc có giao dịch lạ để bạn hoảng và làm theo.",
+    ),
+    _rule(
+        "mistaken_transfer", 0.45,
+        (
+            r"(?:chuyen|gui|chuyen khoan) nham",
+            r"nham (?:\w+ ){0,2}vao (?:tai khoan|so)",
+            r"chuyen (?:coc |tien )?(?:du|thua) \d",
+            r"(?:hoan|tra|chuyen|chuyen khoan) lai (?:giup )?(?:\w+ ){0,3}(?:phan du|so du|tien thua)",
+        ),
+        (
+            "Người lạ báo «chuyển nhầm tiền» rồi nhờ bạn chuyển trả, nhất là vào một số tài khoản khác. Tiền chuyển "
+            "nhầm thật chỉ nên trả lại qua ngân hàng."
+        ),
+    ),
+    _rule(
+        "accused", 0.3,
+        (
+            r"lien quan (?:den |toi )?(?:\w+ ){0,3}(?:vu an|duong day|rua tien|ma tuy|buon lau|danh bac|lua dao)",
+            r"dung vao (?:viec|muc dich) (?:\w+ ){0,2}(?:danh bac|rua tien|lua dao|phi phap)",
+            r"thu ly ho so",
+            r"giay trieu tap",
+            r"bi (?:nghi|nghi ngo) (?:lien quan|rua tien)",
+        ),
+        "Tin nhắn nói bạn dính vào vụ án (rửa tiền, ma túy, cờ bạc) để làm bạn sợ. Cơ quan thật gửi giấy mời, không báo qua điện thoại.",
+    ),
+    _rule(
+        "assets", 0.4,
+        (
+            r"ke khai (?:\w+ ){0,3}(?:tai san|so du|tien)",
+            r"(?<!dam )\b(?:cho|doc|bao|cung cap|gui)(?: \w+){0,4} so du(?! \d| kha dung)",
+            r"sao ke (?:\w+ ){0,3}(?:gui|cho)",
+        ),
+        "Tin nhắn đòi kê khai tài sản, số dư tài khoản. Cơ quan thật không hỏi những điều này qua điện thoại, tin nhắn.",
+        negatable=True,
+    ),
+    _rule(
+        "windfall", 0.2,
+        (
+            r"(?:duoc|nhan|co) (?:\w+ ){0,3}(?:hoc bong|tro cap|ho tro hoc tap|boi thuong|khoan hoan|hoan phi)(?: \w+){0,3} \d",
+            r"khoan (?:\w+ ){0,3}chua (?:nhan|linh)",
+            r"de (?:duoc )?nhan (?:boi thuong|tien ho tro|tro cap|hoc bong)",
+            r"lam thu tuc nhan tien",
+        ),
+        "Tin nhắn báo bạn được nhận một khoản tiền (học bổng, trợ cấp, bồi thường) — mồi nhử để đòi thông tin hay phí.",
+    ),
+    _rule(
+        "apk_file", 0.55,
+        r"\w\.apk\b",
+        "Tin nhắn gửi tệp cài đặt .apk. Mở tệp này có thể cài ứng dụng lạ chiếm điện thoại và lấy tiền trong tài khoản.",
+    ),
+    _rule(
+        "qr", 0.25,
+        r"quet (?:ma )?qr (?:\w+ ){0,3}(?:gui|nhan|ben duoi|sau|nay)",
+        "Tin nhắn bảo quét mã QR do người lạ gửi — mã có thể dẫn tới trang giả hoặc lệnh chuyển tiền.",
+        negatable=True,
+    ),
+    _rule(
+        "link_word", 0.3,
+        (
+            r"(?:dang nhap|xac thuc|xac minh|cap nhat|xac nhan|khang nghi|dang ky|dien|nhap|cai(?: dat)?|tai|truy cap|bam|nhan)(?: \w+){0,6} (?:tai |theo |vao |qua )?(?:duong link|link|lien ket|duong dan (?:sau|nay|ben duoi|(?:em|minh|toi|chung toi) gui))\b",
+            r"(?:link|lien ket)(?: \w+){0,4} (?:de|va) (?:dang nhap|xac thuc|xac minh|cap nhat|xac nhan|nhan|dien|nhap)",
+        ),
+        "Tin nhắn bảo bấm vào đường link để đăng nhập, xác thực hay nhận tiền. Cơ quan, ngân hàng thật không làm vậy.",
+        negatable=True,
     ),
 )
 
@@ -776,6 +959,12 @@ _AUTHORITIES: tuple[tuple[str, re.Pattern, str], ...] = (
      "VNeID chỉ cập nhật trên ứng dụng chính thức hoặc tại công an xã, phường, không qua link hay người lạ."),
     ("tòa án, viện kiểm sát", _rx(r"toa an|vien kiem sat|\bvksnd\b|tham phan|kiem sat vien"),
      "Tòa án, viện kiểm sát thật gửi giấy triệu tập, không gọi điện đòi tiền bảo lãnh."),
+    ("nhà trường", _rx(r"nha truong|phong tai vu|giao vien chu nhiem|\bso gd|hieu truong|phong dao tao"),
+     "Nhà trường thật thu tiền qua tài khoản của trường hoặc tại phòng tài vụ, không qua tài khoản cá nhân."),
+    ("bệnh viện", _rx(r"benh vien|bac si"),
+     "Bệnh viện thật không nhắn xin tiền mổ vào tài khoản cá nhân; hãy gọi người nhà bằng số quen để hỏi."),
+    ("công ty, tổng đài", _rx(r"tong dai|cham soc khach hang|bo phan (?:ho tro|ky thuat|cskh|nhan su)|trung tam (?:bao hanh|ho tro)|ban quan ly|cong ty (?:tai chinh|cap nuoc|van chuyen|giao nhan)|quy ho tro|van phong luat|luat su|hang (?:bay|hang khong)|vietnam airlines|dien may|to cong tac|chuyen vien|cap nuoc|nhan vien|quan ly nhan su"),
+     "Công ty, tổng đài thật không đòi chuyển tiền vào tài khoản cá nhân, không hỏi mã OTP hay số thẻ qua điện thoại."),
     ("cơ quan nhà nước", _rx(r"bao hiem xa hoi|\bbhxh\b|dich vu cong|so lao dong|so y te|phong giao duc|nha mang|viettel|mobifone|vinaphone|shopee|lazada|tiki|\bsan thuong mai|\bso (?:tai nguyen|tu phap|giao duc|ke hoach|noi vu|tai chinh)|\bubnd\b|quan ly thi truong|hai quan|buu dien|\bcan bo\b"),
      "Cơ quan nhà nước, nhà mạng thật không đòi tiền hay mã OTP qua tin nhắn."),
 )
@@ -789,12 +978,28 @@ _COMBOS: tuple[tuple[frozenset, float, str], ...] = (
      "Báo trúng thưởng nhưng lại đòi bạn chuyển tiền trước — quà thật không bao giờ bắt trả tiền trước."),
     (frozenset({"job", "transfer"}), 0.2,
      "Mời làm việc nhưng lại bắt nạp hoặc chuyển tiền trước — việc làm thật không bắt người lao động trả tiền."),
+    (frozenset({"account_locked", "call_number"}), 0.2,
+     "Báo tài khoản bị trừ tiền hay bị khóa rồi bảo gọi một số di động lạ — tổng đài ngân hàng thật in trên thẻ, thường là số 1800, 1900."),
     (frozenset({"refund", "guided"}), 0.2,
      "Hứa hoàn tiền rồi hướng dẫn thao tác trên ứng dụng ngân hàng — thực chất là bạn tự chuyển tiền đi."),
 )
 
 _DEMAND_KEYS = {"guided", "otp_after", "robocall", "sms_command", "call_number", "pay_or_else", "otp", "password", "card", "identity_photo", "safe_account", "other_account", "transfer", "fee", "app",
-                "call_transfer", "online_work", "link"}
+                "call_transfer", "online_work", "link", "assets", "link_word", "qr", "apk_file", "mistaken_transfer"}
+
+# Families of weaker signals: a genuine notice rarely shows three of them at once.
+_FAMILIES: tuple[tuple[str, frozenset], ...] = (
+    ("giục gấp hoặc đe dọa", frozenset({"urgency", "threat", "account_locked", "secrecy", "pay_or_else", "accused"})),
+    ("đòi tiền", frozenset({"transfer", "fee", "other_account", "safe_account", "mistaken_transfer"})),
+    ("đòi mã, mật khẩu, giấy tờ", frozenset({"otp", "otp_after", "password", "card", "identity_photo", "assets"})),
+    ("kéo sang Zalo, số lạ, đường link hay ứng dụng lạ",
+     frozenset({"online_work", "call_number", "sms_command", "qr", "link", "link_word", "app", "apk_file", "robocall",
+                "call_transfer", "guided"})),
+    ("mồi nhử (quà, việc làm, tiền hỗ trợ, lãi cao)",
+     frozenset({"prize", "job", "easy_money", "loan", "refund", "windfall", "investment", "high_return", "romance",
+                "recovery", "emergency", "deepfake"})),
+)
+_FAMILY_BONUS = {3: 0.1, 4: 0.2, 5: 0.3, 6: 0.3}
 
 # Signs of a genuine notice: advice against scams.
 _WARNING = _rx(
@@ -802,6 +1007,15 @@ _WARNING = _rx(
     r"|khong bam|khong cai|khong chuyen tien|khong thu (?:tien|qua|phi)|khong phai nop|la lua dao|thu doan|gia danh (?:can bo|cong an|nhan vien|co quan|ngan hang|nguoi|giao vien)|mao danh"
     r"|khong gui (?:duong )?link|khong (?:tra cuu|truy cap) qua|tu xung|xung la|(?:thi|hay) cup may"
     r"|goi lai (?:so|cho) (?:quen|chinh thuc|nguoi than)|kiem tra truoc khi|de xac minh truoc)\b"
+)
+# Signs of an ordinary notice: a balance change, payment in person, a routine sum between people who know each other.
+_GENUINE: tuple[tuple[_Fast, float, str], ...] = (
+    (_rx(r"(?:\bsd\b|so du(?: kha dung| cuoi| tai khoan)?):? ?\d[\d.,]{3,}"), 0.35,
+     "Tin nhắn có dạng thông báo biến động số dư của ngân hàng, chỉ báo tiền vào, tiền ra, không đòi bạn làm gì."),
+    (_rx(r"(?:nop|dong|thu|nhan|den)(?: \w+){0,4} (?:truc tiep|tai (?:phong (?:tai vu|ke toan)|quay|tru so|bo phan mot cua|diem thu|buu cuc|lop))"), 0.25,
+     "Tin nhắn hướng dẫn nộp tiền, làm thủ tục trực tiếp tại trụ sở, quầy, phòng tài vụ — cách làm của nơi thật."),
+    (_rx(r"nhu (?:thang truoc|moi khi|moi lan|lan truoc|moi thang|thuong le)"), 0.2,
+     "Tin nhắn nhắc một khoản tiền quen thuộc «như mọi khi» giữa người quen."),
 )
 _NEGATION_VI = re.compile(r"\b(?:không|đừng|chẳng|chớ|chưa bao giờ)\b")
 _NEGATION_FLAT = re.compile(r"\b(?:khong|chang)\b|\bdung (?:co )?$")
@@ -840,6 +1054,9 @@ _BRAND_NAMES = {"gov": "cơ quan nhà nước", "evn": "EVN", "vneid": "VNeID", 
                 "ghtk": "GHTK", "vnpost": "VNPost", "momo": "MoMo"}
 
 
+_LINK_ACTION = _rx(r"(?:dang nhap|xac thuc|xac minh|cap nhat|xac nhan|khang nghi|dien|nhap|nhan (?:tien|qua|thuong|lai|ho tro))")
+
+
 def _registered(host: str) -> str:
     parts = host.split(".")
     if len(parts) >= 3 and parts[-2] in {"gov", "com", "edu", "org", "net"} and parts[-1] == "vn":
@@ -856,7 +1073,7 @@ def _link_flags(flat: str) -> tuple[float, list[str], list[str]]:
         host, path = match.group(1), match.group(2) or ""
         host = host.removeprefix("www.")
         reg = _registered(host)
-        if host.endswith(".gov.vn") or reg in _OFFICIAL:
+        if host == "gov.vn" or host.endswith(".gov.vn") or reg in _OFFICIAL:
             official.append(f"Đường link {host} là trang chính thức.")
             continue
         weight, reason = 0.0, ""
@@ -871,9 +1088,34 @@ def _link_flags(flat: str) -> tuple[float, list[str], list[str]]:
                                     "(trang của cơ quan nhà nước có đuôi .gov.vn).")
         elif reg.rsplit(".", 1)[-1] in _RISKY_TLDS:
             weight, reason = 0.5, f"Đường link {host} có đuôi lạ, không phải trang chính thức của cơ quan hay ngân hàng nào."
+        elif _LINK_ACTION.search(flat):
+            weight, reason = 0.4, (f"Tin nhắn bảo vào đường link {host} để đăng nhập, điền thông tin hay nhận tiền, "
+                                   "nhưng đó không phải trang chính thức của cơ quan hay ngân hàng nào.")
         if weight > worst:
             worst, reasons = weight, [reason]
     return worst, reasons, official
+
+
+# Chat shorthand and teen code spelled out, so "ck 3tr vào stk" reads like "chuyển khoản 3 triệu vào số tài khoản".
+_SHORTHAND: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(pattern), words) for pattern, words in (
+    (r"\bstk\b", "số tài khoản"),
+    (r"\b(?:tk|acc)\b", "tài khoản"),
+    (r"\bck\b", "chuyển khoản"),
+    (r"\bbank(?= (?:cho|giúp|giup|qua|vào|vao|trước|truoc|lại|lai|gấp|gap)\b)", "chuyển khoản"),
+    (r"\b(?:mk|pass)\b", "mật khẩu"),
+    (r"\b(?:sđt|sdt)\b", "số điện thoại"),
+    (r"\b(?:ib|inbox|ibx)\b", "nhắn tin"),
+    (r"\bzl\b", "zalo"),
+    (r"\b(?:ko|hok|hông)\b", "không"),
+    (r"\b(?:đc|dc)\b", "được"),
+    (r"(\d) ?tr\b", "\\1 triệu"),
+))
+
+
+def _expand_shorthand(low: str) -> str:
+    for pattern, words in _SHORTHAND:
+        low = pattern.sub(words, low)
+    return low
 
 
 def _negated(low: str, flat: str, start: int) -> bool:
@@ -918,8 +1160,11 @@ _ADVICE_SAFE = [
 def check_message(text: str) -> Verdict:
     """Judge one message; reasons explain each red flag in plain Vietnamese."""
     low = fold_case(nfc(text))
+    accented = low != strip_diacritics(low)
+    low = _expand_shorthand(low)
     flat = strip_diacritics(low)
-    accented = low != flat
+    if not accented:
+        low = flat
     score, reasons, keys = 0.0, [], set()
     for rule in _RULES:
         if _fires(rule, flat, low, accented):
@@ -941,11 +1186,20 @@ def check_message(text: str) -> Verdict:
         bonus = 0.25
         score += bonus
         reasons.append((bonus, f"Người gửi tự xưng là {names} rồi đòi tiền, thông tin hoặc bấm link. {authorities[0][1]}"))
+    families = [name for name, members in _FAMILIES if keys & members] + (["tự xưng cơ quan, công ty"] if authorities else [])
+    if len(families) >= 3:
+        bonus = _FAMILY_BONUS[len(families)]
+        score += bonus
+        reasons.append((bonus, "Tin nhắn gộp nhiều dấu hiệu đáng ngờ cùng lúc: " + ", ".join(families) + "."))
     reassuring = []
     warnings = len(_WARNING.findall(flat))
     if warnings:
         score -= min(0.7, 0.35 * warnings)
         reassuring.append("Tin nhắn có lời khuyên cảnh giác (không cung cấp mã, không bấm link lạ…) — dấu hiệu của tin thật.")
+    for rx, weight, why in _GENUINE:
+        if rx.search(flat):
+            score -= weight
+            reassuring.append(why)
     if official and not link_weight:
         score -= 0.3
         reassuring.extend(official[:1])

@@ -178,3 +178,31 @@ def test_literal_prefilter_never_hides_a_match():
     for pattern in fast:
         for view in views:
             assert bool(pattern.search(view)) == bool(pattern.regex.search(view)), (pattern.regex.pattern, view)
+
+
+@pytest.mark.parametrize("text", [
+    "Anh ơi em nhầm số, em chuyển nhầm 3tr vào tk anh, anh ck lại giúp em qua stk 0987xxx ngân hàng MB với ạ.",
+    "a oi e doi so moi, e dang can gap 7tr dong vien phi cho me, a ck giup e vao tk nay e tra a cuoi tuan",
+    "Anh ơi em sắp cưới, em gửi thiệp mời online, anh tải file thiepcuoi.apk về xem giúp em nhé.",
+    "Tài khoản của quý khách vừa bị trừ 4.990.000đ. Nếu không thực hiện giao dịch này, vui lòng gọi ngay 0708 999 321.",
+    "Bạn được xét duyệt gói hỗ trợ bão lũ 3.000.000đ. Điền thông tin tài khoản ngân hàng tại hotro-baolu.com để nhận.",
+])
+def test_paraphrased_and_shorthand_scams_are_flagged(text):
+    assert check_message(text).scam
+
+
+@pytest.mark.parametrize("text", [
+    "MB: Tai khoan 0123xxx789 +15,000,000VND luc 09:01 01/07. Noi dung: CHUYEN TIEN MUA DAT COC. So du: 45,200,000VND.",
+    "Em đóng tiền học thêm tháng này cho cô chưa? Cô nhắn là lớp nộp trước thứ Sáu, nộp trực tiếp tại lớp.",
+    "Em ơi tiền ăn trưa văn phòng tháng này 750k, em chuyển vào tk của chị Hương như tháng trước nhé.",
+    "Cục Thuế thông báo: thông tin chi tiết tại website chính thức của Cục Thuế có đuôi gov.vn.",
+    "VPBank: Khoản vay đến hạn ngày 25/06, số tiền 3.215.000 VND. Quý khách vui lòng đảm bảo số dư tài khoản.",
+])
+def test_routine_notices_with_money_words_are_not_flagged(text):
+    assert not check_message(text).scam, check_message(text).reasons
+
+
+def test_many_weak_signals_together_are_named_in_the_reasons():
+    verdict = check_message("Em là nhân viên tổng đài, thuê bao của anh sẽ bị khóa trong 2 giờ, anh kết bạn Zalo em "
+                            "để chuyển phí duy trì 200k.")
+    assert verdict.scam and any("nhiều dấu hiệu" in reason for reason in verdict.reasons), verdict.reasons
