@@ -1,0 +1,91 @@
+"""The sandbox's command line, limits, status flags, gradebook backup and change detection (no kernels)."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from grader.autograde import _status, backup_gradebook, submission_digest
+from grader.sandbox import WORKDIR, Limits, sandbox_prefix
+from grader.workspace import init_course
+
+
+def _pairs(args: list[str], flag: str) -> list[tuple[str, str]]:
+    return [(args[i + 1], args[i + 2]) for i, a in enumerate(args) if a == flag]
+
+
+def test_prefix_isolates_the_kernel(tmp_path):
+    work, conn = tmp_path / "private", tmp_path / "conn"
+    limits = Limits(cpu_seconds=30, memory_mb=512, processes=16, file_mb=8)
+    args = sandbox_prefix(work, conn, limits, uid=61234)
+    for flag in ("--unshare-net", "--unshare-pid", "--die-with-parent", "--clearenv"):
+        assert flag in args
+    assert (str(work), WORKDIR) in _pairs(args, "--bind")
+    assert (str(conn), str(conn)) in _pairs(args, "--bind")
+    assert len(_pairs(args, "--bind")) == 2
+    ro = [src for src, _ in _pairs(args, "--ro-bind")]
+    assert str(Path(sys.prefix)) in ro and "/usr" in ro
+    assert all(not Path(src).is_relative_to(tmp_path) for src in ro)
+    env = dict(_pairs(args, "--setenv"))
+    assert env["TMPDIR"] == "/tmp" and env["IPYTHONDIR"].startswith("/tmp")
+    assert "JPY_PARENT_PID" not in env
+    assert "--reuid=61234" in args
+    tail = args[args.index("prlimit"):]
+    assert {"--cpu=30", f"--as={512 * 1024 * 1024}", "--nproc=16", f"--fsize={8 * 1024 * 1024}"} <= set(tail)
+    assert args[-1] == "--"
+
+
+def test_unprivileged_prefix_uses_a_user_namespace(tmp_path):
+    args = sandbox_prefix(tmp_path, tmp_path / "c", Limits(), uid=None)
+    assert "--unshare-user" in args and "setpriv" not in args
+
+
+def test_limits_read_from_course_settings():
+    limits = Limits.from_mapping({"cell_timeout": "7", "memory_mb": 1024, "jobs": 4, "unknown": 1})
+    assert (limits.cell_timeout, limits.memory_mb, limits.cpu_seconds) == (7, 1024, Limits().cpu_seconds)
+
+
+def _nb(*errors: str):
+    cells = [new_code_cell("x", outputs=[new_output("error", ename=e, evalue="", traceback=[])]) for e in errors]
+    return new_notebook(cells=cells or [new_code_cell("x")])
+
+
+def test_status_flags_timeouts_limits_and_crashes():
+    ep = SimpleNamespace(kernel_died=False, truncated=False, exit_status=None)
+    assert _status(_nb(), ep) == "ok"
+    assert _status(_nb("AssertionError"), ep) == "ok"
+    assert _status(_nb("CellTimeoutError"), ep) == "timeout"
+    assert _status(_nb("MemoryError"), ep) == "limit"
+    assert _status(_nb(), SimpleNamespace(kernel_died=False, truncated=True, exit_status=None)) == "limit"
+    assert _status(_nb(), SimpleNamespace(kernel_died=True, truncated=False, exit_status=1)) == "crash"
+    assert _status(_nb(), SimpleNamespace(kernel_died=True, truncated=False, exit_status=128 + 24)) == "limit"
+
+
+def test_backup_is_a_consistent_sqlite_copy(tmp_path):
+    course = init_course(tmp_path / "khoa", source=_tiny_source(tmp_path))
+    with course.gradebook() as gb:
+        gb.update_or_create_student("an")
+    copy = backup_gradebook(course)
+    assert copy.parent == course.backups and copy.name.startswith("gradebook-")
+    con = sqlite3.connect(copy)
+    assert con.execute("SELECT id FROM student").fetchall() == [("an",)]
+    con.close()
+
+
+def test_digest_follows_content(tmp_path):
+    (tmp_path / "a.ipynb").write_text("{}")
+    first = submission_digest(tmp_path)
+    assert submission_digest(tmp_path) == first
+    (tmp_path / "answers.json").write_text('{"q1": "B"}')
+    assert submission_digest(tmp_path) != first
+
+
+def _tiny_source(tmp_path: Path) -> Path:
+    folder = tmp_path / "nguon" / "bai"
+    folder.mkdir(parents=True)
+    (folder / "bai.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    return folder.parent
