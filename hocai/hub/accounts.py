@@ -53,14 +53,21 @@ def _existing(username: str) -> pwd.struct_passwd | None:
 
 def is_kit_account(username: str) -> bool:
     entry = _existing(username)
-    return entry is not None and entry.pw_gecos.startswith(settings.ACCOUNT_MARKER + ":")
+    return entry is not None and entry.pw_gecos.startswith(settings.ACCOUNT_MARKER + " ")
+
+
+def _system(argv: list[str], failure: str, stdin: str | None = None) -> None:
+    """Run an account tool; its failure becomes one Vietnamese sentence with the tool's own reason."""
+    done = subprocess.run(argv, input=stdin, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise UserError(f"{failure}: {done.stderr.strip() or argv[0]}.")
 
 
 def _ensure_group(name: str) -> None:
     try:
         grp.getgrnam(name)
     except KeyError:
-        subprocess.run(["groupadd", "--system", name], check=True, capture_output=True)
+        _system(["groupadd", "--system", name], f"Không tạo được nhóm «{name}»")
 
 
 def _seed_home(home: Path, uid: int, gid: int, role: str, course_dir: Path) -> None:
@@ -125,21 +132,22 @@ def create_accounts(course_dir: Path) -> list[Account]:
     for group in (settings.PARTICIPANT_GROUP, settings.INSTRUCTOR_GROUP):
         _ensure_group(group)
     share_course(course)
+    settings.save(course_dir=str(course.root), course_id=course.course_id)
     accounts = []
     for person in people:
         group = settings.INSTRUCTOR_GROUP if person.role == "instructor" else settings.PARTICIPANT_GROUP
         password = None
         if not _existing(person.username):
-            gecos = f"{settings.ACCOUNT_MARKER}:{course.course_id}:{person.role}"
-            subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", "--comment", gecos,
-                            "--user-group", "--groups", group, person.username], check=True, capture_output=True)
+            gecos = f"{settings.ACCOUNT_MARKER} {course.course_id} {person.role}"
+            _system(["useradd", "--create-home", "--shell", "/bin/bash", "--comment", gecos, "--user-group",
+                     "--groups", group, person.username], f"Không tạo được tài khoản «{person.username}»")
             password = make_password()
-            subprocess.run(["chpasswd"], input=f"{person.username}:{password}\n", text=True, check=True,
-                           capture_output=True)
+            _system(["chpasswd"], f"Không đặt được mật khẩu cho «{person.username}»",
+                    stdin=f"{person.username}:{password}\n")
         entry = pwd.getpwnam(person.username)
         _seed_home(Path(entry.pw_dir), entry.pw_uid, entry.pw_gid, person.role, course.root)
         accounts.append(Account(person.username, person.full_name, person.unit, person.role, password))
-    settings.save(course_dir=str(course.root), course_id=course.course_id, allowed_users=sorted(a.username for a in accounts),
+    settings.save(allowed_users=sorted(a.username for a in accounts),
                   instructors=sorted(a.username for a in accounts if a.role == "instructor"))
     return accounts
 
@@ -153,7 +161,7 @@ def remove_accounts(course_dir: Path) -> list[str]:
     for person in roster.load(Path(course_dir)):
         if is_kit_account(person.username):
             subprocess.run(["pkill", "-KILL", "-u", person.username], capture_output=True)
-            subprocess.run(["userdel", "--remove", person.username], check=True, capture_output=True)
+            _system(["userdel", "--remove", person.username], f"Không xoá được tài khoản «{person.username}»")
             removed.append(person.username)
     return removed
 

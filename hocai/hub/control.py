@@ -25,23 +25,29 @@ def _require_root() -> None:
         raise UserError("Cần quyền quản trị (root) để chạy JupyterHub; hãy chạy lại bằng: sudo hocai hub …")
 
 
-def _readable_by_all(path: Path) -> bool:
-    """Spawned users must read the environment: every folder up to it needs o+x, the files o+r."""
-    for parent in [path, *path.parents]:
-        if not parent.stat().st_mode & stat.S_IXOTH:
-            return False
-    return bool(path.joinpath("bin", "python").stat().st_mode & stat.S_IROTH)
+def unreachable_for_users() -> Path | None:
+    """The first folder of the Python environment other users cannot pass through, if any.
+
+    Spawned servers run as the participants: the venv, the interpreter it links to (pyenv puts it under
+    /root) and the standard library must all be reachable by them (DESIGN §9).
+    """
+    for target in (Path(sys.prefix), Path(sys.executable).resolve(), Path(sys.base_prefix) / "lib"):
+        for folder in [target, *target.parents] if target.is_dir() else list(target.parents):
+            if not folder.stat().st_mode & stat.S_IXOTH:
+                return folder
+    return None
 
 
 def secure_exchange(root: Path, course_id: str) -> Path:
     """nbgrader's exchange with safe modes: participants can drop submissions but not list, read or delete others'.
 
     nbgrader creates the root 777 and inbound 2733 (world-writable, no sticky bit): any participant could
-    delete or rename others' submissions. Here the root and course folder belong to root (755), inbound is
-    3733 (write-only with sticky bit), feedback 711 (reachable only by its hashed name).
+    delete or rename others' submissions or the course folder. nbgrader insists the root be writable by
+    all, so it gets the sticky bit (1777); the course folder belongs to root (755), inbound is 3733
+    (write-only with sticky bit), feedback 711 (reachable only by its hashed name).
     """
     course = root / course_id
-    for path, mode in ((root, 0o755), (course, 0o755), (course / "outbound", 0o755),
+    for path, mode in ((root, 0o1777), (course, 0o755), (course / "outbound", 0o755),
                        (course / "inbound", 0o3733), (course / "feedback", 0o711)):
         path.mkdir(parents=True, exist_ok=True)
         os.chown(path, 0, 0)
@@ -76,9 +82,11 @@ def start(ip: str = "127.0.0.1", port: int = 8000, timeout_s: float = 120) -> st
         raise UserError("Chưa có tài khoản học viên; hãy chạy trước: hocai hub accounts THƯ_MỤC_KHOÁ_HỌC --out THƯ_MỤC")
     if _pid():
         raise UserError("JupyterHub đã đang chạy; xem địa chỉ bằng: hocai hub status")
-    if not _readable_by_all(Path(sys.prefix)):
-        raise UserError(f"Môi trường Python {sys.prefix} không đọc được với tài khoản học viên (ví dụ nằm trong /root); "
-                        "hãy đặt bộ công cụ ở thư mục mọi người đọc được, như /opt/hocai, rồi cài lại.")
+    blocked = unreachable_for_users()
+    if blocked:
+        raise UserError(f"Tài khoản học viên không vào được thư mục {blocked} chứa môi trường Python của bộ công cụ; "
+                        "hãy cài bộ công cụ và Python ở nơi mọi người đọc được (như /opt/hocai), hoặc mở quyền đi qua: "
+                        f"chmod o+x {blocked}")
     if not settings.proxy_command():
         raise UserError("Thiếu configurable-http-proxy; hãy chạy: make install")
     service_port = int(s.get("service_port", 7860))
