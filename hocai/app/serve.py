@@ -9,22 +9,28 @@ import socket
 
 import hocai  # noqa: F401  (offline environment: no analytics, no hub, no version check)
 from hocai.app.config import ServiceConfig, load_config
+from hocai.app.limits import RateLimiter, is_loopback
 from hocai.app.service import Playground
 from hocai.errors import UserError
 
 log = logging.getLogger("hocai.app")
 TITLE = "Sân tập AI"
+NEEDS_PASSWORD = ("Sân tập AI mở cho mạng ({host}) phải có mật khẩu: đặt biến HOCAI_APP_PASSWORD hoặc "
+                  "password trong mục [service] của hocai.toml, hoặc chạy sau JupyterHub với --hub-auth.")
 
 
-def build_app(service: Playground):
-    """The FastAPI app: /health, /v1/*, and the Gradio page and API names at "/"."""
+def build_app(service: Playground, limiter: RateLimiter | None = None):
+    """The FastAPI app: /health, /v1/*, local fonts, and the Gradio page and API names at "/"."""
     import gradio as gr
     from fastapi import FastAPI
+    from fastapi.staticfiles import StaticFiles
 
+    from hocai.app import ui_style
     from hocai.app.api import register
     from hocai.app.openai_api import build_router
     from hocai.app.ui import build_page
 
+    limiter = limiter or RateLimiter.from_settings()
     app = FastAPI(title=TITLE, docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.get("/health")
@@ -32,13 +38,25 @@ def build_app(service: Playground):
         return service.health()
 
     app.include_router(build_router(service))
+    fonts = ui_style.font_dir()
+    if fonts is not None:
+        app.mount(ui_style.STATIC_PREFIX + "/fonts", StaticFiles(directory=fonts), name="hocai-fonts")
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        build_page(service, demo)
-        register(service)
+        register(service, limiter)  # first: the contract's API names must not get a suffix
+        build_page(service, demo, limiter)
     config: ServiceConfig = service.config
     demo.queue(default_concurrency_limit=config.concurrency_limit, max_size=config.queue_max_size)
     return gr.mount_gradio_app(app, demo, path="/", ssr_mode=False, show_error=True, pwa=False,
-                               enable_monitoring=False, mcp_server=False)
+                               enable_monitoring=False, mcp_server=False, footer_links=[],
+                               theme=ui_style.theme(), head=ui_style.head_html(),
+                               css=ui_style.font_face_css(ui_style.STATIC_PREFIX.lstrip("/") + "/fonts/")
+                               + ui_style.CSS)
+
+
+def check_exposure(host: str, password: str, hub_auth: bool) -> None:
+    """Refuse to serve a network other than this machine without a password or the hub login."""
+    if not is_loopback(host) and not password and not hub_auth:
+        raise UserError(NEEDS_PASSWORD.format(host=host))
 
 
 def _check_port(host: str, port: int) -> None:
@@ -56,15 +74,21 @@ def app_command(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     for noisy in ("httpx", "httpx2", "gradio", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    from hocai.app.ui_login import PasswordGate, configured_password
+
     host, port = getattr(args, "host", "127.0.0.1"), int(getattr(args, "port", 7860))
+    hub_auth, password = bool(getattr(args, "hub_auth", False)), configured_password()
+    check_exposure(host, password, hub_auth)
     _check_port(host, port)
     service = Playground(load_config())
     app = build_app(service)  # imports gradio/httpx fully before the loading thread uses them
     service.start()
-    if getattr(args, "hub_auth", False):
+    if hub_auth:
         from hocai.app.hub_auth import prefixed
 
         app = prefixed(app)
+    elif password:
+        app = PasswordGate(app, password)
     import uvicorn
 
     log.info("Sân tập AI: http://%s:%d/ (backend %s)", host, port, service.config.backend)
