@@ -67,7 +67,7 @@ def _chat_tab(h: Handlers, health: dict, limit: int) -> gr.Markdown:
     _howto("chat")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=300):
-            chatbot = gr.Chatbot(label="Cuộc trò chuyện", height=440, buttons=["copy"], feedback_options=None,
+            chatbot = gr.Chatbot(label="Cuộc trò chuyện", show_label=False, height=440, buttons=["copy"], feedback_options=None,
                                  placeholder="Chưa có tin nhắn nào. Gõ câu hỏi ở ô bên dưới.",
                                  elem_id="hocai-chatbot")
             box = _text_box("Tin nhắn của bạn", "Ví dụ: Viết giúp tôi lời mời họp thôn…", limit, lines=2)
