@@ -90,3 +90,110 @@ def build_tiny_model(folder: Path, *, teaching: bool = True, n_positions: int = 
     meta = {"name": folder.name, "teaching_model": teaching, "built_from": "tests (random weights)"}
     (folder / "hocai_model.json").write_text(json.dumps(meta), encoding="utf-8")
     return folder
+
+
+class HubParticipant:
+    """One participant's browser session with the hub, over HTTP."""
+
+    def __init__(self, base: str, name: str, password: str):
+        import requests
+
+        self.base, self.name, self.password = base, name, password
+        self.http = requests.Session()
+
+    def login(self) -> None:
+        self.http.get(f"{self.base}hub/login", timeout=30)
+        xsrf = self.http.cookies.get("_xsrf")
+        resp = self.http.post(f"{self.base}hub/login", data={"username": self.name, "password": self.password,
+                                                              "_xsrf": xsrf}, timeout=120)
+        assert resp.ok and "hub/login" not in resp.url, f"login failed for {self.name}: {resp.status_code}"
+
+    def wait_server(self, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            # A page visit completes the server's OAuth with the hub and sets its cookies (_xsrf included).
+            page = self.http.get(f"{self.base}user/{self.name}/lab", headers={"Accept": "text/html"}, timeout=60)
+            if page.status_code == 200 and f"/user/{self.name}/lab" in page.url:
+                if self.http.get(f"{self.base}user/{self.name}/api/status", timeout=30).status_code == 200:
+                    return
+            time.sleep(2)
+        raise AssertionError(f"server of {self.name} did not start")
+
+    def _xsrf(self) -> dict:
+        token = next((c.value for c in self.http.cookies if c.name == "_xsrf" and self.name in (c.path or "")), None)
+        return {"X-XSRFToken": token or self.http.cookies.get("_xsrf", "")}
+
+    def server(self, method: str, path: str, **kwargs):
+        return self.http.request(method, f"{self.base}user/{self.name}/{path}", headers=self._xsrf(), timeout=120,
+                                 **kwargs)
+
+
+class ClassHub:
+    """A whole class on JupyterHub (root only): course, roster, released bai01, accounts, hub on free ports.
+
+    Used by the hub integration and browser tests and by benchmarks/hub_memory.py; `close()` removes the
+    hub, the accounts and the folders whatever state they are in.
+    """
+
+    def __init__(self, people: list[tuple[str, str]], model_dir: Path, course_id: str = "lop-hub"):
+        import os
+        import tempfile
+
+        from hocai.hub.control import unreachable_for_users
+
+        self.usernames = [username for _, username in people]
+        self.course_id = course_id
+        self._opened = []
+        while (folder := unreachable_for_users()) is not None:  # CI's pyenv lives under /root
+            self._opened.append((folder, folder.stat().st_mode))
+            folder.chmod(folder.stat().st_mode | 0o001)
+        self.top = Path(tempfile.mkdtemp(prefix="hocai-hubtest-"))
+        self.top.chmod(0o755)
+        self.course = self.top / "khoa-hoc"
+        self.env = {**os.environ, "HOCAI_HUB_DIR": str(self.top / "hub"), "HOCAI_MODEL": str(model_dir),
+                    "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
+        (self.top / "hub").mkdir(mode=0o700)
+        (self.top / "hub" / "settings.json").write_text(json.dumps(
+            {"hub_port": free_port(), "proxy_api_port": free_port(), "service_port": free_port()}))
+        self._people = people
+        self.passwords: dict[str, str] = {}
+
+    def start(self) -> "ClassHub":
+        """Course, roster, release, accounts, hub: everything a trainer does before class."""
+        import csv
+
+        people, course_id = self._people, self.course_id
+        self.hocai("course", "init", str(self.course), "--course-id", course_id)
+        roster = self.top / "ds.csv"
+        roster.write_text("Họ và tên,Tên đăng nhập\n" + "".join(f"{n},{u}\n" for n, u in people), encoding="utf-8")
+        self.hocai("course", "roster", str(self.course), str(roster))
+        self.hocai("course", "release", str(self.course), "bai01")
+        self.slips = self.top / "phieu"
+        self.hocai("hub", "accounts", str(self.course), "--out", str(self.slips), "--url", "http://127.0.0.1/")
+        with open(self.slips / "accounts.csv", encoding="utf-8-sig") as fh:
+            self.passwords = {r["username"]: r["password"] for r in csv.DictReader(fh)}
+        self.port = free_port()
+        self.start_output = self.hocai("hub", "start", "--port", str(self.port)).stdout
+        self.base = f"http://127.0.0.1:{self.port}/"
+        return self
+
+    def hocai(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run([HOCAI, *args], env=self.env, capture_output=True, text=True, timeout=600)
+        if check:
+            assert result.returncode == 0, result.stdout + result.stderr
+        return result
+
+    def participant(self, username: str) -> HubParticipant:
+        return HubParticipant(self.base, username, self.passwords[username])
+
+    def close(self) -> None:
+        import shutil
+
+        self.hocai("hub", "stop", check=False)
+        self.hocai("hub", "accounts", str(self.course), "--remove", check=False)
+        for user in self.usernames:  # whatever happened above, leave no account behind
+            if subprocess.run(["id", user], capture_output=True).returncode == 0:
+                subprocess.run(["userdel", "--remove", user], capture_output=True)
+        shutil.rmtree(self.top, ignore_errors=True)
+        for folder, mode in reversed(self._opened):
+            folder.chmod(mode)

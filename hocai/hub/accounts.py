@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import grp
+import json
 import os
 import pwd
 import secrets
@@ -21,6 +22,8 @@ from hocai import paths
 from hocai.errors import UserError
 from hocai.hub import settings
 
+# nbgrader's JupyterLab tools that only instructors should see.
+INSTRUCTOR_PLUGINS = ("create-assignment", "formgrader", "course-list")
 # No look-alike characters (0/o, 1/l/i): passwords are typed from paper by people new to keyboards.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -78,9 +81,12 @@ def _seed_home(home: Path, uid: int, gid: int, role: str, course_dir: Path) -> N
     jupyter = home / ".jupyter"
     jupyter.mkdir(exist_ok=True)
     formgrader = role == "instructor"
-    (jupyter / "jupyter_server_config.json").write_text(
-        '{"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": %s}}}\n'
-        % ("true" if formgrader else "false"), encoding="utf-8")
+    (jupyter / "jupyter_server_config.json").write_text(json.dumps(
+        {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": formgrader}}}), encoding="utf-8")
+    labconfig = jupyter / "labconfig"
+    labconfig.mkdir(exist_ok=True)
+    hidden = {} if formgrader else {f"@jupyter/nbgrader:{p}": True for p in INSTRUCTOR_PLUGINS}
+    (labconfig / "page_config.json").write_text(json.dumps({"disabledExtensions": hidden}), encoding="utf-8")
     from grader.workspace import Course
 
     course = Course(course_dir)

@@ -1,0 +1,53 @@
+"""A participant on the class's JupyterHub, in Chromium: log in, open the first exercise, answer by clicking,
+submit through nbgrader's assignment list. Runs as root (it creates a system user), as CI does."""
+
+import os
+import re
+import shutil
+
+import pytest
+from support import ClassHub
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(os.geteuid() != 0 or shutil.which("useradd") is None,
+                       reason="the hub test creates system users: it needs root (CI runs it as root)"),
+]
+
+
+@pytest.fixture
+def class_hub(tiny_model_dir):
+    hub = ClassHub([("Đỗ Thị Trìnhduyệt", "hubthud")], tiny_model_dir)
+    try:
+        yield hub.start()
+    finally:
+        hub.close()
+
+
+def test_participant_logs_in_answers_and_submits(class_hub, page, artifacts):
+    page.set_default_timeout(120_000)
+    page.goto(class_hub.base + "hub/login")
+    page.fill("#username_input", "hubthud")
+    page.fill("#password_input", class_hub.passwords["hubthud"])
+    page.click("#login_submit")
+    page.wait_for_url(re.compile(r".*/user/hubthud/lab.*"))
+    page.wait_for_selector(".lm-MenuBar-content")
+    page.goto(class_hub.base + "user/hubthud/lab/tree/bai01/bai01.ipynb")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Chạy$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^(Run All Cells|Chạy tất cả các ô)$")).click()
+    question = page.locator(".widget-radio-box label", has_text="Các chương trình máy tính học từ dữ liệu")
+    question.first.click()
+    page.get_by_text(re.compile("Đã lưu lúc")).first.wait_for()
+    page.screenshot(path=str(artifacts / "hub-bai01-tra-loi.png"))
+
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Nbgrader$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("Assignment List|Danh sách bài")).click()
+    submit = page.locator("#fetched_assignments_list button", has_text=re.compile("^(Submit|Nộp)$"))
+    submit.first.click()
+    page.locator("#submitted_assignments_list").get_by_text("bai01").first.wait_for()
+    page.screenshot(path=str(artifacts / "hub-bai01-da-nop.png"))
+
+    inbound = class_hub.course / "exchange" / class_hub.course_id / "inbound"
+    submitted = [p for p in inbound.iterdir() if p.name.startswith("hubthud+bai01+")]
+    assert submitted and '"q1": "B"' in (submitted[0] / "answers.json").read_text(encoding="utf-8")
