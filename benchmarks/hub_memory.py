@@ -70,7 +70,8 @@ def main() -> None:
     if os.geteuid() != 0:
         sys.exit("benchmarks/hub_memory.py creates system users: run it as root.")
     model = build_tiny_model(Path("/tmp/hocai-bench-tiny-model"))
-    people = [(f"Học Viên Đo{i}", f"hvdo{i:02d}") for i in range(N)]
+    given = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Khánh", "Lan", "Minh", "Nga"]
+    people = [(f"Nguyễn Văn {g}", f"hvdo{i:02d}") for i, g in enumerate(given[:N])]
     hub = ClassHub(people, model, course_id="lop-do")
     try:
         hub.start()
@@ -88,8 +89,9 @@ def main() -> None:
             per_user[p.name] = {"processes": len(procs), "rss_mb": round(rss, 1), "pss_mb": round(pss, 1)}
         service = [q for q in psutil.process_iter(["cmdline"]) if "--hub-auth" in (q.info["cmdline"] or [])]
         service_rss, service_pss = memory_of(service)
-        hub_procs = [q for q in psutil.process_iter(["cmdline"])
-                     if any("jupyterhub" in part or "configurable-http-proxy" in part for part in q.info["cmdline"] or [])]
+        hub_procs = [q for q in psutil.process_iter(["cmdline", "username"]) if q.info["username"] == "root" and any(
+            Path(part).name in ("jupyterhub", "configurable-http-proxy") or part == "jupyterhub_idle_culler"
+            for part in q.info["cmdline"] or [])]
         hub_rss, _ = memory_of(hub_procs)
     finally:
         hub.close()
