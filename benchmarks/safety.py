@@ -28,6 +28,9 @@ VIWIKI = SHARED / "viwiki-sample" / "viwiki_sample.jsonl"
 UD = SHARED / "ud-vi-vtb" / "vi_vtb_sentences.txt"
 PII_LABELLED = ROOT / "tests" / "data" / "pii_labelled.jsonl"
 SCAM_LABELLED = ROOT / "tests" / "data" / "scam_messages.jsonl"
+# Written blind (without seeing the detectors or their tuning data): the honest generalisation figures.
+HELDOUT_PII = ROOT / "tests" / "data" / "heldout" / "pii_labelled.jsonl"
+HELDOUT_SCAM = ROOT / "tests" / "data" / "heldout" / "scam_messages.jsonl"
 RESULTS = ROOT / "benchmarks" / "results" / "safety.json"
 
 NUMBER_LABELS = ("CCCD", "PHONE", "BANK_ACCOUNT", "CARD", "TAX_CODE", "SOCIAL_INSURANCE", "PASSPORT",
@@ -59,9 +62,9 @@ def same_entity(gold: dict, found: pii.Entity) -> bool:
     return gold["label"] == found.label and overlap > 0 and overlap >= 0.5 * longest
 
 
-def pii_quality() -> dict:
+def pii_quality(path: Path = PII_LABELLED) -> dict:
     tp, fn, fp = Counter(), Counter(), Counter()
-    for row in load_jsonl(PII_LABELLED):
+    for row in load_jsonl(path):
         found = pii.find_entities(row["text"])
         used: set[int] = set()
         for gold in row["entities"]:
@@ -118,8 +121,8 @@ def digits_baseline(texts: list[str]) -> float:
     return time.process_time() - start
 
 
-def scam_quality() -> dict:
-    rows = load_jsonl(SCAM_LABELLED)
+def scam_quality(path: Path = SCAM_LABELLED) -> dict:
+    rows = load_jsonl(path)
     tp = fp = fn = tn = 0
     missed, false_alarms = Counter(), Counter()
     for row in rows:
@@ -174,6 +177,10 @@ def main() -> int:
     figures: dict = {"python": platform.python_version(), "machine": platform.machine()}
     figures.update(pii_quality())
     figures.update(scam_quality())
+    heldout_pii = pii_quality(HELDOUT_PII)
+    figures["heldout_per_label"] = heldout_pii.pop("per_label")
+    figures.update({f"heldout_{k}": v for k, v in heldout_pii.items()})
+    figures.update({f"heldout_{k}": v for k, v in scam_quality(HELDOUT_SCAM).items()})
     if VIWIKI.exists() and UD.exists():
         articles = wiki_articles()
         rate, alarms, chars, seconds = number_false_alarms(articles)
@@ -214,11 +221,17 @@ def main() -> int:
               f"{row['gold']:>5} {row['found']:>5}")
     print()
     print(f"  {'figure':48} {'value':>10}  goal")
-    names = [n for n in figures if n not in ("per_label", "goals", "python", "machine")
+    print("\nPII per label on the blind held-out set (tests/data/heldout/pii_labelled.jsonl)")
+    for label, row in figures["heldout_per_label"].items():
+        print(f"  {label:18} {fmt(row['precision']):>9} {fmt(row['recall']):>7} {fmt(row['f1']):>7} "
+              f"{row['gold']:>5} {row['found']:>5}")
+    print()
+    names = [n for n in figures if n not in ("per_label", "heldout_per_label", "goals", "python", "machine")
              and not isinstance(figures[n], (dict, str))]
     for name in names:
         print(f"  {name:48} {fmt(figures[name]):>10}  {verdict(name, figures[name])}")
-    for name in ("scam_missed_by_kind", "scam_false_alarms_by_kind"):
+    for name in ("scam_missed_by_kind", "scam_false_alarms_by_kind", "heldout_scam_missed_by_kind",
+                 "heldout_scam_false_alarms_by_kind"):
         print(f"  {name:48} {json.dumps(figures[name], ensure_ascii=False)}")
     if "skipped" in figures:
         print(f"  SKIPPED: {figures['skipped']}")
