@@ -122,13 +122,30 @@ def chat_stream(message: str) -> Iterator[dict]:
         raise _translate(exc) from None
 
 
+def _tool(name: str, text: str) -> dict:
+    """The safety tools over plain JSON (POST /api/NAME): no Gradio queue, so a whole class is served fast."""
+    import httpx
+
+    try:
+        response = httpx.post(_url() + f"api/{name}", json={"text": text}, headers=_headers(),
+                              timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
+        answer = response.json()
+    except (httpx.HTTPError, ValueError):
+        raise ServiceUnavailable() from None
+    if not isinstance(answer, dict):
+        raise ServiceUnavailable()
+    if response.status_code != 200:
+        raise UserError(answer.get("error") or ServiceUnavailable().message)
+    return answer
+
+
 def pii(text: str) -> dict:
-    return _call("/pii", text)
+    return _tool("pii", text)
 
 
 def scam(text: str) -> dict:
-    return _call("/scam", text)
+    return _tool("scam", text)
 
 
 def prompt_check(text: str) -> dict:
-    return _call("/prompt_check", text)
+    return _tool("prompt_check", text)
