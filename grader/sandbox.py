@@ -76,14 +76,17 @@ def _system_binds() -> list[str]:
     return args
 
 
-def _environment_binds() -> list[str]:
-    """The virtual environment, the interpreter it links to and the kit's runtime package, read-only."""
+def _environment_binds(existing: set[Path] = frozenset()) -> list[str]:
+    """The virtual environment, the interpreter it links to and the kit's runtime package, read-only.
+
+    ``existing`` folders are already mounted in the sandbox (its tmpfs): they are not created again.
+    """
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent}
     hocai_pkg = ROOT / "hocai"
     if hocai_pkg.is_dir():
         paths.add(hocai_pkg)
     args: list[str] = []
-    made: set[Path] = set()
+    made: set[Path] = set(existing)
     for path in sorted(paths, key=lambda p: len(p.parts)):
         if any(parent in paths for parent in path.parents):
             continue
@@ -120,9 +123,10 @@ def sandbox_prefix(workdir: Path, conn_dir: Path, limits: Limits, uid: int | Non
             "--unshare-uts", "--unshare-cgroup-try", "--hostname", "hocai-sandbox", "--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]
-    args += _system_binds() + _environment_binds()
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
-             "--perms", "1777", "--tmpfs", SANDBOX_HOME,
+    # The tmpfs come before the environment: a checkout under /tmp (as in CI) must stay visible on top.
+    args += _system_binds() + ["--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", SANDBOX_HOME]
+    args += _environment_binds(existing={Path("/tmp"), Path(SANDBOX_HOME)})
+    args += ["--proc", "/proc", "--dev", "/dev",
              "--bind", str(workdir), WORKDIR, "--bind", str(conn_dir), str(conn_dir), "--chdir", WORKDIR]
     if uid is None:
         args += ["--unshare-user"]
