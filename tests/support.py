@@ -197,3 +197,23 @@ class ClassHub:
         shutil.rmtree(self.top, ignore_errors=True)
         for folder, mode in reversed(self._opened):
             folder.chmod(mode)
+
+
+def run_all_until(page, selector: str, attempts: int = 3, wait_ms: int = 45_000) -> None:
+    """JupyterLab's Run All, repeated if the click was dropped or the kernel was not ready, until
+    ``selector`` shows (DESIGN §9: a Run All clicked before the kernel is idle can be lost)."""
+    import re
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Chạy$")).click()
+        # The language pack leaves some items in English; accept either wording.
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile("^(Run All Cells|Chạy tất cả các ô)$")).click()
+        try:
+            page.wait_for_selector(selector, timeout=wait_ms)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise

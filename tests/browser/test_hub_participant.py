@@ -6,7 +6,7 @@ import re
 import shutil
 
 import pytest
-from support import ClassHub
+from support import ClassHub, run_all_until
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,9 +33,7 @@ def test_participant_logs_in_answers_and_submits(class_hub, page, artifacts):
     page.wait_for_url(re.compile(r".*/user/hubthud/lab.*"))
     page.wait_for_selector(".lm-MenuBar-content")
     page.goto(class_hub.base + "user/hubthud/lab/tree/bai01/bai01.ipynb")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Chạy$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^(Run All Cells|Chạy tất cả các ô)$")).click()
+    run_all_until(page, ".widget-radio-box label")
     question = page.locator(".widget-radio-box label", has_text="Các chương trình máy tính học từ dữ liệu")
     question.first.click()
     page.get_by_text(re.compile("Đã lưu lúc")).first.wait_for()

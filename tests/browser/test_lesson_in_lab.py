@@ -1,8 +1,7 @@
 """A participant's view: JupyterLab in Vietnamese opens a lesson, runs it all, and the hands-on answers."""
 
-import re
-
 import pytest
+from support import run_all_until
 
 pytestmark = pytest.mark.browser
 
@@ -13,14 +12,8 @@ def test_lesson_runs_in_vietnamese_jupyterlab(workshop, page, artifacts):
     page.wait_for_selector(".jp-Notebook", timeout=120_000)
     menubar = page.locator(".lm-MenuBar-content").inner_text()
     assert "Tệp" in menubar and "Chỉnh sửa" in menubar, menubar  # the Vietnamese language pack is active
+    run_all_until(page, ".jp-OutputArea-output .widget-html, .jp-OutputArea-output .jupyter-widgets")
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Chạy$")).click()
-    # The language pack leaves some items in English; accept either wording.
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^(Run All Cells|Chạy tất cả các ô)$")).click()
-    page.wait_for_timeout(1000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    page.wait_for_selector(".jp-OutputArea-output .widget-html, .jp-OutputArea-output .jupyter-widgets",
-                           timeout=60_000)
     outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
     joined = "\n".join(outputs)
     assert "Traceback" not in joined and "Error" not in joined
