@@ -42,7 +42,7 @@ test-unit: install
 	$(BIN)/python -m pytest -q tests/unit
 
 benchmarks: install
-	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
+	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
 	rm -rf $(VENV) .hocai test-artifacts .pytest_cache
