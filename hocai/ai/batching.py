@@ -3,8 +3,13 @@
 On a CPU, decoding one token costs about the same memory traffic for 1 row as for 8 (the weights are read
 once per step), so a batch of 8 gives several times the class-wide throughput (DESIGN.md §8).
 ``transformers.TextIteratorStreamer`` handles one row only; ``RowStreamer`` routes each row of a batch to
-its own request, ``RowStopper`` ends each row at its own limit, ``RowTemperature`` samples each row at its
+its own request, ``RowStopper`` ends each row at its own limit, ``RowSampler`` samples each row at its
 own temperature.
+
+All of the model's torch work (loading, generating, next-word distributions) runs on the one worker
+thread of ``Batcher``. GNU OpenMP, which torch uses, gives every thread that runs a parallel operation its
+own team of worker threads; once a process has more of them than cores, every team stops spin-waiting
+between operations, and decoding on 2 cores got 25–35% slower (measured with benchmarks/ai_service.py).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import torch
 from transformers import LogitsProcessor, StoppingCriteria
@@ -40,8 +45,32 @@ class GenRequest:
         self.out.put(exc)
 
 
+@dataclass(eq=False)
+class Job:
+    """Any other torch work for the model thread (loading, one forward pass); the caller waits for it."""
+
+    fn: Callable[[], Any]
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Any = None
+    error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = self.fn()
+        except BaseException as exc:  # handed back to the waiting caller
+            self.error = exc
+        finally:
+            self.done.set()
+
+
+_STOP = object()
+
+
 class Batcher:
-    """One worker thread: waits ``window_s`` after a first request for others, runs up to ``max_batch``."""
+    """The model thread: waits ``window_s`` after a first request for others, runs up to ``max_batch``.
+
+    Jobs (``call``) run on the same thread, between batches.
+    """
 
     def __init__(self, run_batch: Callable[[list[GenRequest]], None], *, max_batch: int = 8,
                  window_s: float = 0.02, enabled: bool = True):
@@ -49,33 +78,60 @@ class Batcher:
         self.max_batch = max(1, max_batch)
         self.window_s = window_s
         self.enabled = enabled
-        self._queue: queue.Queue[GenRequest] = queue.Queue()
-        self._thread = threading.Thread(target=self._loop, name="hocai-batcher", daemon=True)
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name="hocai-model", daemon=True)
         self._thread.start()
 
     def submit(self, request: GenRequest) -> GenRequest:
         self._queue.put(request)
         return request
 
+    def call(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` on the model thread and return its result (or raise its exception) here."""
+        if threading.current_thread() is self._thread:
+            return fn()
+        job = Job(fn)
+        self._queue.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def close(self) -> None:
+        """End the model thread once the work queued before this is done."""
+        self._queue.put(_STOP)
+        self._thread.join(60)
+
     def pending(self) -> int:
         return self._queue.qsize()
 
-    def _collect(self) -> list[GenRequest]:
-        batch = [self._queue.get()]
+    def _collect(self, first: GenRequest) -> tuple[list[GenRequest], list[Any]]:
+        """``first`` and the requests arriving within the window; jobs or a stop met meanwhile come after."""
+        batch, later = [first], []
         if not self.enabled:
-            return batch
+            return batch, later
         deadline = time.monotonic() + self.window_s
         while len(batch) < self.max_batch:
             remaining = deadline - time.monotonic()
             try:
-                batch.append(self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait())
+                item = self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait()
             except queue.Empty:
                 break
-        return batch
+            (batch if isinstance(item, GenRequest) else later).append(item)
+        return batch, later
 
     def _loop(self) -> None:
+        pending: list[Any] = []
         while True:
-            batch = [r for r in self._collect() if not r.cancelled.is_set()]
+            item = pending.pop(0) if pending else self._queue.get()
+            if item is _STOP:
+                return
+            if isinstance(item, Job):
+                item.run()
+                continue
+            batch, later = self._collect(item)
+            pending.extend(later)
+            batch = [r for r in batch if not r.cancelled.is_set()]
             if not batch:
                 continue
             try:
@@ -156,17 +212,28 @@ class RowStopper(StoppingCriteria):
         return self.finished.to(input_ids.device)
 
 
-class RowTemperature(LogitsProcessor):
-    """Divide each row's logits by its own temperature; temperature 0 means always the likeliest token."""
+class RowSampler(LogitsProcessor):
+    """Sample each row's next token at its own temperature (0: the likeliest), for a greedy ``generate()``.
 
-    def __init__(self, temperatures: list[float]):
+    ``generate()`` has one temperature per call and samples with ``torch.multinomial``, which on a CPU
+    draws one random number per vocabulary entry: about 3.6 ms per row per step for a 152k vocabulary, a
+    third of a batch-of-8 step. Inverse-CDF sampling draws one number per row (about 0.15 ms per row).
+    The chosen token's score becomes +inf, so greedy decoding picks it.
+    """
+
+    def __init__(self, temperatures: list[float], generator: torch.Generator | None = None):
         self.temps = torch.tensor([max(float(t), 1e-5) for t in temperatures]).unsqueeze(1)
         self.greedy = torch.tensor([float(t) <= 0 for t in temperatures])
+        self.generator = generator
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        scores = scores / self.temps.to(scores.device, scores.dtype)
+        if bool(self.greedy.all()):
+            return scores
+        probs = torch.softmax(scores.float() / self.temps.to(scores.device), dim=-1)
+        cdf = probs.cumsum(dim=-1)
+        draw = torch.rand(cdf.shape[0], 1, generator=self.generator, device=cdf.device) * cdf[:, -1:]
+        chosen = torch.searchsorted(cdf, draw).clamp_(max=scores.shape[-1] - 1)
         if bool(self.greedy.any()):
-            best = scores.argmax(dim=-1, keepdim=True)
-            masked = torch.full_like(scores, float("-inf")).scatter(1, best, 0.0)
-            scores = torch.where(self.greedy.to(scores.device).unsqueeze(1), masked, scores)
-        return scores
+            best = scores.max(dim=-1, keepdim=True).indices
+            chosen = torch.where(self.greedy.to(scores.device).unsqueeze(1), best, chosen)
+        return scores.scatter(1, chosen, float("inf"))

@@ -10,7 +10,7 @@ import torch
 
 from hocai.ai.backends import EMPTY, LOAD_BUSY, TIMEOUT
 from hocai.ai.backends.local import LocalBackend
-from hocai.ai.batching import RowTemperature
+from hocai.ai.batching import Batcher, RowSampler
 from hocai.errors import UserError
 
 class CountingBackend(LocalBackend):
@@ -160,8 +160,48 @@ def test_missing_model_folder_sets_error_status(tmp_path):
         backend.next_words("Xin chào")
 
 
-def test_row_temperature_makes_zero_rows_greedy():
+def test_row_sampler_makes_zero_rows_greedy_and_marks_the_choice():
     scores = torch.tensor([[1.0, 3.0, 2.0], [1.0, 3.0, 2.0]])
-    out = RowTemperature([0.0, 2.0])(None, scores)
-    assert torch.isinf(out[0]).sum() == 2 and torch.isfinite(out[0, 1])
-    assert torch.allclose(out[1], scores[1] / 2)
+    out = RowSampler([0.0, 1.0], torch.Generator().manual_seed(0))(None, scores)
+    assert out[0].argmax() == 1 and torch.isinf(out[0, 1])
+    assert torch.isinf(out[1]).sum() == 1  # one sampled token per row, the rest untouched
+    assert torch.equal(out[1][torch.isfinite(out[1])], scores[1][torch.isfinite(out[1])])
+
+
+def frequencies(temperature: float, draws: int = 4000) -> torch.Tensor:
+    probs = torch.tensor([0.1, 0.6, 0.3])
+    scores = probs.log().repeat(draws, 1)
+    sampler = RowSampler([temperature] * draws, torch.Generator().manual_seed(1))
+    chosen = sampler(None, scores).argmax(dim=-1)
+    return torch.bincount(chosen, minlength=3) / draws
+
+
+def test_row_sampler_draws_from_the_softmax_at_each_rows_temperature():
+    assert torch.allclose(frequencies(1.0), torch.tensor([0.1, 0.6, 0.3]), atol=0.03)
+    sharp = torch.softmax(torch.tensor([0.1, 0.6, 0.3]).log() / 0.5, dim=0)
+    assert torch.allclose(frequencies(0.5), sharp, atol=0.03)
+    mixed = RowSampler([0.0, 5.0], torch.Generator().manual_seed(2))
+    picks = [int(mixed(None, torch.tensor([[0.0, 9.0, 0.0], [0.0, 9.0, 0.0]])).argmax(-1)[0]) for _ in range(50)]
+    assert picks == [1] * 50
+
+
+def test_jobs_run_on_the_model_thread_and_their_errors_come_back():
+    batcher = Batcher(lambda batch: None)
+    try:
+        assert batcher.call(lambda: threading.current_thread().name) == "hocai-model"
+        with pytest.raises(ZeroDivisionError):
+            batcher.call(lambda: 1 / 0)
+        assert batcher.call(lambda: 42) == 42  # still serving
+    finally:
+        batcher.close()
+
+
+def test_all_model_work_runs_on_the_one_model_thread(model_dir):
+    """Torch work on other threads would start more OpenMP teams and slow decoding (see batching.py)."""
+    backend = make(model_dir, window_s=0.2)
+    threads: set[str] = set()
+    backend.model.register_forward_pre_hook(lambda module, args: threads.add(threading.current_thread().name))
+    backend.next_words("Xin chào", 3)
+    run_together(backend, PROMPTS[:2], max_new_tokens=3, temperature=1.0)
+    assert threads == {"hocai-model"}
+    backend.close()

@@ -11,8 +11,8 @@ from typing import Any, Iterator
 
 import torch
 
-from hocai.ai.backends import FAILED, TIMEOUT, TOO_LONG, Backend
-from hocai.ai.batching import END, Batcher, GenRequest, RowStopper, RowStreamer, RowTemperature
+from hocai.ai.backends import FAILED, TIMEOUT, TOO_LONG, Backend, prepack
+from hocai.ai.batching import END, Batcher, GenRequest, RowSampler, RowStopper, RowStreamer
 from hocai.errors import UserError
 
 log = logging.getLogger("hocai.ai")
@@ -48,11 +48,16 @@ class LocalBackend(Backend):
 
     # loading -----------------------------------------------------------------------------------------
     def _load(self) -> None:
+        self.batcher.call(self._load_here)
+
+    def _load_here(self) -> None:
         started = time.monotonic()
         model, tokenizer, info = self.load_model()
         n_params = sum(p.numel() for p in model.parameters())
         dtype = self.dtype or pick_dtype(n_params)
         model = model.to(dtype).eval()
+        if dtype == torch.bfloat16:
+            prepack.prepack_linears(model, batch_hint=self.batcher.max_batch)
         tokenizer.padding_side = "left"
         eos = model.generation_config.eos_token_id if model.generation_config is not None else None
         eos = eos if eos is not None else tokenizer.eos_token_id
@@ -88,6 +93,10 @@ class LocalBackend(Backend):
             ids = [bos]
         return ids
 
+    def close(self) -> None:
+        """Stop the model thread (a backend that is not used any more)."""
+        self.batcher.close()
+
     def _run_batch(self, batch: list[GenRequest]) -> None:
         """One ``generate()`` for the whole batch, rows left-padded to the same length."""
         width = max(len(r.input_ids) for r in batch)
@@ -98,9 +107,8 @@ class LocalBackend(Backend):
         with torch.inference_mode():
             self.generate_batch(
                 input_ids=ids, attention_mask=mask, max_new_tokens=max(r.max_new_tokens for r in batch),
-                do_sample=True, temperature=1.0, top_k=0, top_p=1.0, pad_token_id=pad,
-                eos_token_id=sorted(self.eos_ids) or None,
-                logits_processor=[RowTemperature([r.temperature for r in batch])],
+                do_sample=False, pad_token_id=pad, eos_token_id=sorted(self.eos_ids) or None,
+                logits_processor=[RowSampler([r.temperature for r in batch])],
                 stopping_criteria=[RowStopper(batch, width, self.eos_ids)], streamer=streamer,
             )
         streamer.end()
@@ -177,12 +185,18 @@ class LocalBackend(Backend):
         return self.stream_ids(ids, max_new_tokens=n, temperature=float(temperature))
 
     # next-token distribution ---------------------------------------------------------------------
-    def distribution(self, text: str, temperature: float = 1.0) -> torch.Tensor:
-        """Probabilities of every next token after ``text``: one forward pass, softmax at ``temperature``."""
+    def top_next(self, text: str, k: int, temperature: float = 1.0) -> list[tuple[int, float]]:
+        """The ``k`` likeliest next tokens after ``text`` and their probabilities at ``temperature``."""
         ids = self.encode(text, 1)
-        with torch.inference_mode():
-            logits = self.model(input_ids=torch.tensor([ids])).logits[0, -1].float()
-        return torch.softmax(logits / max(float(temperature), 1e-3), dim=-1)
+
+        def forward() -> list[tuple[int, float]]:
+            with torch.inference_mode():
+                logits = self.model(input_ids=torch.tensor([ids])).logits[0, -1].float()
+                probs = torch.softmax(logits / max(float(temperature), 1e-3), dim=-1)
+                top = torch.topk(probs, k=min(k, probs.numel()))
+            return list(zip(top.indices.tolist(), top.values.tolist()))
+
+        return self.batcher.call(forward)
 
     def token_text(self, token_id: int) -> str:
         text = self.tokenizer.decode([token_id])
@@ -192,6 +206,4 @@ class LocalBackend(Backend):
         self.ready()
         text = self.check_text(text)
         k = max(1, min(int(k), 50))
-        probs = self.distribution(text, temperature)
-        top = torch.topk(probs, k=min(k, probs.numel()))
-        return [(self.token_text(i), round(float(p), 6)) for p, i in zip(top.values.tolist(), top.indices.tolist())]
+        return [(self.token_text(i), round(p, 6)) for i, p in self.top_next(text, k, temperature)]

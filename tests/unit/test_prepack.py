@@ -1,0 +1,37 @@
+"""Packed bfloat16 linears give the same logits as plain ones, and tied weights stay shared."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from transformers import Qwen2Config, Qwen2ForCausalLM
+
+from hocai.ai.backends import prepack
+
+pytestmark = pytest.mark.skipif(not prepack.available(), reason="torch built without oneDNN")
+
+
+def small_qwen() -> Qwen2ForCausalLM:
+    torch.manual_seed(0)
+    config = Qwen2Config(vocab_size=500, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, tie_word_embeddings=True)
+    return Qwen2ForCausalLM(config).to(torch.bfloat16).eval()
+
+
+def test_packed_model_gives_identical_logits_and_keeps_the_tied_embedding():
+    model = small_qwen()
+    ids = torch.randint(0, 500, (3, 11))
+    with torch.inference_mode():
+        before = model(input_ids=ids).logits
+        swapped = prepack.prepack_linears(model, batch_hint=8)
+        after = model(input_ids=ids).logits
+    assert swapped == 2 * 7 + 1  # q, k, v, o, gate, up, down per layer, and the output head
+    assert torch.allclose(before.float(), after.float(), atol=1e-2, rtol=1e-2)
+    assert model.lm_head.weight is model.model.embed_tokens.weight
+    assert not hasattr(model.model.layers[0].mlp.up_proj, "weight")  # the plain copy is released
+
+
+def test_float32_models_are_left_alone():
+    model = small_qwen().float()
+    assert prepack.prepack_linears(model) == 0
+    assert type(model.lm_head) is torch.nn.Linear
