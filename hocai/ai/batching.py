@@ -64,12 +64,14 @@ class Job:
 
 
 _STOP = object()
+_WAKE = object()
 
 
 class Batcher:
     """The model thread: waits ``window_s`` after a first request for others, runs up to ``max_batch``.
 
-    Jobs (``call``) run on the same thread, between batches.
+    Jobs (``call``) run on the same thread: when it is idle, or between two decoding steps of a batch
+    (``run_jobs``), so a next-word question never waits for a whole answer to be written.
     """
 
     def __init__(self, run_batch: Callable[[list[GenRequest]], None], *, max_batch: int = 8,
@@ -79,6 +81,7 @@ class Batcher:
         self.window_s = window_s
         self.enabled = enabled
         self._queue: queue.Queue[Any] = queue.Queue()
+        self._jobs: queue.Queue[Job] = queue.Queue()
         self._thread = threading.Thread(target=self._loop, name="hocai-model", daemon=True)
         self._thread.start()
 
@@ -91,7 +94,8 @@ class Batcher:
         if threading.current_thread() is self._thread:
             return fn()
         job = Job(fn)
-        self._queue.put(job)
+        self._jobs.put(job)
+        self._queue.put(_WAKE)
         job.done.wait()
         if job.error is not None:
             raise job.error
@@ -102,11 +106,17 @@ class Batcher:
         self._queue.put(_STOP)
         self._thread.join(60)
 
-    def pending(self) -> int:
-        return self._queue.qsize()
+    def run_jobs(self) -> None:
+        """Run the jobs waiting now (on the model thread: the loop, or a hook between decoding steps)."""
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            job.run()
 
     def _collect(self, first: GenRequest) -> tuple[list[GenRequest], list[Any]]:
-        """``first`` and the requests arriving within the window; jobs or a stop met meanwhile come after."""
+        """``first`` and the requests arriving within the window; a stop met meanwhile comes after."""
         batch, later = [first], []
         if not self.enabled:
             return batch, later
@@ -117,17 +127,20 @@ class Batcher:
                 item = self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait()
             except queue.Empty:
                 break
-            (batch if isinstance(item, GenRequest) else later).append(item)
+            if isinstance(item, GenRequest):
+                batch.append(item)
+            elif item is _STOP:
+                later.append(item)
         return batch, later
 
     def _loop(self) -> None:
         pending: list[Any] = []
         while True:
             item = pending.pop(0) if pending else self._queue.get()
+            self.run_jobs()
             if item is _STOP:
                 return
-            if isinstance(item, Job):
-                item.run()
+            if item is _WAKE:
                 continue
             batch, later = self._collect(item)
             pending.extend(later)
@@ -192,6 +205,17 @@ class RowStreamer(BaseStreamer):
         self._emit(row, final=True)
         self.done[row] = True
         self.requests[row].out.put(END)
+
+
+class JobsBetweenSteps(StoppingCriteria):
+    """Never stops anything: ``generate()`` calls it after every step, a moment to run waiting jobs."""
+
+    def __init__(self, batcher: Batcher):
+        self.batcher = batcher
+
+    def __call__(self, input_ids: torch.LongTensor, scores, **kwargs) -> torch.BoolTensor:
+        self.batcher.run_jobs()
+        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
 
 
 class RowStopper(StoppingCriteria):

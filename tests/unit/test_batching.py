@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,25 @@ def test_all_model_work_runs_on_the_one_model_thread(model_dir):
     run_together(backend, PROMPTS[:2], max_new_tokens=3, temperature=1.0)
     assert threads == {"hocai-model"}
     backend.close()
+
+
+def test_next_words_does_not_wait_for_a_long_answer(model_dir):
+    backend = make(model_dir, max_new_tokens=200)
+    backend.model.register_forward_pre_hook(lambda module, args, kwargs: time.sleep(0.02), with_kwargs=True)
+    started, finished = threading.Event(), threading.Event()
+
+    def long_answer() -> None:
+        for _ in backend.stream("Xin chào", max_new_tokens=200, temperature=1.0):
+            started.set()
+        finished.set()
+
+    backend.eos_ids = set()  # the answer runs its full 200 steps (about 4 s with the hook)
+    thread = threading.Thread(target=long_answer)
+    thread.start()
+    assert started.wait(30)
+    words = backend.next_words("Xin chào", 3)
+    answered_during_the_answer = not finished.is_set()
+    thread.join(60)
+    backend.close()
+    assert len(words) == 3 and finished.is_set()
+    assert answered_during_the_answer

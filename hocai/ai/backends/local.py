@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import torch
 
 from hocai.ai.backends import FAILED, TIMEOUT, TOO_LONG, Backend, prepack
-from hocai.ai.batching import END, Batcher, GenRequest, RowSampler, RowStopper, RowStreamer
+from hocai.ai.batching import END, Batcher, GenRequest, JobsBetweenSteps, RowSampler, RowStopper, RowStreamer
 from hocai.errors import UserError
 
 log = logging.getLogger("hocai.ai")
@@ -109,7 +109,8 @@ class LocalBackend(Backend):
                 input_ids=ids, attention_mask=mask, max_new_tokens=max(r.max_new_tokens for r in batch),
                 do_sample=False, pad_token_id=pad, eos_token_id=sorted(self.eos_ids) or None,
                 logits_processor=[RowSampler([r.temperature for r in batch])],
-                stopping_criteria=[RowStopper(batch, width, self.eos_ids)], streamer=streamer,
+                stopping_criteria=[RowStopper(batch, width, self.eos_ids), JobsBetweenSteps(self.batcher)],
+                streamer=streamer,
             )
         streamer.end()
 
