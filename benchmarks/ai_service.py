@@ -15,7 +15,6 @@ import json
 import os
 import platform
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from hocai.ai.backends.local import LocalBackend, cpu_has_bf16  # noqa: E402
 from hocai.ai.batching import GenRequest  # noqa: E402
 from hocai.app.config import ServiceConfig  # noqa: E402
+from hocai.net import free_port  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "ai_service.json"
 CLIENTS = (1, 8, 32)
@@ -216,17 +216,11 @@ def qwen_05b() -> tuple:
     return model, IdTokenizer(), {"name": "qwen2-0.5b-shape-random-bf16", "teaching_model": False}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def service_rss(model_ref: str) -> dict[str, Any]:
     """RSS of a real ``hocai app`` with the model loaded, and of one kernel importing torch + transformers."""
     import httpx
 
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "HOCAI_MODEL": model_ref, "HOCAI_BACKEND": "local"}
     proc = subprocess.Popen([sys.executable, "-m", "hocai.cli", "app", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

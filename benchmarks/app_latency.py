@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from hocai.net import free_port  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "app_latency.json"
 GOAL_P95_MS = 200.0
 PII_TEXT = ("Kính gửi UBND xã. Tôi là Trần Thị Bình, sinh ngày 12/03/1968, CCCD 001168012345, điện thoại "
@@ -30,12 +32,6 @@ PII_TEXT = ("Kính gửi UBND xã. Tôi là Trần Thị Bình, sinh ngày 12/03
 SCAM_TEXT = ("Chúc mừng bạn đã trúng thưởng xe máy SH. Để nhận quà, hãy chuyển phí 2.000.000 đồng và đọc mã OTP "
              "vừa gửi đến điện thoại cho nhân viên.")
 CHAT_TEXT = "Hôm nay trời đẹp, bà con ra đồng"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from typing import IO
 
 from hocai import paths
 from hocai.errors import UserError
+from hocai.net import bind_error
 
 LAB_SETTINGS = {
     "@jupyterlab/translation-extension:plugin": {"locale": "vi_VN"},
@@ -55,23 +55,13 @@ def ensure_vietnamese_lab(prefix: Path | None = None) -> Path:
     return target
 
 
-def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
 def _check_ports(lab_port: int, app_port: int) -> None:
     if lab_port == app_port:
         raise UserError("Cổng của JupyterLab và của Sân tập AI phải khác nhau, ví dụ: hocai start --lab-port 8888 --app-port 7860")
     for port, option in ((lab_port, "--lab-port"), (app_port, "--app-port")):
         if not 0 < port < 65536:
             raise UserError(f"Số cổng {port} không hợp lệ; hãy chọn một số từ 1024 đến 65535.")
-        if not port_is_free(port):
+        if bind_error(port) is not None:
             raise UserError(
                 f"Cổng {port} đang bị một chương trình khác dùng; hãy tắt chương trình đó "
                 f"hoặc chọn cổng khác, ví dụ: hocai start {option} {port + 1}"

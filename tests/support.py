@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -12,13 +11,9 @@ import time
 import json
 from pathlib import Path
 
+from hocai.net import free_port
+
 HOCAI = str(Path(sys.executable).with_name("hocai"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Workshop:

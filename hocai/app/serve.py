@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
-import socket
 
 import hocai  # noqa: F401  (offline environment: no analytics, no hub, no version check)
 from hocai.app.config import ServiceConfig, load_config
 from hocai.app.limits import RateLimiter, is_loopback
 from hocai.app.service import Playground
 from hocai.errors import UserError
+from hocai.net import bind_error
 
 log = logging.getLogger("hocai.app")
 TITLE = "Sân tập AI"
@@ -61,14 +61,12 @@ def check_exposure(host: str, password: str, hub_auth: bool) -> None:
 
 
 def _check_port(host: str, port: int) -> None:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise UserError(f"Cổng {port} đang được dùng; có thể Sân tập AI đã chạy, hoặc hãy chọn --port khác.") from None
-            raise UserError(f"Không mở được địa chỉ {host}:{port} ({exc.strerror}).") from None
+    exc = bind_error(port, host)
+    if exc is None:
+        return
+    if exc.errno == errno.EADDRINUSE:
+        raise UserError(f"Cổng {port} đang được dùng; có thể Sân tập AI đã chạy, hoặc hãy chọn --port khác.")
+    raise UserError(f"Không mở được địa chỉ {host}:{port} ({exc.strerror}).")
 
 
 def app_command(args: argparse.Namespace) -> int:

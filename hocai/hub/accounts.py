@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hocai import paths
 from hocai.errors import UserError
-from hocai.hub import settings
+from hocai.hub import require_root, settings
 
 # nbgrader's JupyterLab tools that only instructors should see.
 INSTRUCTOR_PLUGINS = ("create-assignment", "formgrader", "course-list")
@@ -40,11 +40,6 @@ class Account:
 def make_password() -> str:
     chunk = lambda: "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4))  # noqa: E731
     return f"{chunk()}-{chunk()}-{chunk()}"
-
-
-def _require_root() -> None:
-    if os.geteuid() != 0:
-        raise UserError("Cần quyền quản trị (root) để tạo tài khoản; hãy chạy lại bằng: sudo hocai hub accounts …")
 
 
 def _existing(username: str) -> pwd.struct_passwd | None:
@@ -124,7 +119,7 @@ def create_accounts(course_dir: Path) -> list[Account]:
     from grader import roster
     from grader.workspace import Course
 
-    _require_root()
+    require_root("tạo tài khoản", "hocai hub accounts …")
     course = Course(course_dir)
     people = roster.load(course.root)
     if not people:
@@ -162,7 +157,7 @@ def remove_accounts(course_dir: Path) -> list[str]:
     """Delete the class accounts (and their homes) the kit made for this course's roster."""
     from grader import roster
 
-    _require_root()
+    require_root("tạo tài khoản", "hocai hub accounts …")
     removed = []
     for person in roster.load(Path(course_dir)):
         if is_kit_account(person.username):

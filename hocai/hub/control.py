@@ -14,15 +14,11 @@ from pathlib import Path
 
 from hocai import paths
 from hocai.errors import UserError
-from hocai.hub import settings
+from hocai.hub import require_root, settings
+from hocai.net import bind_error
 
 CONFIG = paths.ROOT / "deploy" / "jupyterhub_config.py"
 PID_FILE = "hub-group.pid"
-
-
-def _require_root() -> None:
-    if os.geteuid() != 0:
-        raise UserError("Cần quyền quản trị (root) để chạy JupyterHub; hãy chạy lại bằng: sudo hocai hub …")
 
 
 def unreachable_for_users() -> Path | None:
@@ -74,8 +70,8 @@ def _healthy(url: str) -> bool:
 
 
 def start(ip: str = "127.0.0.1", port: int = 8000, timeout_s: float = 120) -> str:
-    _require_root()
-    from hocai.workshop import ensure_vietnamese_lab, port_is_free
+    require_root("chạy JupyterHub", "hocai hub …")
+    from hocai.workshop import ensure_vietnamese_lab
 
     s = settings.load()
     if not s.get("allowed_users"):
@@ -91,7 +87,7 @@ def start(ip: str = "127.0.0.1", port: int = 8000, timeout_s: float = 120) -> st
         raise UserError("Thiếu configurable-http-proxy; hãy chạy: make install")
     service_port = int(s.get("service_port", 7860))
     for p in (port, int(s.get("hub_port", 8081)), int(s.get("proxy_api_port", 8001)), service_port):
-        if not port_is_free(p, ip if p == port else "127.0.0.1"):
+        if bind_error(p, ip if p == port else "127.0.0.1") is not None:
             raise UserError(f"Cổng {p} đang bị chương trình khác dùng; hãy tắt chương trình đó hoặc chọn --port khác.")
     ensure_vietnamese_lab()
     secure_exchange(settings.exchange_root(), s["course_id"])
@@ -138,7 +134,7 @@ def start_command(args) -> int:
 
 
 def stop_command(args) -> int:
-    _require_root()
+    require_root("chạy JupyterHub", "hocai hub …")
     print("Đã dừng JupyterHub." if stop() else "JupyterHub không chạy.")
     return 0
 

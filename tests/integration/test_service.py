@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import threading
@@ -14,14 +13,10 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
+from hocai.net import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = "0912345678"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
