@@ -11,7 +11,7 @@ import logging
 import math
 import time
 import uuid
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -136,13 +136,13 @@ class Routes:
                 first[0] = False
                 return chunk(delta)
 
-            return StreamingResponse(self._sse(pieces, make, lambda: chunk({}, "stop")),
+            return StreamingResponse(self._sse(pieces, make, lambda: chunk({}, finish_reason(pieces))),
                                      media_type="text/event-stream")
         text = await run_in_threadpool(lambda: "".join(pieces))
         return {"id": rid, "object": "chat.completion", "created": created, "model": model,
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                             "finish_reason": "stop", "logprobs": None}],
-                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}
+                             "finish_reason": finish_reason(pieces), "logprobs": None}],
+                "usage": getattr(pieces, "usage", None)}
 
     # /v1/completions -----------------------------------------------------------------------------
     async def completions(self, request: Request) -> Any:
@@ -170,11 +170,11 @@ class Routes:
                     "choices": [{"index": 0, "text": piece, "finish_reason": finish, "logprobs": None}]}
 
         if body.get("stream"):
-            return StreamingResponse(self._sse(pieces, chunk, lambda: chunk("", "stop")),
+            return StreamingResponse(self._sse(pieces, chunk, lambda: chunk("", finish_reason(pieces))),
                                      media_type="text/event-stream")
         out = await run_in_threadpool(lambda: "".join(pieces))
-        result = chunk(out, "stop")
-        result["usage"] = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+        result = chunk(out, finish_reason(pieces))
+        result["usage"] = getattr(pieces, "usage", None)
         return result
 
     def _with_logprobs(self, text: str, k: int, temperature: float, rid: str, created: int, model: str) -> dict:
@@ -185,7 +185,12 @@ class Routes:
         logprobs = {"tokens": [best], "token_logprobs": [top[best]], "top_logprobs": [top], "text_offset": [0]}
         return {"id": rid, "object": "text_completion", "created": created, "model": model,
                 "choices": [{"index": 0, "text": best, "finish_reason": "length", "logprobs": logprobs}],
-                "usage": {"prompt_tokens": 0, "completion_tokens": 1, "total_tokens": 1}}
+                "usage": None}
+
+
+def finish_reason(pieces: Iterable[str]) -> str:
+    """"length" when the answer was cut at max_tokens, where the backend knows (the local one does)."""
+    return getattr(pieces, "finish_reason", "stop")
 
 
 def build_router(service: Playground) -> APIRouter:

@@ -126,10 +126,16 @@ def test_openai_library_non_stream_and_stream(service):
     reply = oa.chat.completions.create(model="tiny-teaching", max_tokens=8,
                                        messages=[{"role": "user", "content": "Xin chào"}])
     assert reply.object == "chat.completion" and isinstance(reply.choices[0].message.content, str)
+    usage = reply.usage
+    assert usage.prompt_tokens >= 2 and 1 <= usage.completion_tokens <= 8
+    assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
+    assert reply.choices[0].finish_reason == ("length" if usage.completion_tokens == 8 else "stop")
     chunks = list(oa.chat.completions.create(model="tiny-teaching", max_tokens=10, stream=True,
                                              messages=[{"role": "user", "content": "Xin chào các bạn"}]))
     pieces = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
-    assert len(pieces) >= 3 and chunks[-1].choices[0].finish_reason == "stop"
+    assert len(pieces) >= 3 and chunks[-1].choices[0].finish_reason in ("stop", "length")
+    cut = oa.completions.create(model="tiny-teaching", prompt="Bình dân học vụ số", max_tokens=3, temperature=0)
+    assert (cut.usage.completion_tokens, cut.choices[0].finish_reason) == (3, "length")
 
 
 def test_openai_api_masks_personal_data(service):

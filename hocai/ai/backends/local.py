@@ -32,6 +32,29 @@ def pick_dtype(n_params: int) -> torch.dtype:
     return torch.bfloat16 if n_params >= BIG_MODEL_PARAMS and cpu_has_bf16() else torch.float32
 
 
+class RowStream:
+    """One request's text pieces, submitted when iteration starts (its timeout counts from then); afterwards
+    its token counts, which the OpenAI-compatible routes report as ``usage``."""
+
+    def __init__(self, backend: "LocalBackend", request: GenRequest):
+        self.backend = backend
+        self.request = request
+
+    def __iter__(self) -> Iterator[str]:
+        self.request.submitted = time.monotonic()
+        self.backend.batcher.submit(self.request)
+        yield from self.backend._drain(self.request)
+
+    @property
+    def usage(self) -> dict[str, int]:
+        prompt, completion = len(self.request.input_ids), self.request.generated
+        return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+    @property
+    def finish_reason(self) -> str:
+        return "length" if self.request.generated >= self.request.max_new_tokens else "stop"
+
+
 class LocalBackend(Backend):
     kind = "local"
 
@@ -122,10 +145,8 @@ class LocalBackend(Backend):
         kwargs["stopping_criteria"] = StoppingCriteriaList(kwargs["stopping_criteria"])
         return self.model.generate(**kwargs)
 
-    def stream_ids(self, ids: list[int], *, max_new_tokens: int, temperature: float) -> Iterator[str]:
-        """Submit one row and yield its text pieces; the per-request timeout counts from now."""
-        request = self.batcher.submit(GenRequest(ids, max_new_tokens, temperature))
-        yield from self._drain(request)
+    def stream_ids(self, ids: list[int], *, max_new_tokens: int, temperature: float) -> "RowStream":
+        return RowStream(self, GenRequest(ids, max_new_tokens, temperature))
 
     def _drain(self, request: GenRequest) -> Iterator[str]:
         deadline = request.submitted + self.timeout_s
