@@ -91,5 +91,6 @@ def app_command(args: argparse.Namespace) -> int:
     import uvicorn
 
     log.info("Sân tập AI: http://%s:%d/ (backend %s)", host, port, service.config.backend)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # An open stream must not hold a stop (Ctrl-C, or JupyterHub stopping its service) for more than a moment.
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=3)
     return 0

@@ -12,6 +12,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import psutil
+
 from hocai import paths
 from hocai.errors import UserError
 from hocai.hub import require_root, settings
@@ -110,9 +112,19 @@ def start(ip: str = "127.0.0.1", port: int = 8000, timeout_s: float = 120) -> st
 
 
 def stop(timeout_s: float = 30) -> bool:
+    """Stop the hub and everything it started, even what its own clean-up left behind.
+
+    JupyterHub starts its proxy, services and participants' servers in sessions of their own and stops them
+    on the way out; when that takes longer than ``timeout_s`` (a slow server under load) the hub is killed
+    and they would be orphaned, holding the ports the next ``hocai hub start`` needs.
+    """
     pid = _pid()
     if pid is None:
         return False
+    try:
+        family = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        family = []
     try:
         os.killpg(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout_s
@@ -122,8 +134,29 @@ def stop(timeout_s: float = 30) -> bool:
         os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    _end(family)
     (settings.hub_dir() / PID_FILE).unlink(missing_ok=True)
     return True
+
+
+def _end(processes: list[psutil.Process], grace_s: float = 10) -> None:
+    """SIGTERM, then SIGKILL after ``grace_s``; a zombie counts as ended (in a container nobody may reap it)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for p in processes:
+            try:
+                p.send_signal(sig)
+            except psutil.NoSuchProcess:
+                pass
+        deadline = time.monotonic() + grace_s
+        while (processes := [p for p in processes if not _ended(p)]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+
+def _ended(process: psutil.Process) -> bool:
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
 
 
 def start_command(args) -> int:
