@@ -183,9 +183,13 @@ class Routes:
         top = {token: math.log(max(p, 1e-12)) for token, p in ranked}
         best = ranked[0][0]
         logprobs = {"tokens": [best], "token_logprobs": [top[best]], "top_logprobs": [top], "text_offset": [0]}
+        encode = getattr(self.service.backend, "encode", None)  # the local backend counts tokens
+        prompt = len(encode(text, 1)) if encode else None
+        usage = None if prompt is None else {"prompt_tokens": prompt, "completion_tokens": 1,
+                                             "total_tokens": prompt + 1}
         return {"id": rid, "object": "text_completion", "created": created, "model": model,
                 "choices": [{"index": 0, "text": best, "finish_reason": "length", "logprobs": logprobs}],
-                "usage": None}
+                "usage": usage}
 
 
 def finish_reason(pieces: Iterable[str]) -> str:

@@ -136,6 +136,8 @@ def test_openai_library_non_stream_and_stream(service):
     assert len(pieces) >= 3 and chunks[-1].choices[0].finish_reason in ("stop", "length")
     cut = oa.completions.create(model="tiny-teaching", prompt="Bình dân học vụ số", max_tokens=3, temperature=0)
     assert (cut.usage.completion_tokens, cut.choices[0].finish_reason) == (3, "length")
+    ranked = oa.completions.create(model="tiny-teaching", prompt="Bình dân học vụ số", max_tokens=1, logprobs=3)
+    assert (ranked.usage.prompt_tokens, ranked.usage.completion_tokens) == (cut.usage.prompt_tokens, 1)
 
 
 def test_openai_api_masks_personal_data(service):
