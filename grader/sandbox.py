@@ -24,7 +24,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.connect import channel_socket_types
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_async, run_sync
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Instance, Integer, Unicode
@@ -270,6 +270,9 @@ class SandboxedExecute(Execute):
         if not self.kernel_died:
             try:
                 return super().preprocess_cell(cell, resources, index)
+            except CellTimeoutError:  # the cell ended but its output kept coming (a flood of print)
+                cell.outputs.append(NotebookNode(output_type="error", **self.error_on_timeout))
+                return cell, resources
             except DeadKernelError:
                 self.kernel_died = True
                 self.exit_status = _exit_status(self.km)

@@ -1,0 +1,27 @@
+"""A cell whose output keeps arriving after it ended is a timeout on that cell, not a crash of the whole
+submission: the next cells still run (a real kernel in the real sandbox)."""
+
+from __future__ import annotations
+
+import os
+
+from nbformat.v4 import new_code_cell, new_notebook
+from traitlets.config import Config
+
+from grader.autograde import _status
+from grader.sandbox import Limits, SandboxedRun
+
+
+def test_output_flood_times_out_one_cell_and_the_rest_still_run(tmp_path):
+    folder = tmp_path / "bai"
+    folder.mkdir()
+    # No wait at all for output after the reply: what a 1 GB print does to a busy grader.
+    config = Config({"SandboxedExecute": {"iopub_timeout": 0}})
+    nb = new_notebook(cells=[new_code_cell("for _ in range(2000):\n    print('x' * 10000)"),
+                             new_code_cell("open('sau.txt', 'w').write('sau')")])
+    with SandboxedRun(folder, Limits(cell_timeout=20, output_kb=64), 61001 if os.geteuid() == 0 else None,
+                      config) as run:
+        ep = run.execute(nb)
+        assert (run.private / "sau.txt").read_text() == "sau"  # the next cell ran
+    assert nb.cells[0].outputs[-1]["ename"] == "CellTimeoutError"
+    assert not ep.kernel_died and _status(nb, ep) == "timeout"
