@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.hocai-installed
 APT_PACKAGES := bubblewrap chromium fonts-dejavu-core poppler-utils
 
-.PHONY: install system-packages start test test-unit benchmarks clean
+.PHONY: install system-packages start test test-unit test-fast lint benchmarks clean
 
 install: $(STAMP)
 
@@ -40,6 +40,13 @@ test: install
 
 test-unit: install
 	$(BIN)/python -m pytest -q tests/unit
+
+# Everything but Chromium and the slow end-to-end tests: the loop while changing code.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+lint: install
+	$(BIN)/ruff check .
 
 benchmarks: install
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
