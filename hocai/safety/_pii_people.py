@@ -34,7 +34,10 @@ _NAME_LABELS = tuple(
     "người được khen thưởng|họ tên bố|họ tên mẹ|họ tên cha|giáo viên chủ nhiệm|gvcn|người nộp|người đề nghị".split("|")
 )
 _NAME_PHRASES = tuple("tôi|tôi tên|tên tôi|tên|mình|mình tên|em|em tên|con tên|cháu tên|tên con|tên cháu|tên em".split("|"))
-_COLON = re.compile(r"[^\S\n]*:[^\S\n]*")
+# Blanks (not line breaks) around a colon; found from each colon outwards so that a long run of spaces
+# costs linear time, not a scan from every space.
+_BLANKS_AFTER = re.compile(r"[^\S\n]*")
+_BLANKS = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n")
 _IS_OR_NAMED = re.compile(rf"(?<![\w])(?:là|tên)[ ]+(?=[{UP}])")
 _NAME_AT = re.compile(
     rf"(?:(?i:{HONORIFICS})[ ]+)?(?P<name>{CAP}(?:[ ]+{CAP}){{0,4}}|{UPW}(?:[ ]+{UPW}){{1,4}})(?![\w])"
@@ -66,10 +69,11 @@ def _is_place(name: str, before: str) -> bool:
 
 def _names_after_labels(text: str) -> Iterator[tuple[int, int, str]]:
     """Names right after a form label ("Họ và tên:") or "tôi là", "tên là"."""
-    for m in _COLON.finditer(text):
-        before = _PARENS_TAIL.sub("", text[max(0, m.start() - 60) : m.start()])
+    for colon in re.finditer(":", text):
+        window = text[max(0, colon.start() - 120) : colon.start()]
+        before = _PARENS_TAIL.sub("", window.rstrip(_BLANKS)[-60:])
         if ends_with(before, _NAME_LABELS):
-            found = _NAME_AT.match(text, m.end())
+            found = _NAME_AT.match(text, _BLANKS_AFTER.match(text, colon.end()).end())
             if found and found.group("name") not in _PLACES and found.group("name").lower() not in _KINSHIP:
                 yield found.start("name"), found.end("name"), "PERSON"
     for m in _IS_OR_NAMED.finditer(text):

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import time
 import unicodedata
 from pathlib import Path
 
@@ -206,3 +207,38 @@ def test_many_weak_signals_together_are_named_in_the_reasons():
     verdict = check_message("Em là nhân viên tổng đài, thuê bao của anh sẽ bị khóa trong 2 giờ, anh kết bạn Zalo em "
                             "để chuyển phí duy trì 200k.")
     assert verdict.scam and any("nhiều dấu hiệu" in reason for reason in verdict.reasons), verdict.reasons
+
+
+ADVERSARIAL = {
+    "digits": "1" * 100_000,
+    "spaces": " " * 100_000,
+    "k/ngay": "1k/ngay" * 15_000,
+    "k / ngay spaced": "1 k / ngay " * 10_000,
+    "dotted host": "a." * 50_000,
+    "hyphen host": "a-" * 50_000,
+    "digit groups": "1 " * 50_000,
+    "line breaks": "\n \n" * 35_000,
+    "one long word": "đ" * 100_000,
+    "red-flag words": "cho em cung cap ma otp tai khoan lien he zalo 0912 http://a.b.com so du 1 phi " * 1_300,
+}
+
+
+@pytest.mark.parametrize("text", list(ADVERSARIAL.values()), ids=list(ADVERSARIAL))
+def test_adversarial_input_answers_within_a_second(text):
+    """Issue 14, finding 9: 20,000 digits took 17 s in the job rule; every pattern must stay linear."""
+    assert len(text) >= 100_000
+    start = time.process_time()
+    verdict = check_message(text)
+    assert time.process_time() - start < 1.0
+    assert 0.0 <= verdict.score <= 1.0
+
+
+def test_bounding_the_input_keeps_verdicts_and_links():
+    from hocai.safety.scam import _bounded
+
+    assert _bounded("a  \t b\n\n \nc") == "a b\nc"
+    long_link = "http://vietcombank-xacthuc.online/" + "x" * 200 + "/app.apk"
+    assert _bounded(long_link).endswith("/app.apk") and len(_bounded(long_link)) == 64
+    assert check_message("Tải ứng dụng tại " + long_link).scam
+    spaced = check_message("Nhân viên ngân hàng đây,     anh đọc giúp em    mã OTP   vừa gửi nhé.")
+    assert spaced.scam
