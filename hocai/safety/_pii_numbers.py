@@ -1,8 +1,9 @@
 """Number-based personal data: validated identity, phone, card, tax, insurance, plate, passport numbers.
 
 Each candidate is a run of digits (single spaces, dots or dashes may group it); the nearest context
-word before it (CCCD, STK, MST, BHXH…) decides what an ambiguous number is, and check digits or code
-lists decide whether it is one at all.
+word before it (CCCD, STK, MST, BHXH…) decides what an ambiguous number is. A labelled number of the
+right length is flagged whatever its check digit; an unlabelled one only when check digits or code lists
+say it is one.
 """
 
 from __future__ import annotations
@@ -134,13 +135,18 @@ def _classify(digits: str, raw: str, kind: str | None, has_prefix: bool) -> str 
     thousands = _THOUSANDS.fullmatch(raw) is not None
     if has_prefix:
         return "PHONE" if phone_ok("84" + digits if not digits.startswith("0") else digits) else None
-    if kind == "cccd" and (n == 9 or cccd_ok(digits)) and not thousands:
+    # A number right after its label is what the label says even when a check digit fails: whoever wrote
+    # "mã số thuế" meant a tax code, and a guard that lets a mistyped one through fails them. The label
+    # still has to fit the number's length.
+    if kind == "cccd" and n in (9, 12) and not thousands:
         return "CCCD"
     if kind == "phone" and phone_ok(digits):
         return "PHONE"
-    if kind == "card" and 13 <= n <= 19 and luhn_ok(digits):
+    if kind == "card" and 13 <= n <= 19 and not thousands:
         return "CARD"
-    if kind == "tax" and (tax_code_ok(digits[:10]) and (n == 10 or (n == 13 and raw[-4] == "-"))):
+    # 10 digits (10-3 for a branch) for businesses; since 2025 a person's tax code is their 12-digit
+    # personal identification number.
+    if kind == "tax" and n in (10, 12, 13) and not thousands:
         return "TAX_CODE"
     if kind == "si" and n == 10 and not thousands:
         return "SOCIAL_INSURANCE"

@@ -90,14 +90,14 @@ def test_several_phones_in_a_row():
 @pytest.mark.parametrize(
     "text",
     [
-        "CCCD: 003085012345",          # 003 is no province code
-        "CCCD: 001985012345",          # century digit 9 is no one alive
-        "CCCD: 001299012345",          # born 2099
-        "Số thẻ 4111 1111 1111 1112",  # bad Luhn
+        "Mã 003085012345",             # 003 is no province code
+        "số 001985012345",             # century digit 9 is no one alive
+        "Mã hồ sơ 001299012345",       # born 2099
+        "Đơn 4111 1111 1111 1112",     # bad Luhn
         "Liên hệ 0112345678",          # 011 is no mobile prefix
         "Liên hệ 0951234567",          # 095 is no longer issued
         "Gọi 0999999999",              # one digit repeated
-        "Mã số thuế: 0314409059",      # bad MST check digit
+        "Mã số 0314409059",            # bad MST check digit
         "Mã số 172839465 trong danh sách",  # nine digits without CMND context
         "C1234567 là mã sản phẩm",     # passport shape without context
         "Mã đơn hàng 0071000987654",   # account shape without context
@@ -107,6 +107,36 @@ def test_several_phones_in_a_row():
 )
 def test_invalid_numbers_are_not_flagged(text):
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "value"),
+    [
+        ("CCCD: 003085012345", "CCCD", "003085012345"),            # 003 is no province code
+        ("CCCD: 001299012345", "CCCD", "001299012345"),            # born 2099
+        ("Số căn cước 001985012345", "CCCD", "001985012345"),      # century digit 9
+        ("Thẻ căn cước: 099185012345", "CCCD", "099185012345"),
+        ("số định danh cá nhân 999203004512", "CCCD", "999203004512"),
+        ("Số thẻ 4111 1111 1111 1112", "CARD", "4111 1111 1111 1112"),  # bad Luhn
+        ("Mã số thuế: 0314409059", "TAX_CODE", "0314409059"),      # bad MST check digit
+        ("MST 0101234567-001", "TAX_CODE", "0101234567-001"),
+        ("Mã số thuế cá nhân của anh Hoàng là 8012345678", "TAX_CODE", "8012345678"),
+        ("Mã số thuế cá nhân: 001085012345", "TAX_CODE", "001085012345"),  # 12 digits since 2025
+        ("mst: 0101234567001", "TAX_CODE", "0101234567001"),
+        ("Số BHXH 0123456789", "SOCIAL_INSURANCE", "0123456789"),
+        ("STK 12345678", "BANK_ACCOUNT", "12345678"),
+        ("hộ chiếu số B7654321", "PASSPORT", "B7654321"),
+    ],
+)
+def test_a_labelled_number_counts_whatever_its_check_digit(text, label, value):
+    """Whoever writes "mã số thuế" means a tax code: the guard masks it even when the check digit fails."""
+    assert (label, value) in found(text)
+    assert PLACEHOLDERS[label] in redact(text).text and value not in redact(text).text
+
+
+@pytest.mark.parametrize("text", ["Mã số thuế: 1.234.567.890", "Số thẻ 12345", "CCCD 12345678901234"])
+def test_a_label_still_needs_a_number_of_its_length(text):
+    assert [label for label, _ in found(text) if label != "PERSON"] == []
 
 
 NOT_PERSONAL = [
@@ -280,3 +310,25 @@ def test_few_number_alarms_on_real_text():
     chars = sum(map(len, texts))
     alarms = [e for t in texts for e in find_entities(t) if e.label in NUMBER_LABELS]
     assert len(alarms) <= chars / 100_000, [(e.label, e.text) for e in alarms[:20]]
+
+
+LABELLED_INVALID = ("Mã số thuế cá nhân của anh Hoàng là 8012345678, MST công ty 0101234567-001, "
+                    "thẻ căn cước 003085012345, số thẻ 4111 1111 1111 1112.")
+LABELLED_INVALID_VALUES = ("8012345678", "0101234567-001", "003085012345", "4111 1111 1111 1112")
+
+
+def test_the_app_chat_masks_labelled_numbers_with_a_failed_check_digit(tiny_model_dir, tmp_path, monkeypatch):
+    """The real chat handler on a real service: nothing labelled reaches the model or the page."""
+    from hocai.app.config import load_config
+    from hocai.app.service import Playground
+    from hocai.app.ui_handlers import Handlers
+
+    monkeypatch.setenv("HOCAI_CONFIG", str(tmp_path / "none.toml"))
+    service = Playground(load_config(model=str(tiny_model_dir), backend="local"))
+    service.backend.load()
+    chat, panel, _ = list(Handlers(service).chat(LABELLED_INVALID, []))[-1]
+    sent = chat[0]["content"]
+    for value in LABELLED_INVALID_VALUES:
+        assert value not in str(chat) and value not in panel
+    assert sent.count("[MÃ SỐ THUẾ]") == 2 and "[SỐ CCCD]" in sent and "[SỐ THẺ]" in sent
+    assert LABEL_NAMES_VI["TAX_CODE"] in panel
