@@ -37,6 +37,7 @@ from nbgrader.converters.base import BaseConverter
 from nbgrader.preprocessors import AssignLatePenalties, IgnorePattern, LimitOutput, SaveAutoGrades
 from nbconvert.writers import FilesWriter
 
+from grader.collect import submission_problem
 from grader.progress import bar
 from grader.sandbox import KERNEL_DIED, LIMIT_EXITS, Limits, SandboxedRun, bwrap_path
 from grader.workspace import Course
@@ -273,6 +274,9 @@ def _autograde(course: Course, assignment: str | None, jobs: int, force: bool, p
             if student not in known:
                 unknown.append({"student": student, "assignment": name,
                                 "note": "Không có trong danh sách học viên nên không chấm."})
+                continue
+            if problem := submission_problem(folder, course):
+                unknown.append({"student": student, "assignment": name, "note": problem})
                 continue
             digest = submission_digest(folder)
             previous = entries.get((student, name))
