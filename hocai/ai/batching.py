@@ -6,6 +6,10 @@ once per step), so a batch of 8 gives several times the class-wide throughput (D
 its own request, ``RowStopper`` ends each row at its own limit, ``RowSampler`` samples each row at its
 own temperature.
 
+A batch pads every row to its longest prompt and decodes for its largest budget, so the positions it needs
+are the longest prompt plus the largest budget: rows join a batch only while that fits the model's context,
+and each request is cut to fit the context on its own when it is submitted (``fit_context``).
+
 All of the model's torch work (loading, generating, next-word distributions) runs on the one worker
 thread of ``Batcher``. GNU OpenMP, which torch uses, gives every thread that runs a parallel operation its
 own team of worker threads; once a process has more of them than cores, every team stops spin-waiting
@@ -67,26 +71,48 @@ _STOP = object()
 _WAKE = object()
 
 
+def budget(context: int, prompt_len: int, new_tokens: int) -> tuple[int, int]:
+    """(prompt tokens to keep, new tokens) that fit ``context`` positions together.
+
+    New tokens are capped first, leaving the prompt at least half of the context (or all of it when it is
+    shorter); then the prompt keeps its end (the latest turns) in what is left.
+    """
+    context = max(2, int(context))
+    new = max(1, min(int(new_tokens), context - min(max(1, prompt_len), context // 2)))
+    return max(1, min(prompt_len, context - new)), new
+
+
+def fit_context(request: GenRequest, context: int | None) -> GenRequest:
+    """Cut ``request`` so that its prompt and its new tokens fit the model's positions."""
+    if context:
+        keep, request.max_new_tokens = budget(context, len(request.input_ids), request.max_new_tokens)
+        request.input_ids = request.input_ids[-keep:]
+    return request
+
+
 class Batcher:
     """The model thread: waits ``window_s`` after a first request for others, runs up to ``max_batch``.
 
     Jobs (``call``) run on the same thread: when it is idle, or between two decoding steps of a batch
-    (``run_jobs``), so a next-word question never waits for a whole answer to be written.
+    (``run_jobs``), so a next-word question never waits for a whole answer to be written. ``context`` (the
+    model's positions, set once it is loaded) bounds each request and what may share a batch; a request
+    that does not fit with the others waits for the next batch, ahead of later arrivals.
     """
 
     def __init__(self, run_batch: Callable[[list[GenRequest]], None], *, max_batch: int = 8,
-                 window_s: float = 0.02, enabled: bool = True):
+                 window_s: float = 0.02, enabled: bool = True, context: int | None = None):
         self.run_batch = run_batch
         self.max_batch = max(1, max_batch)
         self.window_s = window_s
         self.enabled = enabled
+        self.context = context
         self._queue: queue.Queue[Any] = queue.Queue()
         self._jobs: queue.Queue[Job] = queue.Queue()
         self._thread = threading.Thread(target=self._loop, name="hocai-model", daemon=True)
         self._thread.start()
 
     def submit(self, request: GenRequest) -> GenRequest:
-        self._queue.put(request)
+        self._queue.put(fit_context(request, self.context))
         return request
 
     def call(self, fn: Callable[[], Any]) -> Any:
@@ -115,35 +141,54 @@ class Batcher:
                 return
             job.run()
 
-    def _collect(self, first: GenRequest) -> tuple[list[GenRequest], list[Any]]:
-        """``first`` and the requests arriving within the window; a stop met meanwhile comes after."""
-        batch, later = [first], []
+    def _fits(self, batch: list[GenRequest], request: GenRequest) -> bool:
+        """Whether ``request`` may join ``batch``: longest prompt plus largest budget within the context."""
+        if len(batch) >= self.max_batch:
+            return False
+        if not self.context:
+            return True
+        width = max(len(r.input_ids) for r in (*batch, request))
+        return width + max(r.max_new_tokens for r in (*batch, request)) <= self.context
+
+    def _collect(self, first: GenRequest, waiting: list[Any]) -> tuple[list[GenRequest], list[Any]]:
+        """``first``, then what fits of the items already waiting and of those arriving within the window.
+
+        Returns the batch and what is left, in arrival order (requests that did not fit, a stop).
+        """
+        batch, left = [first], []
         if not self.enabled:
-            return batch, later
+            return batch, waiting
+        stopping = False
+        for item in waiting:
+            if stopping or not isinstance(item, GenRequest) or not self._fits(batch, item):
+                stopping = stopping or item is _STOP
+                left.append(item)
+            else:
+                batch.append(item)
         deadline = time.monotonic() + self.window_s
-        while len(batch) < self.max_batch:
+        while not stopping and len(batch) < self.max_batch:
             remaining = deadline - time.monotonic()
             try:
                 item = self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait()
             except queue.Empty:
                 break
-            if isinstance(item, GenRequest):
+            if isinstance(item, GenRequest) and self._fits(batch, item):
                 batch.append(item)
-            elif item is _STOP:
-                later.append(item)
-        return batch, later
+            elif item is not _WAKE:
+                stopping = item is _STOP
+                left.append(item)
+        return batch, left
 
     def _loop(self) -> None:
-        pending: list[Any] = []
+        waiting: list[Any] = []  # taken from the queue, not run yet, in arrival order
         while True:
-            item = pending.pop(0) if pending else self._queue.get()
+            item = waiting.pop(0) if waiting else self._queue.get()
             self.run_jobs()
             if item is _STOP:
                 return
             if item is _WAKE:
                 continue
-            batch, later = self._collect(item)
-            pending.extend(later)
+            batch, waiting = self._collect(item, waiting)
             batch = [r for r in batch if not r.cancelled.is_set()]
             if not batch:
                 continue

@@ -11,7 +11,7 @@ import torch
 
 from hocai.ai.backends import EMPTY, LOAD_BUSY, TIMEOUT
 from hocai.ai.backends.local import LocalBackend
-from hocai.ai.batching import Batcher, RowSampler
+from hocai.ai.batching import Batcher, RowSampler, budget
 from hocai.errors import UserError
 
 class CountingBackend(LocalBackend):
@@ -20,9 +20,11 @@ class CountingBackend(LocalBackend):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.batch_sizes: list[int] = []
+        self.positions: list[int] = []  # longest prompt + largest budget of each batch
 
     def generate_batch(self, **kwargs):
         self.batch_sizes.append(int(kwargs["input_ids"].shape[0]))
+        self.positions.append(int(kwargs["input_ids"].shape[1]) + int(kwargs["max_new_tokens"]))
         return super().generate_batch(**kwargs)
 
 
@@ -228,3 +230,55 @@ def test_next_words_does_not_wait_for_a_long_answer(model_dir):
     backend.close()
     assert len(words) == 3 and finished.is_set()
     assert answered_during_the_answer
+
+
+@pytest.fixture(scope="module")
+def short_context_dir(tmp_path_factory) -> Path:
+    """The tiny model with the teaching model's 128 positions."""
+    from support import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("ctx128") / "tiny-128", n_positions=128)
+
+
+def test_budget_keeps_prompt_end_and_new_tokens_within_the_context():
+    assert budget(128, 10, 20) == (10, 20)
+    assert budget(128, 1, 256) == (1, 127)  # a long answer asked alone
+    assert budget(128, 200, 16) == (112, 16)  # a long prompt keeps its end
+    assert budget(128, 120, 100) == (64, 64)  # both long: half each
+    assert all(sum(budget(128, p, n)) <= 128 for p in (1, 5, 64, 127, 128, 500) for n in (1, 16, 64, 127, 1000))
+
+
+def test_a_budget_beyond_the_context_is_cut_not_an_error(short_context_dir):
+    backend = make(short_context_dir)
+    backend.eos_ids = set()  # run to the cap
+    pieces = backend.stream("Xin chào", max_new_tokens=200, temperature=1.0)
+    assert "".join(pieces)
+    assert pieces.usage["total_tokens"] <= 128 and pieces.finish_reason == "length"
+    assert backend.positions == [128]
+    backend.close()
+
+
+def test_rows_share_a_batch_only_when_they_fit_the_context_together(short_context_dir):
+    """A long prompt (long completions) and short chats with long budgets: every batch fits, none fails."""
+    backend = make(short_context_dir, window_s=0.5, max_new_tokens=256)
+    long_prompt = " ".join(["Cán bộ xã dùng máy tính để soạn văn bản và trả lời người dân."] * 6)
+    barrier = threading.Barrier(5)
+    results: dict[str, object] = {}
+
+    def one(name: str, text: str, n: int) -> None:
+        barrier.wait()
+        try:
+            results[name] = "".join(backend.chat_stream([{"role": "user", "content": text}], max_new_tokens=n))
+        except Exception as exc:  # what a participant would have seen
+            results[name] = exc
+
+    jobs = [("long", long_prompt, 16)] + [(f"chat{i}", f"Xin chào các bạn {i}", 80) for i in range(4)]
+    threads = [threading.Thread(target=one, args=job) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    backend.close()
+    assert all(isinstance(r, str) for r in results.values()), results
+    assert len(results) == 5 and max(backend.positions) <= 128
+    assert sorted(backend.batch_sizes) == [1, 4]  # the four chats together, the long prompt on its own

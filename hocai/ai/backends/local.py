@@ -12,7 +12,8 @@ from typing import Any, Iterator
 import torch
 
 from hocai.ai.backends import FAILED, TIMEOUT, TOO_LONG, Backend, prepack
-from hocai.ai.batching import END, Batcher, GenRequest, JobsBetweenSteps, RowSampler, RowStopper, RowStreamer
+from hocai.ai.batching import (END, Batcher, GenRequest, JobsBetweenSteps, RowSampler, RowStopper, RowStreamer,
+                                budget)
 from hocai.errors import UserError
 
 log = logging.getLogger("hocai.ai")
@@ -89,6 +90,7 @@ class LocalBackend(Backend):
             tokenizer.pad_token = tokenizer.eos_token or tokenizer.convert_ids_to_tokens(0)
         self.context = int(getattr(model.config, "max_position_embeddings", None)
                            or getattr(model.config, "n_positions", None) or 2048)
+        self.batcher.context = self.context
         self.teaching_model = bool(info.get("teaching_model", False))
         self.model_name = str(info.get("name") or self.model_name)
         self.model, self.tokenizer = model, tokenizer
@@ -109,8 +111,7 @@ class LocalBackend(Backend):
     def encode(self, text: str, reserve: int) -> list[int]:
         """Token ids of ``text``, keeping the end when it would not fit the context with ``reserve`` new tokens."""
         ids = self.tokenize(text)
-        room = max(1, self.context - reserve)
-        ids = ids[-room:]
+        ids = ids[-budget(self.context, len(ids), reserve)[0]:]
         if not ids:
             bos = self.tokenizer.bos_token_id if self.tokenizer.bos_token_id is not None else next(iter(self.eos_ids), 0)
             ids = [bos]
@@ -203,7 +204,8 @@ class LocalBackend(Backend):
         if not prompt.strip():
             self.check_text("")
         n = self.clamp_new_tokens(max_new_tokens)
-        ids = self.tokenize(prompt)[-max(1, self.context - n):]
+        ids = self.tokenize(prompt)
+        ids = ids[-budget(self.context, len(ids), n)[0]:]
         return self.stream_ids(ids, max_new_tokens=n, temperature=float(temperature))
 
     # next-token distribution ---------------------------------------------------------------------
