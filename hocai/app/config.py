@@ -24,6 +24,8 @@ ENV = {
     "request_timeout_s": "HOCAI_REQUEST_TIMEOUT_S",
     "concurrency_limit": "HOCAI_CONCURRENCY_LIMIT",
     "queue_max_size": "HOCAI_QUEUE_MAX_SIZE",
+    "max_request_mb": "HOCAI_MAX_REQUEST_MB",
+    "max_upload_mb": "HOCAI_MAX_UPLOAD_MB",
 }
 
 
@@ -42,6 +44,8 @@ class ServiceConfig:
     request_timeout_s: float = 120.0
     concurrency_limit: int = 16
     queue_max_size: int = 64
+    max_request_mb: float = 8.0  # any request body, counted while it arrives
+    max_upload_mb: float = 1.0  # a file sent to Gradio's upload route (the page has no file input)
 
 
 def _convert(name: str, kind: type, raw: object) -> object:

@@ -1,7 +1,8 @@
 """OpenAI-compatible routes: /v1/models, /v1/chat/completions, /v1/completions (JSON or SSE stream).
 
 Any OpenAI client (the ``openai`` library, another Sân tập AI with the ``openai`` backend) can use the
-class's model. Personal data is masked here too; errors carry a Vietnamese message in OpenAI's shape.
+class's model. Personal data is masked here too; each client's model calls count against the same rate limit
+as the page's (429 when over it); errors carry a Vietnamese message in OpenAI's shape.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from hocai.app.limits import RateLimiter, TooFast, read_capped
 from hocai.app.privacy import fingerprint
 from hocai.app.service import Playground
 from hocai.errors import UserError
@@ -61,13 +63,15 @@ def _number(body: dict, key: str, default: float, low: float, high: float) -> fl
 
 
 class Routes:
-    def __init__(self, service: Playground):
+    def __init__(self, service: Playground, limiter: RateLimiter | None = None):
         self.service = service
+        self.limiter = limiter or RateLimiter({})
         self.max_body = service.config.max_input_chars * 16 + 65_536
 
     async def parse(self, request: Request) -> dict[str, Any]:
-        raw = await request.body()
-        if len(raw) > self.max_body:
+        self.limiter.check(request, "ai")
+        raw = await read_capped(request, self.max_body)
+        if raw is None:
             raise ApiError(TOO_BIG.format(limit=self.max_body), 413)
         try:
             text = raw.decode("utf-8")
@@ -197,8 +201,8 @@ def finish_reason(pieces: Iterable[str]) -> str:
     return getattr(pieces, "finish_reason", "stop")
 
 
-def build_router(service: Playground) -> APIRouter:
-    routes = Routes(service)
+def build_router(service: Playground, limiter: RateLimiter | None = None) -> APIRouter:
+    routes = Routes(service, limiter)
     router = APIRouter()
 
     async def guarded(handler, request: Request) -> Any:
@@ -206,6 +210,8 @@ def build_router(service: Playground) -> APIRouter:
             return await handler(request)
         except ApiError as exc:
             return JSONResponse(error_body(exc.message), status_code=exc.status)
+        except TooFast as exc:
+            return JSONResponse(error_body(exc.message, "rate_limit_exceeded"), status_code=429)
         except UserError as exc:
             status = 503 if service.health()["status"] != "ok" else 400
             return JSONResponse(error_body(exc.message), status_code=status)

@@ -8,7 +8,7 @@ import logging
 
 import hocai  # noqa: F401  (offline environment: no analytics, no hub, no version check)
 from hocai.app.config import ServiceConfig, load_config
-from hocai.app.limits import RateLimiter, is_loopback
+from hocai.app.limits import BodyLimit, RateLimiter, is_loopback
 from hocai.app.service import Playground
 from hocai.errors import UserError
 from hocai.net import bind_error
@@ -20,7 +20,11 @@ NEEDS_PASSWORD = ("Sân tập AI mở cho mạng ({host}) phải có mật khẩ
 
 
 def build_app(service: Playground, limiter: RateLimiter | None = None):
-    """The FastAPI app: /health, /v1/*, local fonts, and the Gradio page and API names at "/"."""
+    """The FastAPI app: /health, /v1/*, local fonts, and the Gradio page and API names at "/".
+
+    Every request body is capped while it arrives (``max_request_mb``), files sent to Gradio's upload route
+    by ``max_upload_mb``; model calls on every route (Gradio, /v1, /api) count against one rate limit.
+    """
     import gradio as gr
     from fastapi import FastAPI
     from fastapi.staticfiles import StaticFiles
@@ -31,13 +35,15 @@ def build_app(service: Playground, limiter: RateLimiter | None = None):
     from hocai.app.ui import build_page
 
     limiter = limiter or RateLimiter.from_settings()
+    config: ServiceConfig = service.config
     app = FastAPI(title=TITLE, docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(BodyLimit, limit=int(config.max_request_mb * 1024 * 1024))
 
     @app.get("/health")
     def health() -> dict:
         return service.health()
 
-    app.include_router(build_router(service))
+    app.include_router(build_router(service, limiter))
     app.include_router(tools_api.build_router(service, limiter))
     fonts = ui_style.font_dir()
     if fonts is not None:
@@ -45,10 +51,10 @@ def build_app(service: Playground, limiter: RateLimiter | None = None):
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         register(service, limiter)  # first: the contract's API names must not get a suffix
         build_page(service, demo, limiter)
-    config: ServiceConfig = service.config
     demo.queue(default_concurrency_limit=config.concurrency_limit, max_size=config.queue_max_size)
     return gr.mount_gradio_app(app, demo, path="/", ssr_mode=False, show_error=True, pwa=False,
                                enable_monitoring=False, mcp_server=False, footer_links=[],
+                               max_file_size=int(config.max_upload_mb * 1024 * 1024),
                                theme=ui_style.theme(), head=ui_style.head_html(),
                                css=ui_style.font_face_css(ui_style.STATIC_PREFIX.lstrip("/") + "/fonts/")
                                + ui_style.CSS)
@@ -73,6 +79,7 @@ def app_command(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     for noisy in ("httpx", "httpx2", "gradio", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    from hocai.app.limits import trusted_proxies
     from hocai.app.ui_login import PasswordGate, configured_password
 
     host, port = getattr(args, "host", "127.0.0.1"), int(getattr(args, "port", 7860))
@@ -87,10 +94,13 @@ def app_command(args: argparse.Namespace) -> int:
 
         app = prefixed(app)
     elif password:
-        app = PasswordGate(app, password)
+        app = PasswordGate(app, password, trusted_proxies())
     import uvicorn
 
     log.info("Sân tập AI: http://%s:%d/ (backend %s)", host, port, service.config.backend)
     # An open stream must not hold a stop (Ctrl-C, or JupyterHub stopping its service) for more than a moment.
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=3)
+    # Forwarded addresses are judged by hocai.app.limits against trusted_proxies, not by uvicorn (which
+    # would believe X-Forwarded-For from any process on this machine).
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=3,
+                proxy_headers=False)
     return 0

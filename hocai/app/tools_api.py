@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from hocai.app.limits import RateLimiter
+from hocai.app.limits import RateLimiter, TooFast, read_capped
 from hocai.app.service import Playground
 from hocai.errors import UserError
 
@@ -26,13 +26,24 @@ def build_router(service: Playground, limiter: RateLimiter) -> APIRouter:
     router = APIRouter()
     tools = {"pii": service.pii, "scam": service.scam, "prompt_check": service.prompt_check}
 
+    @router.post("/api/retrain")
+    async def retrain_copy(request: Request) -> JSONResponse:
+        """Lesson 6: start (once per service) or follow the retraining of a copy on balanced text."""
+        from hocai.ai import retrain
+
+        try:
+            limiter.check(request, "tools")
+            return JSONResponse(await run_in_threadpool(retrain.for_backend(service.backend).state))
+        except UserError as exc:
+            return JSONResponse({"status": "error", "error": exc.message}, status_code=400)
+
     @router.post("/api/{tool}")
     async def run_tool(tool: str, request: Request) -> JSONResponse:
         if tool not in tools:
             return JSONResponse({"error": "Không có công cụ này."}, status_code=404)
-        body = await request.body()
+        body = await read_capped(request, MAX_BODY)
         try:
-            if len(body) > MAX_BODY:
+            if body is None:
                 raise UserError("Văn bản quá dài; hãy gửi đoạn ngắn hơn.")
             text = json.loads(body.decode("utf-8")).get("text")
         except (UnicodeDecodeError, ValueError, AttributeError):
@@ -42,6 +53,8 @@ def build_router(service: Playground, limiter: RateLimiter) -> APIRouter:
         try:
             limiter.check(request, "tools")
             return JSONResponse(await run_in_threadpool(tools[tool], text))
+        except TooFast as exc:
+            return JSONResponse({"error": exc.message}, status_code=429)
         except UserError as exc:
             return JSONResponse({"error": exc.message}, status_code=400)
         except Exception as exc:

@@ -59,9 +59,10 @@ required autofocus><button type="submit">Vào Sân tập AI</button></form></mai
 class PasswordGate:
     """Pure ASGI middleware (streams and websockets pass through once the client is known)."""
 
-    def __init__(self, app, password: str):
+    def __init__(self, app, password: str, trusted=()):
         self.app = app
         self.password = password
+        self.trusted = tuple(trusted)  # proxies whose X-Forwarded-For names the client (hocai.app.limits)
         self.session = hmac.new(secrets.token_bytes(32), password.encode("utf-8"), hashlib.sha256).hexdigest()
         self.failures = RateLimiter({"login": 20})  # wrong passwords: 5 at once, then one every 3 s
 
@@ -98,7 +99,7 @@ class PasswordGate:
         form = parse_qs(body.decode("utf-8", "replace")) if body is not None else {}
         given = nfc(form.get("password", [""])[0]).strip()
         browser = "text/html" in headers.get("accept", "")
-        address = client_address((scope.get("client") or (None, None))[0], headers) or "?"
+        address = client_address((scope.get("client") or (None, None))[0], headers, self.trusted) or "?"
         if not self.failures.allow(address, "login", spend=False):
             ok, message = False, TOO_MANY
         else:

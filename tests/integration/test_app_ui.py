@@ -1,7 +1,7 @@
 """The real ``hocai app`` as a class network sees it: password, rate limits, refusal to open up unprotected.
 
-A participant on the class network is simulated by ``X-Forwarded-For`` from this machine (what a proxy such as
-JupyterHub's sends); the service trusts that header only from loopback.
+A participant on the class network is simulated by ``X-Forwarded-For`` from this machine, configured as a trusted
+proxy (``HOCAI_TRUSTED_PROXIES``); the service believes that header only from a proxy so configured.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def guarded(start_service, tiny_model_dir, tmp_path_factory):
     """The service with a class password and tight limits (burst of 3 for safety tools)."""
     folder = tmp_path_factory.mktemp("guarded")
     env = {"HOCAI_MODEL": str(tiny_model_dir), "HOCAI_BACKEND": "local", "HOCAI_APP_PASSWORD": PASSWORD,
-           "HOCAI_RATE_TOOLS_PER_MIN": "8", "HOCAI_RATE_AI_PER_MIN": "8"}
+           "HOCAI_RATE_TOOLS_PER_MIN": "8", "HOCAI_RATE_AI_PER_MIN": "8", "HOCAI_TRUSTED_PROXIES": "127.0.0.1"}
     svc = start_service(env, folder / "service.log")
     yield svc
     svc.stop()

@@ -183,9 +183,11 @@ def test_ai_calls_have_a_tighter_limit():
     assert ai == 5 and tools == 30
 
 
-def test_client_key_trusts_forwarded_only_from_this_machine():
-    assert client_address("127.0.0.1", {"x-forwarded-for": "10.1.1.1, 127.0.0.1"}) == "10.1.1.1"
-    assert client_address("10.2.2.2", {"x-forwarded-for": "10.1.1.1"}) == "10.2.2.2"
+def test_client_key_trusts_forwarded_only_from_a_configured_proxy():
+    proxy = RateLimiter({}, trusted=["127.0.0.1"]).trusted
+    assert client_address("127.0.0.1", {"x-forwarded-for": "10.1.1.1, 127.0.0.1"}, proxy) == "10.1.1.1"
+    assert client_address("127.0.0.1", {"x-forwarded-for": "10.1.1.1"}) == "127.0.0.1"  # no proxy configured
+    assert client_address("10.2.2.2", {"x-forwarded-for": "10.1.1.1"}, proxy) == "10.2.2.2"
     assert client_key(types.SimpleNamespace(client=types.SimpleNamespace(host="127.0.0.1"), headers={})) is None
     assert client_key(types.SimpleNamespace(client=types.SimpleNamespace(host="::1"), headers={})) is None
     assert client_key(remote("192.168.1.5")) == "192.168.1.5"

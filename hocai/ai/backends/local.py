@@ -12,8 +12,7 @@ from typing import Any, Iterator
 import torch
 
 from hocai.ai.backends import FAILED, TIMEOUT, TOO_LONG, Backend, prepack
-from hocai.ai.batching import (END, Batcher, GenRequest, JobsBetweenSteps, RowSampler, RowStopper, RowStreamer,
-                                budget)
+from hocai.ai.batching import END, Batcher, GenRequest, JobsBetweenSteps, RowSampler, RowStopper, RowStreamer, budget
 from hocai.errors import UserError
 
 log = logging.getLogger("hocai.ai")
