@@ -6,7 +6,6 @@ course folder: the instructor can confirm a printed certificate without a centra
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import hmac
@@ -22,10 +21,11 @@ SECRET_FILE = "certificate-secret.txt"
 
 
 def course_secret(course_dir: Path) -> bytes:
+    from grader.workspace import write_private
+
     path = course_dir / SECRET_FILE
     if not path.exists():
-        path.write_text(secrets.token_hex(32), encoding="ascii")
-        path.chmod(0o600)
+        write_private(path, secrets.token_hex(32), mode=0o600)
     return path.read_text(encoding="ascii").strip().encode()
 
 
@@ -65,7 +65,9 @@ def render(out: Path, *, full_name: str, unit: str, course_id: str, percent: flo
 
 
 def certificates_command(args) -> int:
+    from grader.export import write_rows_csv
     from grader.report import COMPLETED, build_report
+    from grader.workspace import protect
     from hocai.text import ascii_slug
 
     course_dir = Path(args.dir)
@@ -85,10 +87,9 @@ def certificates_command(args) -> int:
         name = f"chung-nhan-{row.username}-{ascii_slug(row.full_name, sep='-')}.pdf"
         render(out / name, full_name=row.full_name, unit=row.unit, course_id=report.course_id,
                percent=row.percent, date=today, code=code)
+        protect(out / name)
         index.append((row.username, row.full_name, row.unit, f"{row.percent:g}", today.isoformat(), code, name))
-    with open(out / "danh-sach-chung-nhan.csv", "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, quoting=csv.QUOTE_ALL)
-        writer.writerow(["Tên đăng nhập", "Họ và tên", "Đơn vị", "Tỉ lệ (%)", "Ngày cấp", "Mã xác minh", "Tệp"])
-        writer.writerows(index)
+    write_rows_csv(out / "danh-sach-chung-nhan.csv",
+                   ["Tên đăng nhập", "Họ và tên", "Đơn vị", "Tỉ lệ (%)", "Ngày cấp", "Mã xác minh", "Tệp"], index)
     print(f"Đã in {len(completers)} giấy chứng nhận vào {out}.")
     return 0

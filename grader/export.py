@@ -1,6 +1,10 @@
 """Write a report as CSV (quoted, UTF-8 with BOM so Excel reads Vietnamese), XLSX with charts, or one HTML page.
 
-Every writer renders into a temporary file and renames it, so a failed export never leaves half a file.
+Every writer renders into a private temporary file (0600, then 0640 to the instructor group) and renames
+it, so a failed export never leaves half a file and no participant can read one. Text that a spreadsheet
+would take for a formula (a unit typed as ``=HYPERLINK(…)``, ``+cmd``, ``@SUM(…)``, ``-2+3``) stays text:
+in CSV it gets a leading apostrophe (OWASP's CSV-injection rule), in XLSX it is stored as a string cell
+with Excel's quote prefix, unchanged.
 """
 
 from __future__ import annotations
@@ -17,6 +21,36 @@ import pandas as pd
 from grader.report import COMPLETED, NOT_PASSED, NOT_SUBMITTED, Report
 
 STATUS_COLOURS = {COMPLETED: "#1b7f3b", NOT_PASSED: "#b35c00", NOT_SUBMITTED: "#8a8a8a"}
+# What makes Excel, LibreOffice or Google Sheets start a formula (with their full-width forms).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def neutralise(value):
+    """A cell for CSV: text a spreadsheet would run as a formula gets a leading apostrophe; the rest as is."""
+    return "'" + value if is_formula_like(value) else value
+
+
+def write_rows_csv(out: Path, header: list[str], rows) -> None:
+    """A quoted UTF-8 CSV with BOM (Excel reads Vietnamese), cells neutralised, private, written atomically."""
+    with _atomic(out) as tmp:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+            writer.writerow([neutralise(h) for h in header])
+            writer.writerows([neutralise(c) for c in row] for row in rows)
+
+
+def _text_cells(book) -> None:
+    """No cell of the kit's workbooks is a formula: openpyxl makes one of any text starting with «=»."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if is_formula_like(cell.value):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
 
 
 def table(report: Report) -> pd.DataFrame:
@@ -37,10 +71,13 @@ def table(report: Report) -> pd.DataFrame:
 
 @contextmanager
 def _atomic(out: Path, mode: str = "w", **kwargs):
+    from grader.workspace import protect
+
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)
     os.close(fd)
     try:
         yield Path(tmp)
+        protect(tmp)
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):
@@ -48,8 +85,8 @@ def _atomic(out: Path, mode: str = "w", **kwargs):
 
 
 def write_csv(report: Report, out: Path) -> None:
-    with _atomic(out) as tmp:
-        table(report).to_csv(tmp, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    frame = table(report)
+    write_rows_csv(out, list(frame.columns), frame.astype(object).where(frame.notna(), "").itertuples(index=False))
 
 
 def write_xlsx(report: Report, out: Path) -> None:
@@ -67,6 +104,7 @@ def write_xlsx(report: Report, out: Path) -> None:
             table(report).to_excel(writer, sheet_name="Kết quả", index=False)
             per_assignment.to_excel(writer, sheet_name="Theo bài", index=False)
             histogram.to_excel(writer, sheet_name="Phân bố điểm", index=False)
+            _text_cells(writer.book)
             for sheet in writer.book.worksheets:
                 sheet.freeze_panes = "A2"
                 for i, column in enumerate(sheet.columns, 1):

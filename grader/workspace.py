@@ -6,9 +6,11 @@ The kit's own commands build nbgrader's configuration from ``hocai_course.toml``
 
 from __future__ import annotations
 
+import grp
 import json
 import os
 import shutil
+import stat
 import sys
 import tomllib
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ from hocai.paths import EXERCISES, ROOT
 from hocai.text import nfc
 
 SETTINGS = "hocai_course.toml"
+INSTRUCTOR_GROUP = "hocai-gv"  # the hub's instructor group (hocai.hub.settings), when this machine has it
 FOLDERS = ("source", "release", "submitted", "autograded", "feedback", "exchange", "backups")
 KIT_STUBS = {"code_stub": "# VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY\nraise NotImplementedError()",
              "text_stub": "VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY"}
@@ -42,7 +45,7 @@ def settings_text(course_id: str, exchange: Path, stubs: dict) -> str:
         "release": dict(stubs),
         "completion": {"min_percent": 70, "all_assignments_required": True},
         "autograde": {"cell_timeout": 10, "cpu_seconds": 120, "memory_mb": 2048, "processes": 64,
-                      "file_mb": 64, "output_kb": 256},
+                      "file_mb": 64, "output_kb": 256, "disk_mb": 128},
         "exchange": {"root": str(exchange)},
     }
     lines = ["# Cấu hình khoá học của bộ công cụ hocai (sửa được bằng tay).", ""]
@@ -51,6 +54,55 @@ def settings_text(course_id: str, exchange: Path, stubs: dict) -> str:
             lines += ["", f"[{table}]"]
         lines += [f"{key} = {_toml_value(value)}" for key, value in values.items()]
     return "\n".join(lines) + "\n"
+
+
+def instructor_gid() -> int | None:
+    try:
+        return grp.getgrnam(INSTRUCTOR_GROUP).gr_gid
+    except KeyError:
+        return None
+
+
+def protect(path: str | os.PathLike, mode: int = 0o640) -> None:
+    """Make a file the instructor wrote private: group ``hocai-gv`` (where it exists) gets ``mode``'s group
+    bits, nobody else anything. Folders get the same with search bits (and setgid with the group)."""
+    path = Path(path)
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        return
+    gid = instructor_gid()
+    if gid is not None and info.st_gid != gid:
+        try:
+            os.chown(path, -1, gid, follow_symlinks=False)
+        except OSError:
+            gid = None
+    mode &= 0o770 if gid is not None else 0o700
+    if stat.S_ISDIR(info.st_mode):
+        mode |= (mode & 0o444) >> 2 | (0o2000 if gid is not None else 0)
+    os.chmod(path, mode)
+
+
+def write_private(path: str | os.PathLike, text: str, mode: int = 0o640) -> None:
+    """Replace ``path`` atomically by ``text`` in a file that was never readable by others (see ``protect``)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            protect(tmp, mode)
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def create_private(path: str | os.PathLike, mode: int = 0o640) -> Path:
+    """An (empty) private file at ``path`` before anyone else writes into it; an existing one is made private."""
+    path = Path(path)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_APPEND, 0o600))
+    protect(path, mode)
+    return path
 
 
 def _tools_on_path() -> None:
@@ -124,6 +176,8 @@ class Course:
         from nbgrader.api import Gradebook
 
         _tools_on_path()
+        if not self.db_path.exists():
+            create_private(self.db_path, 0o660)
         with Gradebook(self.db_url, self.course_id) as gb:
             yield gb
 
@@ -190,6 +244,9 @@ def init_course(directory: str | Path, course_id: str = "hocai", source: str | P
     root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(src, root / "source", ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__",
                                                                         "answers.json"))
+    from hocai.exercise.authoring import stamp_course
+
+    stamp_course(root / "source", course_id)
     for name in FOLDERS[1:]:
         (root / name).mkdir(exist_ok=True)
     (root / SETTINGS).write_text(settings_text(course_id, root / "exchange", NBGRADER_STUBS if source else KIT_STUBS), encoding="utf-8")

