@@ -1,9 +1,12 @@
 """Questions of an assignment, and submissions made from answers collected on a paper form.
 
-``hocai course questions DIR ASSIGNMENT [--json]`` lists what each question accepts (from the question
-cells' ``hocai`` metadata); ``hocai course submit-answers DIR PARTICIPANT ASSIGNMENT ANSWERS.json``
-writes the same nbgrader submission a participant's own submit would: the released notebook, answers.json
-and timestamp.txt under DIR/submitted/PARTICIPANT/ASSIGNMENT/.
+``hocai course questions DIR ASSIGNMENT [--participant NAME] [--json]`` lists what each question accepts
+(from the question cells' ``hocai`` metadata); with a participant, exactly the variants and option order
+that person's notebook shows. ``hocai course answer-key DIR ASSIGNMENT --participant NAME [--json]`` is the
+instructor's key for that form, in the shape ``submit-answers`` takes.
+``hocai course submit-answers DIR PARTICIPANT ASSIGNMENT ANSWERS.json`` writes the same nbgrader submission
+a participant's own submit would: the released notebook, answers.json and timestamp.txt under
+DIR/submitted/PARTICIPANT/ASSIGNMENT/.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 import nbformat
 
 from hocai.errors import UserError
-from hocai.exercise import storage
+from hocai.exercise import storage, variants
 from hocai.exercise.spec import SCAM_OPTIONS, InvalidAnswer, validate
 from hocai.text import clean, nfc
 
@@ -69,6 +72,83 @@ def load_questions(folder: str, assignment: str) -> list[dict]:
     return questions
 
 
+def course_id(folder: str) -> str:
+    """The course id the notebooks were stamped with at ``course init`` (the draws depend on it)."""
+    from grader.workspace import SETTINGS, Course
+
+    root = _course_dir(folder)
+    return Course(root).course_id if (root / SETTINGS).is_file() else "hocai"
+
+
+def _participant(name: str) -> str:
+    name = nfc(name).strip()
+    if not PARTICIPANT_ID.match(name):
+        raise UserError(f"Tên đăng nhập «{name}» không hợp lệ.")
+    return name
+
+
+def shown_questions(folder: str, assignment: str, participant: str) -> list[dict]:
+    """The questions as ``participant``'s notebook shows them (variant and option order drawn for them)."""
+    course, who = course_id(folder), _participant(participant)
+    shown = []
+    for spec in load_questions(folder, assignment):
+        if variants.has_variants(spec):
+            shown.append({**variants.shown(spec, course, who, assignment)[0], "notebook": spec["notebook"]})
+        else:
+            shown.append(spec)
+    return shown
+
+
+def _registered_key(folder: str, assignment: str) -> dict[str, Any]:
+    """The key registered in the source notebooks' instructor cell (never in a released notebook)."""
+    import ast
+
+    from hocai.exercise.authoring import KEY_CALL, KEY_ID
+
+    root = _course_dir(folder)
+    paths = _notebooks(root, assignment, "source")
+    if not paths:
+        raise UserError(f"Không tìm thấy bản nguồn (có đáp án) của bài «{assignment}» trong khoá học.")
+    key: dict[str, Any] = {}
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") != KEY_ID:
+                continue
+            call = KEY_CALL.search(cell.source)
+            if call:
+                tree = ast.parse(f"f({call.group(1)})", mode="eval").body
+                key.update(ast.literal_eval(tree.args[0]))
+    return key
+
+
+def answer_key(folder: str, assignment: str, participant: str) -> dict[str, Any]:
+    """The correct answers for ``participant``'s form, as ``submit-answers`` takes them."""
+    course, who = course_id(folder), _participant(participant)
+    key = _registered_key(folder, assignment)
+    result: dict[str, Any] = {}
+    for spec in load_questions(folder, assignment):
+        if spec["type"] == "reflection" or spec["id"] not in key:
+            continue
+        if variants.has_variants(spec):
+            plan = variants.plan_for(spec, course, who, assignment)
+            result[spec["id"]] = variants.from_bank(spec["type"], key[spec["id"]][plan.variant], plan)
+        else:
+            result[spec["id"]] = key[spec["id"]]
+    return result
+
+
+def answer_key_command(args) -> int:
+    key = answer_key(args.dir, args.assignment, args.participant)
+    if args.json:
+        print(json.dumps(key, ensure_ascii=False, indent=1))
+    else:
+        print(f"Đáp án bài {args.assignment} của học viên {args.participant}:")
+        for qid, value in key.items():
+            print(f"{qid}: {', '.join(value) if type(value) is list else value}")
+    return 0
+
+
 def _public(spec: dict) -> dict:
     entry = {"id": spec["id"], "type": spec["type"], "points": spec["points"], "notebook": spec["notebook"],
              "prompt": spec.get("prompt", "")}
@@ -76,14 +156,27 @@ def _public(spec: dict) -> dict:
         entry["options"] = SCAM_OPTIONS
     elif "options" in spec:
         entry["options"] = spec["options"]
-    for field in ("items", "text", "original", "tone_insensitive", "min_score"):
+    for field in ("items", "text", "original", "tone_insensitive", "min_score", "objective", "variant"):
         if field in spec:
             entry[field] = spec[field]
+    if variants.has_variants(spec):
+        entry["variants"] = spec["variants"]
     return entry
 
 
 def _describe(spec: dict) -> str:
-    lines = [f"{spec['id']} — {TYPE_NAMES.get(spec['type'], spec['type'])}, {spec['points']:g} điểm: {spec['prompt']}"]
+    head = f"{spec['id']} — {TYPE_NAMES.get(spec['type'], spec['type'])}, {spec['points']:g} điểm"
+    if variants.has_variants(spec):
+        lines = [f"{head}, {len(spec['variants'])} biến thể (mỗi học viên nhận một biến thể, lựa chọn được xáo trộn):"]
+        for number, variant in enumerate(spec["variants"], 1):
+            lines.append(f"  Biến thể {number}: " + _describe({**variant, "id": spec["id"], "type": spec["type"],
+                                                                "points": spec["points"]}).split(": ", 1)[1])
+        return "\n".join(lines)
+    lines = [f"{head}: {spec.get('prompt', '')}"]
+    if spec.get("text"):
+        lines.append(f"    Văn bản: {spec['text']}")
+    if spec.get("original"):
+        lines.append(f"    Câu lệnh cần viết lại: {spec['original']}")
     for item in spec.get("items", []):
         lines.append(f"    {item['id']}. {item['text']}")
     options = SCAM_OPTIONS if spec["type"] == "scam" else spec.get("options", [])
@@ -93,10 +186,16 @@ def _describe(spec: dict) -> str:
 
 
 def questions_command(args) -> int:
-    questions = load_questions(args.dir, args.assignment)
+    participant = getattr(args, "participant", None)
+    if participant:
+        questions = shown_questions(args.dir, args.assignment, participant)
+    else:
+        questions = load_questions(args.dir, args.assignment)
     if args.json:
         payload = {"assignment": args.assignment, "questions": [_public(q) for q in questions],
                    "points": sum(q["points"] for q in questions)}
+        if participant:
+            payload["participant"] = participant
         print(json.dumps(payload, ensure_ascii=False, indent=1))
     else:
         for spec in questions:
@@ -178,7 +277,7 @@ def submit_answers(folder: str, participant: str, assignment: str, answers: dict
     released = _notebooks(root, assignment, "release")
     if not released:
         raise UserError(f"Bài «{assignment}» chưa được phát (chạy «hocai course release» trước).")
-    questions = load_questions(folder, assignment)
+    questions = shown_questions(folder, assignment, participant)
     stored = validate_answers(questions, answers)
     reflections = {q["id"]: stored.pop(q["id"]) for q in questions if q["type"] == "reflection" and q["id"] in stored}
     dest = root / "submitted" / participant / assignment
@@ -192,7 +291,7 @@ def submit_answers(folder: str, participant: str, assignment: str, answers: dict
             if grade_id in reflections and cell.cell_type == "markdown":
                 cell.source = reflections[grade_id]
         nbformat.write(nb, staging / path.name)
-    storage.write(stored, staging, assignment=assignment)
+    storage.write(stored, staging, assignment=assignment, participant=participant)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime(TIMESTAMP_FORMAT)
     (staging / "timestamp.txt").write_text(stamp, encoding="utf-8")
     shutil.rmtree(dest, ignore_errors=True)

@@ -139,9 +139,10 @@ class KitAutograde(Autograde):
         self.exporter = self.exporter_class(parent=self, config=self.config)
         sanitize = list(self.sanitize_preprocessors)
         if restore_code:
-            from grader.preprocessors import RestoreInstructorCode
+            from grader.preprocessors import BindParticipant, RestoreInstructorCode
 
             sanitize.insert(0, RestoreInstructorCode)
+            sanitize.append(BindParticipant)
         self.sanitize_preprocessors = sanitize
 
     def prepare(self, job: Job) -> None:

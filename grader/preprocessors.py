@@ -61,7 +61,23 @@ class RestoreInstructorCode(NbGraderPreprocessor):
         return cell
 
 
-# The sanitising step of ``nbgrader autograde`` with the kit's preprocessor first; a course's
+class BindParticipant(NbGraderPreprocessor):
+    """Name the graded participant in the setup cell of the copy that runs, after the instructor's code is
+    restored: the hidden tests then grade the variant and option order that participant was shown (the same
+    draw as their notebook and their paper form). The name comes from nbgrader's submission, never from
+    anything the participant wrote."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        from hocai.exercise.authoring import SETUP_ID, bind_participant
+
+        student = resources["nbgrader"]["student"]
+        for cell in nb.cells:
+            if cell.cell_type == "code" and cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == SETUP_ID:
+                cell.source = bind_participant(cell.source, student)
+        return nb, resources
+
+
+# The sanitising step of ``nbgrader autograde`` with the kit's preprocessors around it; a course's
 # nbgrader_config.py sets ``c.Autograde.sanitize_preprocessors = SANITIZE_PREPROCESSORS``.
 SANITIZE_PREPROCESSORS = [
     RestoreInstructorCode,
@@ -70,4 +86,5 @@ SANITIZE_PREPROCESSORS = [
     OverwriteKernelspec,
     OverwriteCells,
     CheckCellMetadata,
+    BindParticipant,
 ]

@@ -103,6 +103,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add(course, "questions", "grader.answers:questions_command", "Liệt kê câu hỏi của một bài.", "course questions")
     p.add_argument("dir")
     p.add_argument("assignment")
+    p.add_argument("--participant", help="Đề riêng của học viên này (biến thể, thứ tự lựa chọn), để in phiếu giấy.")
+    p.add_argument("--json", action="store_true")
+    p = _add(course, "answer-key", "grader.answers:answer_key_command",
+             "In đáp án đề riêng của một học viên (dạng mà submit-answers nhận).", "course answer-key")
+    p.add_argument("dir")
+    p.add_argument("assignment")
+    p.add_argument("--participant", required=True)
+    p.add_argument("--json", action="store_true")
+    p = _add(course, "items", "grader.items:items_command",
+             "Thống kê từng câu hỏi và biến thể: độ dễ, độ phân biệt, câu cần sửa.", "course items")
+    p.add_argument("dir")
     p.add_argument("--json", action="store_true")
     p = _add(course, "submit-answers", "grader.answers:submit_answers_command", "Nộp bài từ phiếu giấy.",
              "course submit-answers")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import json
 import pprint
 import re
 import secrets
@@ -21,7 +22,7 @@ from typing import Any
 import nbformat
 
 from hocai.exercise.spec import KINDS, canonical, digest, option_ids, validate
-from hocai.text import nfc
+from hocai.text import nfc, strip_diacritics
 
 SETUP_ID = "chuan_bi"
 KEY_ID = "dap_an_giang_vien"
@@ -158,6 +159,135 @@ def build_notebook(assignment: dict) -> nbformat.NotebookNode:
     return nb
 
 
+INTRO = """# Bài tập {number}: {title}
+
+Bài gồm {count} câu hỏi chấm tự động (tổng {points:g} điểm) và một câu suy ngẫm để giảng viên đọc và nhận xét.
+Mỗi học viên nhận một đề riêng: câu hỏi và thứ tự các lựa chọn có thể khác với người ngồi bên cạnh.
+
+**Cách làm (không cần biết lập trình):**
+
+1. Bấm nút ⏩ trên thanh công cụ (hoặc menu **Chạy → Chạy tất cả các ô**) để các câu hỏi hiện ra.
+2. Trả lời bằng cách bấm chọn hoặc gõ chữ. Sau mỗi lần trả lời, dòng **✓ Đã lưu** hiện ra: câu trả lời đã được ghi lại.
+3. Bạn có thể đóng bài và mở lại sau, câu trả lời vẫn còn. Muốn sửa, chỉ cần chọn lại.
+4. Cuối bài có một câu **Suy ngẫm**: bấm đúp chuột vào ô trả lời để viết.
+5. Làm xong, lưu bài (Ctrl + S) rồi nộp bài theo hướng dẫn của giảng viên."""
+OUTRO = """## Hoàn thành
+
+Bạn đã làm xong bài. Hãy kiểm tra mỗi câu đều có dòng **✓ Đã lưu**, lưu bài (Ctrl + S) rồi nộp bài theo hướng dẫn của giảng viên."""
+START_CALL = re.compile(r'^start\("([^"]+)"(?:, course="([^"]*)")?\)$', re.M)
+
+
+def slot_hashes(slot: dict, salt: str) -> list[list[str]]:
+    """Per variant, the salted hashes of every accepted answer, in the bank's ids."""
+    from hocai.exercise.check import slot_id
+
+    kind, result = slot["type"], []
+    for number, variant in enumerate(slot["variants"]):
+        tone = bool(variant.get("tone_insensitive", slot.get("tone_insensitive")))
+        answers = [variant["answer"], *variant.get("accepted", [])]
+        if tone:  # «gõ có dấu hoặc không dấu đều được»: the answer typed with no marks at all counts too
+            answers += [strip_diacritics(a) for a in answers]
+        result.append(sorted({digest(salt, slot_id(slot["id"], number), canonical(kind, a, tone_insensitive=tone))
+                              for a in answers}))
+    return result
+
+
+def _validate_slot(slot: dict) -> None:
+    from hocai.exercise import variants
+
+    for number, variant in enumerate(slot["variants"]):
+        spec = variants.shown_spec(slot, variants.Plan(number, [o["id"] for o in variant.get("options", [])],
+                                                       [i["id"] for i in variant.get("items", [])]))
+        if slot["type"] != "mark_pii":
+            spec["options"] = variant.get("options", [])
+        validate(spec, variant["answer"])
+        if slot["type"] in ("matching", "scam") and "" in variant["answer"]:
+            raise ValueError(f"{slot['id']}#{number + 1}: the key leaves a slot empty")
+
+
+def build_from_bank(bank: dict) -> nbformat.NotebookNode:
+    """The nbgrader source notebook of a bank assignment (see exercises/README.md for the layout)."""
+    from hocai.exercise.bank import public_slot
+
+    name, salt = bank["name"], bank["salt"]
+    slots = bank["questions"]
+    for slot in slots:
+        _validate_slot(slot)
+    intro = INTRO.format(number=int(name[-2:]), title=bank["title"], count=len(slots),
+                         points=sum(s["points"] for s in slots))
+    cells = [_markdown(intro, INTRO_ID)]
+    setup = (
+        "# Chuẩn bị bài tập — ô này đã khoá, không cần sửa.\n"
+        "import os, sys\n"
+        "sys.path[:] = [p for p in sys.path if p not in ('', '.') and os.path.realpath(p) != os.path.realpath(os.getcwd())]\n"
+        "from hocai.exercise import check, instructor_key, register_key, show_question, start\n"
+        f'start("{name}")'
+    )
+    cells.append(_code(setup, _hidden({"nbgrader": _nbgrader(SETUP_ID, locked=True)})))
+    key = {s["id"]: [v["answer"] for v in s["variants"]] for s in slots}
+    key_source = (
+        "# Ô này dành cho giảng viên. Học viên không cần làm gì ở đây.\n"
+        "with instructor_key():\n"
+        "    pass\n"
+        "    ### BEGIN SOLUTION\n"
+        f"    register_key({_literal(key, 4)})\n"
+        "    ### END SOLUTION"
+    )
+    cells.append(_code(key_source, _hidden({"nbgrader": _nbgrader(KEY_ID, solution=True)})))
+    for slot in slots:
+        public = public_slot(slot)
+        if slot["type"] == "rewrite_prompt":
+            test = f'check.rewritten_prompt(spec, min_score={int(slot["min_score"])})'
+        else:
+            test = f'check.expect_shown(spec, {_literal(slot_hashes(slot, salt), 21)},\n                   salt="{salt}")'
+        source = (
+            f"spec = {_literal(public, 7)}\n"
+            "show_question(spec)\n"
+            "### BEGIN HIDDEN TESTS\n"
+            f"{test}\n"
+            "### END HIDDEN TESTS"
+        )
+        meta = {"hocai": public, "nbgrader": _nbgrader(slot["id"], grade=True, locked=True, points=slot["points"])}
+        cells.append(_code(source, _hidden(meta)))
+    reflection = bank["reflection"]
+    cells.append(_markdown(f"## Suy ngẫm\n\n{reflection['prompt']}", REFLECTION_PROMPT_ID))
+    answer = nbformat.v4.new_markdown_cell(nfc(reflection["guide"]))
+    answer.metadata = {
+        "hocai": {"id": reflection["id"], "type": "reflection", "points": 0, "prompt": reflection["prompt"]},
+        "nbgrader": _nbgrader(reflection["id"], grade=True, solution=True, points=0),
+    }
+    cells.append(answer)
+    cells.append(_markdown(OUTRO, END_ID))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    for cell in nb.cells:
+        cell.id = cell.metadata["nbgrader"]["grade_id"]
+    return nb
+
+
+def stamp_course(folder: Path, course_id: str) -> None:
+    """Write the course id into each source notebook's setup call (``course init``): participants' forms
+    are drawn per course, and the released notebooks carry it."""
+    for path in sorted(Path(folder).glob("*/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        changed = False
+        for cell in nb.cells:
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == SETUP_ID:
+                new = START_CALL.sub(lambda m: f'start("{m.group(1)}", course={json.dumps(course_id)})', cell.source)
+                changed = changed or new != cell.source
+                cell.source = new
+        if changed:
+            write(nb, path)
+
+
+def bind_participant(source: str, participant: str) -> str:
+    """The setup cell's source naming the participant being graded (only in the grader's executed copy)."""
+    return START_CALL.sub(lambda m: m.group(0)[:-1] + f", participant={json.dumps(participant)})", source)
+
+
 def read_assignment(nb: nbformat.NotebookNode) -> dict:
     """The definition ``build_notebook`` turns back into ``nb`` (questions, key, salt, texts)."""
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
@@ -207,9 +337,22 @@ def rebuild(path: Path) -> None:
     write(build_notebook(read_assignment(nb)), path)
 
 
+def build_bank_file(path: Path) -> Path:
+    """exercises/bank/baiNN.toml → exercises/baiNN/baiNN.ipynb."""
+    from hocai.exercise import bank
+
+    data = bank.load(path.stem, path.parent)
+    target = path.parent.parent / data["name"] / f"{data['name']}.ipynb"
+    write(build_from_bank(data), target)
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     paths = [Path(p) for p in (argv if argv is not None else sys.argv[1:])]
     for path in paths:
+        if path.suffix == ".toml":
+            print(f"Đã cập nhật {build_bank_file(path)}")
+            continue
         rebuild(path)
         print(f"Đã cập nhật {path}")
     return 0

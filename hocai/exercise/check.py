@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from hocai.exercise import key, storage
+from hocai.exercise import key, storage, variants
 from hocai.exercise.spec import InvalidAnswer, canonical, digest, is_blank
 from hocai.text import clean
 
@@ -20,6 +20,41 @@ class CheckFailed(Exception):
 def _answer(qid: str) -> Any:
     answers = key.registered() or storage.load()
     return answers.get(qid)
+
+
+def slot_id(qid: str, variant: int) -> str:
+    """What a variant's hashes are salted with besides the assignment salt."""
+    return f"{qid}#{variant + 1}"
+
+
+def earned(slot: dict, hashes: list, value: Any, plan: variants.Plan, *, salt: str) -> str | None:
+    """None when ``value`` (as the participant saw the slot under ``plan``) earns the points; otherwise the
+    Vietnamese reason. Pure: the hidden tests, the benchmark and the item statistics all grade with it."""
+    qid, kind = slot["id"], slot["type"]
+    if is_blank(kind, value):
+        return f"Câu {qid}: chưa có câu trả lời."
+    spec = variants.shown_spec(slot, plan)
+    try:
+        answer = variants.to_bank(kind, canonical(kind, value, tone_insensitive=bool(spec.get("tone_insensitive"))),
+                                  plan)
+    except (InvalidAnswer, variants.Unmapped):
+        return f"Câu {qid}: câu trả lời không hợp lệ."
+    if digest(salt, slot_id(qid, plan.variant), answer) not in set(hashes[plan.variant]):
+        return f"Câu {qid}: chưa đúng."
+    return None
+
+
+def expect_shown(slot: dict, hashes: list, *, salt: str) -> None:
+    """Pass when the saved answer earns the points on the variant and order this participant was shown."""
+    plan = variants.plan_for(slot, *variants.context())
+    registered = key.registered()
+    if registered:  # instructor preview / nbgrader validate: the key of the variant shown here
+        value = variants.from_bank(slot["type"], registered[slot["id"]][plan.variant], plan)
+    else:
+        value = storage.load().get(slot["id"])
+    reason = earned(slot, hashes, value, plan, salt=salt)
+    if reason:
+        raise CheckFailed(reason)
 
 
 def expect(qid: str, kind: str, hashes: str | Iterable[str], *, salt: str, tone_insensitive: bool = False) -> None:
@@ -36,17 +71,37 @@ def expect(qid: str, kind: str, hashes: str | Iterable[str], *, salt: str, tone_
         raise CheckFailed(f"Câu {qid}: chưa đúng.")
 
 
-def rewritten_prompt(qid: str, *, min_score: int) -> None:
-    """Pass when the rewritten prompt scores at least ``min_score`` and holds no personal data."""
+def prompt_reason(qid: str, value: Any, *, min_score: int) -> str | None:
+    """None when a rewritten prompt earns the points (rubric score and no personal data); else why not."""
     from hocai.safety.pii import find_entities
     from hocai.safety.prompt_coach import check_prompt
 
-    value = _answer(qid)
     if type(value) is not str or not clean(value):
-        raise CheckFailed(f"Câu {qid}: chưa có câu lệnh viết lại.")
+        return f"Câu {qid}: chưa có câu lệnh viết lại."
     text = clean(value)
     if find_entities(text):
-        raise CheckFailed(f"Câu {qid}: câu lệnh vẫn còn dữ liệu cá nhân.")
+        return f"Câu {qid}: câu lệnh vẫn còn dữ liệu cá nhân."
     score = check_prompt(text).score
     if type(score) is not int or score < min_score:
-        raise CheckFailed(f"Câu {qid}: câu lệnh mới đạt {score}/5 tiêu chí, cần ít nhất {min_score}.")
+        return f"Câu {qid}: câu lệnh mới đạt {score}/5 tiêu chí, cần ít nhất {min_score}."
+    return None
+
+
+def rewritten_prompt(question: str | dict, *, min_score: int) -> None:
+    """Pass when the rewritten prompt scores at least ``min_score`` and holds no personal data.
+
+    ``question`` is the question id, or a slot with variants (its registered key then has one answer per
+    variant and the preview uses the variant shown here)."""
+    if isinstance(question, dict):
+        qid = question["id"]
+        registered = key.registered()
+        if registered:
+            plan = variants.plan_for(question, *variants.context())
+            value = registered[qid][plan.variant]
+        else:
+            value = storage.load().get(qid)
+    else:
+        qid, value = question, _answer(question)
+    reason = prompt_reason(qid, value, min_score=min_score)
+    if reason:
+        raise CheckFailed(reason)

@@ -50,10 +50,16 @@ def load(folder: str | os.PathLike | None = None) -> dict[str, Any]:
     return to_nfc(answers) if type(answers) is dict else {}
 
 
-def write(answers: dict[str, Any], folder: str | os.PathLike | None = None, *, assignment: str = "") -> Path:
-    """Replace answers.json atomically (temporary file in the same folder, then rename)."""
+def write(answers: dict[str, Any], folder: str | os.PathLike | None = None, *, assignment: str = "",
+          participant: str = "") -> Path:
+    """Replace answers.json atomically (temporary file in the same folder, then rename).
+
+    ``participant`` records whose form (variants, option order) the answers were given on; grading never
+    trusts it, it only helps an instructor see a folder copied from someone else."""
     file = path(folder)
     payload = {"version": VERSION, "assignment": assignment, "answers": to_nfc(answers)}
+    if participant:
+        payload["participant"] = to_nfc(participant)
     text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
     fd, tmp = tempfile.mkstemp(prefix=".answers-", suffix=".tmp", dir=file.parent)
     try:
@@ -68,8 +74,9 @@ def write(answers: dict[str, Any], folder: str | os.PathLike | None = None, *, a
     return file
 
 
-def save(qid: str, value: Any, folder: str | os.PathLike | None = None, *, assignment: str = "") -> Path:
+def save(qid: str, value: Any, folder: str | os.PathLike | None = None, *, assignment: str = "",
+         participant: str = "") -> Path:
     """Store one answer, keeping the others."""
     answers = load(folder)
     answers[qid] = value
-    return write(answers, folder, assignment=assignment)
+    return write(answers, folder, assignment=assignment, participant=participant)

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import ipywidgets as w
 from IPython.display import display
 
-from hocai.exercise import key, storage
+from hocai.exercise import key, storage, variants
 from hocai.exercise.spec import SCAM_OPTIONS, InvalidAnswer, validate
 
 CSS = "hocai-exercise"
@@ -37,9 +37,14 @@ _state = {"assignment": ""}
 SHOWN: dict[str, "QuestionView"] = {}
 
 
-def start(assignment: str) -> None:
-    """Name the assignment whose answers this notebook saves."""
+def start(assignment: str, course: str = "", participant: str | None = None) -> None:
+    """Name the assignment whose answers this notebook saves and the course it was released in.
+
+    The participant is found in the environment (``variants.participant_from_environment``); only the
+    grader names one, in the copy of the notebook it runs, so the hidden tests use the graded person's form.
+    """
     _state["assignment"] = assignment
+    variants.set_context(assignment, course, participant)
 
 
 def _grading() -> bool:
@@ -87,7 +92,8 @@ class QuestionView:
             self.status.value = self._status_html("Chế độ giảng viên: đang xem đáp án mẫu, không lưu.", "#0d47a1")
             return
         try:
-            storage.save(self.spec["id"], self.value, assignment=_state["assignment"])
+            storage.save(self.spec["id"], self.value, assignment=_state["assignment"],
+                         participant=variants.context()[1])
         except OSError as exc:
             self.status.value = self._status_html(f"Chưa lưu được ({exc.strerror or exc}). Hãy báo giảng viên.",
                                                   PROBLEM)
@@ -251,10 +257,12 @@ BUILDERS: dict[str, Callable[[QuestionView, Any], list]] = {
 }
 
 
-def _saved(spec: dict) -> Any:
+def _saved(spec: dict, plan: variants.Plan | None = None) -> Any:
     answers = key.registered() or storage.load()
     if spec["id"] not in answers:
         return None
+    if plan is not None and key.registered():  # instructor preview: the key of the variant shown here
+        answers = {spec["id"]: variants.from_bank(spec["type"], answers[spec["id"]][plan.variant], plan)}
     try:
         validate(spec, answers[spec["id"]])
     except (InvalidAnswer, KeyError):
@@ -264,8 +272,13 @@ def _saved(spec: dict) -> Any:
 
 
 def show_question(spec: dict) -> None:
-    """Display the question's widget (or, while nbgrader runs the notebook, print it as text)."""
-    initial = _saved(spec)
+    """Display the question's widget (or, while nbgrader runs the notebook, print it as text).
+
+    A slot with ``variants`` shows the variant and option order drawn for this participant."""
+    plan = None
+    if variants.has_variants(spec):
+        spec, plan = variants.shown(spec, *variants.context())
+    initial = _saved(spec, plan)
     if _grading():
         shown = "(chưa trả lời)" if initial in (None, "", []) else initial
         shown = ", ".join(v or "—" for v in shown) if type(shown) is list else shown

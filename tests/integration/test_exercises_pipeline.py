@@ -17,11 +17,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.answers import submit_answers
+from grader.answers import answer_key, shown_questions, submit_answers
 from grader.preprocessors import SANITIZE_PREPROCESSORS
 from grader.workspace import init_course
 from hocai.cli import main as hocai_main
-from hocai.exercise.authoring import read_assignment
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "exercises"
@@ -30,12 +29,26 @@ STUDENTS = ["hv_all", "hv_wrong", "hv_blank", "hv_part", "hv_nfd", "hv_cheat1", 
             "hv_cheat4", "hv_cheat5", "hv_plain"]
 
 
-def _key(name: str) -> dict:
-    nb = nbformat.read(EXERCISES / name / f"{name}.ipynb", as_version=4)
-    return {q["id"]: q["answer"] for q in read_assignment(nb)["questions"]}
+def _key(course, name: str, student: str) -> dict:
+    """The key of ``student``'s own form (their variants and option order)."""
+    return answer_key(str(course.root), name, student)
 
 
-WRONG_BAI01 = {"q1": "A", "q2": ["C"], "q3": ["A", "B", "C", "D"], "q4": "A", "q5": "nhân dân", "q6": "A"}
+def wrong_answers(course, name: str, student: str) -> dict:
+    """An answer to every question of ``student``'s form that is valid on that form but not correct."""
+    key = _key(course, name, student)
+    wrong = {}
+    for spec in shown_questions(str(course.root), name, student):
+        value, kind = key.get(spec["id"]), spec["type"]
+        if kind == "single":
+            wrong[spec["id"]] = "A" if value != "A" else "B"
+        elif kind in ("multiple", "mark_pii"):
+            wrong[spec["id"]] = [o["id"] for o in spec["options"] if o["id"] not in value]
+        elif kind in ("matching", "scam", "ordering"):
+            wrong[spec["id"]] = value[1:] + value[:1]
+        elif kind in ("short", "rewrite_prompt"):
+            wrong[spec["id"]] = "không biết"
+    return wrong
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +109,7 @@ def test_released_notebooks_hold_no_answers(course):
 
 
 def test_questions_command_lists_ids_types_points_options(course, capsys):
-    assert hocai_main(["course", "questions", str(course.root), "bai07", "--json"]) == 0
+    assert hocai_main(["course", "questions", str(course.root), "bai07", "--participant", "hv_all", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     kinds = {q["id"]: q["type"] for q in data["questions"]}
     assert kinds["q1"] == "scam" and kinds["suy_ngam"] == "reflection"
@@ -110,7 +123,7 @@ def test_all_correct_scores_100_over_the_module(course, tmp_path):
     total = 0.0
     for name in NAMES:
         answers = tmp_path / f"{name}.json"
-        answers.write_text(json.dumps(_key(name), ensure_ascii=False), encoding="utf-8")
+        answers.write_text(json.dumps(_key(course, name, "hv_all"), ensure_ascii=False), encoding="utf-8")
         assert hocai_main(["course", "submit-answers", str(course.root), "hv_all", name, str(answers)]) == 0
         score = _grade(course, name, "hv_all")
         with course.gradebook() as gb:
@@ -120,21 +133,21 @@ def test_all_correct_scores_100_over_the_module(course, tmp_path):
 
 
 def test_wrong_blank_and_partial(course):
-    key = _key("bai01")
-    submit_answers(str(course.root), "hv_wrong", "bai01", WRONG_BAI01)
+    submit_answers(str(course.root), "hv_wrong", "bai01", wrong_answers(course, "bai01", "hv_wrong"))
     assert _grade(course, "bai01", "hv_wrong") == 0
     submit_answers(str(course.root), "hv_blank", "bai01", {})
     assert _grade(course, "bai01", "hv_blank") == 0
-    part = {"q1": key["q1"], "q3": key["q3"], "q5": key["q5"], "q6": WRONG_BAI01["q6"]}
+    key = _key(course, "bai01", "hv_part")
+    part = {"q1": key["q1"], "q3": key["q3"], "q5": key["q5"], "q6": wrong_answers(course, "bai01", "hv_part")["q6"]}
     submit_answers(str(course.root), "hv_part", "bai01", part)
     assert _grade(course, "bai01", "hv_part") == 6
 
 
 def test_nfd_spaces_case_and_old_tone_placement_score_the_same(course):
-    key = _key("bai07")
+    key = _key(course, "bai07", "hv_nfd")
     variant = dict(key)
     variant["q5"] = unicodedata.normalize("NFD", "  KHOÁ ")  # old tone placement, NFD, case, spaces
-    variant["q2"] = " b "
+    variant["q2"] = f" {key['q2'].lower()} "
     variant["q3"] = [v.lower() for v in key["q3"]]
     submit_answers(str(course.root), "hv_nfd", "bai07", variant)
     saved = json.loads((course.submitted / "hv_nfd" / "bai07" / "answers.json").read_text(encoding="utf-8"))
@@ -152,6 +165,7 @@ s.load = lambda folder=None: {f"q{i}": Yes("A") for i in range(1, 11)}
 PATCH_CHEAT = """
 import hocai.exercise.check as c
 c.expect = lambda *a, **k: None
+c.expect_shown = lambda *a, **k: None
 c.rewritten_prompt = lambda *a, **k: None
 """
 AST_CHEAT = """
@@ -172,14 +186,14 @@ get_ipython().ast_transformers.append(Strip())
     ("hv_cheat4", [], PATCH_CHEAT),
 ])
 def test_cheating_cells_score_no_more_than_honest_answers(course, student, cells, into_key):
-    key = _key("bai01")
+    key = _key(course, "bai01", student)
     submit_answers(str(course.root), student, "bai01", {"q1": key["q1"]})
     _add_cells(course, "bai01", student, cells, into_key=into_key)
     assert _grade(course, "bai01", student) == 2
 
 
 def test_non_string_types_in_answers_json_earn_nothing(course):
-    key = _key("bai01")
+    key = _key(course, "bai01", "hv_cheat5")
     submit_answers(str(course.root), "hv_cheat5", "bai01", {"q1": key["q1"]})
     path = course.submitted / "hv_cheat5" / "bai01" / "answers.json"
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -201,7 +215,7 @@ def test_without_restore_a_patched_check_would_score(course):
     (["hv_all", "bai01"], {"q1": "Z"}, "chỉ được chọn"),
     (["hv_all", "bai01"], {"q2": "A"}, "danh sách"),
     (["hv_all", "bai01"], {"q1": 1}, "đoạn chữ"),
-    (["hv_all", "bai02"], {"q2": ["1", "2"]}, "đủ 5 mục"),
+    (["hv_all", "bai02"], {"q2": ["1", "2"]}, "đủ 4 mục"),
 ])
 def test_submit_answers_rejects_bad_input_in_vietnamese(course, tmp_path, capsys, args, answers, words):
     file = tmp_path / "a.json"
