@@ -21,6 +21,7 @@ import os
 import random
 import shutil
 import sqlite3
+import stat
 import threading
 import time
 import warnings
@@ -39,8 +40,8 @@ from nbconvert.writers import FilesWriter
 
 from grader.collect import submission_problem
 from grader.progress import bar
-from grader.sandbox import KERNEL_DIED, LIMIT_EXITS, Limits, SandboxedRun, bwrap_path
-from grader.workspace import Course
+from grader.sandbox import KERNEL_DIED, LIMIT_EXITS, MAX_SANDBOX_FILE, Limits, SandboxedRun, bwrap_path
+from grader.workspace import Course, create_private, protect, write_private
 from hocai.errors import UserError
 
 LOG_NAME = "autograde_log.json"
@@ -52,6 +53,10 @@ NOTES = {
     "limit": "Bài vượt giới hạn tài nguyên (bộ nhớ, số tiến trình hoặc độ dài đầu ra); phần vượt bị chặn.",
     "crash": "Trình chạy Python của bài bị dừng giữa chừng; các ô còn lại không được điểm.",
 }
+IGNORED_NOTE = "Chỉ chấm sổ tay và answers.json; đã bỏ qua {n} tệp hoặc thư mục khác trong bài nộp."
+# What the graded copy takes from a submission besides its notebooks: the answers, and what nbgrader's
+# feedback needs. Nothing else of a submission is read, walked or copied.
+KEPT_FILES = ("answers.json", "timestamp.txt", "submission_secret.txt")
 LIMIT_ERRORS = {"MemoryError", "BlockingIOError", "RecursionError"}
 # nbgrader's autograde_preprocessors after Execute, less the final CheckCellMetadata: the metadata was
 # validated in the sanitize half and a sandboxed kernel cannot change it (its jsonschema check costs ~50 ms).
@@ -81,11 +86,8 @@ def load_log(course_dir: str | Path) -> list[dict]:
 
 
 def _write_log(course_dir: Path, entries: dict[tuple[str, str], dict], unknown: list[dict]) -> None:
-    path = log_path(course_dir)
-    tmp = path.with_suffix(".tmp")
     data = {"entries": sorted(entries.values(), key=lambda e: (e["assignment"], e["student"])), "unknown": unknown}
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    write_private(log_path(course_dir), json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def backup_gradebook(course: Course) -> Path | None:
@@ -93,8 +95,9 @@ def backup_gradebook(course: Course) -> Path | None:
     if not course.db_path.exists():
         return None
     course.backups.mkdir(exist_ok=True)
+    protect(course.backups, 0o770)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = course.backups / f"gradebook-{stamp}.db"
+    target = create_private(course.backups / f"gradebook-{stamp}.db")
     src = sqlite3.connect(f"file:{course.db_path}?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
@@ -105,13 +108,50 @@ def backup_gradebook(course: Course) -> Path | None:
     return target
 
 
-def submission_digest(folder: Path) -> str:
-    """Content hash of a submitted folder: unchanged content means nothing to regrade."""
+def read_regular(path: Path, limit: int | None = None) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file (never through a link, never a FIFO or device) of at
+    most ``limit`` bytes; None otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
+            return None
+        data = handle.read() if limit is None else handle.read(limit + 1)
+    return data if limit is None or len(data) <= limit else None
+
+
+def submission_digest(folder: Path, notebooks: list[str] | None = None) -> str:
+    """Content hash of what is graded in a submitted folder (its notebooks and answers.json, looked up by
+    name: the folder is never walked): unchanged content means nothing to regrade."""
+    if notebooks is None:
+        with os.scandir(folder) as entries:
+            notebooks = sorted(e.name for e in entries if e.name.endswith(".ipynb"))
     h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts):
-        h.update(str(path.relative_to(folder)).encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in sorted(notebooks) + ["answers.json"]:
+        data = read_regular(folder / name)
+        if data is not None:
+            h.update(name.encode() + b"\0")
+            h.update(hashlib.sha256(data).digest())
     return h.hexdigest()
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _count_others(folder: Path, graded: set[str]) -> int:
+    """Entries of the submission's top folder that are not graded (not walked further)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sum(1 for e in entries if e.name not in graded and e.name != ".ipynb_checkpoints")
+    except OSError:
+        return 0
 
 
 def _has_hocai_questions(notebook: Path) -> bool:
@@ -129,12 +169,33 @@ class Job:
     prepared: list[tuple[nbformat.NotebookNode, dict]] = field(default_factory=list)
     status: str = "ok"
     seconds: float = 0.0
+    ignored: int = 0
 
 
-class KitAutograde(Autograde):
-    """nbgrader's Autograde, driven one submission at a time by the kit (same preprocessors, same gradebook)."""
+class _KeptFilesOnly(BaseConverter):
+    """Stands in for BaseConverter.init_assignment, which walks and copies a whole submission (a folder
+    nested 1,500 deep ends it with RecursionError, 30,000 files keep it busy for minutes, and every file
+    reached the kernel): the graded copy takes only ``KEPT_FILES``, each a regular file of at most 1 MB."""
+
+    def init_assignment(self, assignment_id: str, student_id: str) -> None:
+        source = Path(self._format_source(assignment_id, student_id))
+        dest = Path(self._format_dest(assignment_id, student_id))
+        dest.mkdir(parents=True, exist_ok=True)
+        for folder in (dest.parent, dest):
+            protect(folder, 0o770)
+        for name in KEPT_FILES:
+            data = read_regular(source / name, MAX_SANDBOX_FILE)
+            if data is not None:
+                (dest / name).write_bytes(data)
+                protect(dest / name)
+
+
+class KitAutograde(Autograde, _KeptFilesOnly):
+    """nbgrader's Autograde, driven one submission at a time by the kit (same preprocessors, same gradebook);
+    graded copies are the instructor's alone (0640)."""
 
     def setup(self, restore_code: bool) -> None:
+        self.permissions = 640
         self.writer = FilesWriter(parent=self, config=self.config)
         self.exporter = self.exporter_class(parent=self, config=self.config)
         sanitize = list(self.sanitize_preprocessors)
@@ -203,6 +264,8 @@ def _execute(job: Job, limits: Limits, uid: int | None, config, turn: threading.
 
 
 def _status(nb, ep) -> str:
+    if getattr(ep, "limit_hit", None):
+        return "limit"
     if ep.kernel_died:
         return "limit" if ep.truncated or ep.exit_status in LIMIT_EXITS else "crash"
     errors = {o.get("ename") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
@@ -221,7 +284,7 @@ def _logger(course: Course) -> logging.Logger:
     log.setLevel(logging.INFO)
     log.propagate = False
     if not log.handlers:
-        handler = logging.FileHandler(course.root / "autograde.log", encoding="utf-8")
+        handler = logging.FileHandler(create_private(course.root / "autograde.log"), encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s [%(levelname)s] %(message)s"))
         log.addHandler(handler)
     return log
@@ -268,9 +331,11 @@ def _autograde(course: Course, assignment: str | None, jobs: int, force: bool, p
     todo: list[Job] = []
     skipped = 0
     for name in names:
+        expected = sorted(p.name for p in (course.source / name).glob("*.ipynb"))
+        graded_names = set(expected) | set(KEPT_FILES)
         for folder in sorted(course.submitted.glob(f"*/{name}")):
             student = folder.parent.name
-            if not folder.is_dir():
+            if folder.is_symlink() or not folder.is_dir():
                 continue
             if student not in known:
                 unknown.append({"student": student, "assignment": name,
@@ -279,17 +344,20 @@ def _autograde(course: Course, assignment: str | None, jobs: int, force: bool, p
             if problem := submission_problem(folder, course):
                 unknown.append({"student": student, "assignment": name, "note": problem})
                 continue
-            digest = submission_digest(folder)
+            digest = submission_digest(folder, expected)
             previous = entries.get((student, name))
             graded_copy = course.autograded / student / name
             if (not force and previous and previous.get("digest") == digest and previous.get("status") != "crash"
                     and graded_copy.is_dir()):
                 skipped += 1
                 continue
-            notebooks = sorted(folder.glob("*.ipynb"))
-            todo.append(Job(name, student, graded_copy, digest, notebooks))
+            notebooks = [folder / n for n in expected if _is_regular(folder / n)]
+            todo.append(Job(name, student, graded_copy, digest, notebooks,
+                            ignored=_count_others(folder, graded_names)))
     backup = None
     graded: list[dict] = []
+    if course.db_path.exists():
+        protect(course.db_path, 0o660)
     if todo:
         for name in sorted({job.assignment for job in todo}):
             ensure_generated(course, name)
@@ -327,7 +395,7 @@ def _shared_engines():
 @contextmanager
 def _single_run(course: Course):
     """One autograde at a time per course: the grader process must be the gradebook's only writer."""
-    with open(course.root / ".autograde.lock", "w") as handle:
+    with open(create_private(course.root / ".autograde.lock"), "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -412,8 +480,9 @@ def _record(course: Course, job: Job, entries: dict) -> dict:
             score, max_score = float(submission.score), float(submission.max_score)
     except Exception:  # noqa: BLE001
         pass
+    note = NOTES[job.status] + (" " + IGNORED_NOTE.format(n=job.ignored) if job.ignored else "")
     entry = {"student": job.student, "assignment": job.assignment, "status": job.status,
-             "note": NOTES[job.status], "score": score, "max_score": max_score, "digest": job.digest,
+             "note": note, "ignored": job.ignored, "score": score, "max_score": max_score, "digest": job.digest,
              "seconds": round(job.seconds, 2), "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     entries[(job.student, job.assignment)] = entry
     return entry
@@ -432,6 +501,10 @@ def autograde_command(args) -> int:
         if counts[status]:
             who = ", ".join(f"{e['student']} ({e['assignment']})" for e in summary.graded if e["status"] == status)
             print(f"Cần xem lại — {label}: {who}.")
+    for entry in summary.graded:
+        if entry.get("ignored"):
+            print(f"Bài của «{entry['student']}» ({entry['assignment']}): "
+                  + IGNORED_NOTE.format(n=entry["ignored"]))
     for item in summary.unknown:
-        print(f"Bỏ qua bài của «{item['student']}» ({item['assignment']}): không có trong danh sách học viên.")
+        print(f"Bỏ qua bài của «{item['student']}» ({item['assignment']}): {item['note']}")
     return 0

@@ -205,11 +205,11 @@ def load(course_dir: Path) -> list[Participant]:
 
 
 def save(course_dir: Path, people: list[Participant]) -> None:
-    path = Path(course_dir) / ROSTER_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"participants": [asdict(p) for p in people]}, ensure_ascii=False, indent=1),
-                   encoding="utf-8")
-    tmp.replace(path)
+    """The roster (names, units, emails) is the instructors' alone: never readable by participants."""
+    from grader.workspace import write_private
+
+    write_private(Path(course_dir) / ROSTER_FILE,
+                  json.dumps({"participants": [asdict(p) for p in people]}, ensure_ascii=False, indent=1))
 
 
 def import_roster(course_dir: Path, file: Path) -> tuple[list[Participant], list[str]]:

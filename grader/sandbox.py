@@ -1,19 +1,31 @@
 """Run one submission's notebook in a bubblewrap sandbox (DESIGN.md §6, §8).
 
-The kernel sees a private copy of its own submission folder, a read-only Python environment and tmpfs for
-TMPDIR/HOME/IPYTHONDIR; no network, its own PID namespace, limits on CPU time, address space, processes and
-file size. It talks to the grader over ZMQ ``ipc`` sockets in a folder bound into the sandbox, because TCP
-cannot cross ``--unshare-net``. nbgrader's own ``Execute`` preprocessor drives it.
+The kernel sees a read-only Python environment, a sized tmpfs for /tmp and for its home (its working folder
+included) and, read-only in that folder, a private copy of the submission's answers.json: no other file of
+a submission ever enters the sandbox, so nothing a participant names ``ipykernel_launcher.py`` or
+``ipython_kernel_config.py`` can shadow a module or configure the kernel, and the interpreter runs isolated
+(``-I``). No network, its own PID namespace, per-process limits on CPU time, address space, processes and file
+size, and per-submission limits on memory and processes: a cgroup v2 when one can be delegated, otherwise
+a watchdog that adds up the whole sandbox's memory and kills it when over. bwrap itself starts with an
+almost empty environment (it is PID 1 inside, readable at /proc/1/environ). The kernel talks to the grader
+over ZMQ ``ipc`` sockets in a folder bound into the sandbox, because TCP cannot cross ``--unshare-net``;
+that folder is the only host disk the sandbox can write, and what it holds counts against the limit.
+nbgrader's own ``Execute`` preprocessor drives the kernel.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import secrets
 import shutil
+import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from queue import Empty
@@ -27,7 +39,7 @@ from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Instance, Integer, Unicode
+from traitlets import Instance, Integer, List, Unicode
 
 from hocai.paths import ROOT
 
@@ -39,11 +51,22 @@ OUTPUT_TRUNCATED = "… [Đầu ra quá dài, phần còn lại đã bị cắt 
 # code that cannot allocate) and SIGKILL are what the limits produce.
 LIMIT_EXITS = {128 + 24, 128 + 25, 128 + 11, 128 + 6, 128 + 9}
 KERNEL_DIED_NOTE = "Bài làm đã làm dừng trình chạy Python (vượt giới hạn hoặc bị lỗi), ô này không được chấm."
+# The only files of a submission the kernel gets (read-only); the notebook itself arrives cell by cell.
+SANDBOX_FILES = ("answers.json",)
+MAX_SANDBOX_FILE = 1_000_000
+# What bwrap itself runs with: it stays PID 1 in the sandbox, and /proc/1/environ is readable from inside.
+BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+CGROUP_ENV = "HOCAI_SANDBOX_CGROUP"
+WATCH_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-kernel limits; the course's hocai_course.toml [autograde] table can change them."""
+    """Limits of one submission's sandbox; the course's hocai_course.toml [autograde] table can change them.
+
+    ``memory_mb`` and ``processes`` hold for the whole sandbox (every process of it, and its files in tmpfs);
+    ``disk_mb`` is the size of each of its two tmpfs (/tmp and the home folder).
+    """
 
     cell_timeout: int = 10
     cpu_seconds: int = 120
@@ -51,6 +74,7 @@ class Limits:
     processes: int = 64
     file_mb: int = 64
     output_kb: int = 256
+    disk_mb: int = 128
 
     @classmethod
     def from_mapping(cls, table: dict) -> "Limits":
@@ -98,8 +122,12 @@ def _environment_binds(existing: set[Path] = frozenset()) -> list[str]:
     return args
 
 
-def sandbox_prefix(workdir: Path, conn_dir: Path, limits: Limits, uid: int | None) -> list[str]:
-    """The bwrap + privilege drop + prlimit words that go before the kernel's own command line."""
+def sandbox_prefix(files: list[Path], conn_dir: Path, limits: Limits, uid: int | None) -> list[str]:
+    """The bwrap + privilege drop + prlimit words that go before the kernel's own command line.
+
+    ``files`` are bound read-only into the kernel's working folder, which lives on the home tmpfs: whatever
+    the kernel writes stays in memory, within ``disk_mb``, and vanishes with the sandbox.
+    """
     env = {
         "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
         "HOME": SANDBOX_HOME,
@@ -124,10 +152,15 @@ def sandbox_prefix(workdir: Path, conn_dir: Path, limits: Limits, uid: int | Non
     for key, value in env.items():
         args += ["--setenv", key, value]
     # The tmpfs come before the environment: a checkout under /tmp (as in CI) must stay visible on top.
-    args += _system_binds() + ["--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", SANDBOX_HOME]
+    size = str(limits.disk_mb * 1024 * 1024)
+    args += _system_binds()
+    args += ["--size", size, "--perms", "1777", "--tmpfs", "/tmp", "--size", size, "--perms", "1777",
+             "--tmpfs", SANDBOX_HOME]
     args += _environment_binds(existing={Path("/tmp"), Path(SANDBOX_HOME)})
-    args += ["--proc", "/proc", "--dev", "/dev",
-             "--bind", str(workdir), WORKDIR, "--bind", str(conn_dir), str(conn_dir), "--chdir", WORKDIR]
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "0777", "--dir", WORKDIR]
+    for file in files:
+        args += ["--ro-bind", str(file), f"{WORKDIR}/{file.name}"]
+    args += ["--bind", str(conn_dir), str(conn_dir), "--chdir", WORKDIR]
     if uid is None:
         args += ["--unshare-user"]
     else:
@@ -138,6 +171,195 @@ def sandbox_prefix(workdir: Path, conn_dir: Path, limits: Limits, uid: int | Non
              f"--nproc={limits.processes}", f"--fsize={limits.file_mb * 1024 * 1024}", "--nofile=256",
              "--core=0", "--"]
     return args
+
+
+def kernel_command(connection_file: str) -> list[str]:
+    """ipykernel, isolated (-I: no working folder or script folder on sys.path, no PYTHON* variables, no user
+    site) so that no file in the working folder can stand in for a module."""
+    return [str(Path(sys.prefix) / "bin" / "python"), "-I", "-B", "-m", "ipykernel_launcher", "-f", connection_file,
+            "--HistoryManager.hist_file=:memory:", "--IPKernelApp.capture_fd_output=False"]
+
+
+def _cgroup2_mounts() -> list[Path]:
+    try:
+        lines = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return []
+    return [Path(line.split()[1]) for line in lines if len(line.split()) > 2 and line.split()[2] == "cgroup2"]
+
+
+def _own_cgroup2() -> str | None:
+    try:
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            if line.startswith("0::"):
+                return line[3:]
+    except OSError:
+        pass
+    return None
+
+
+def cgroup_parent() -> Path | None:
+    """A cgroup v2 folder where this process may create one child per sandbox with the memory and pids
+    controllers: ``HOCAI_SANDBOX_CGROUP`` (for example a systemd unit's delegated cgroup), or this process's
+    own cgroup when it already delegates them (a root grader in a cgroup namespace). None means the
+    watchdog does the sandbox-wide accounting instead."""
+    candidates = [Path(os.environ[CGROUP_ENV])] if os.environ.get(CGROUP_ENV) else []
+    own = _own_cgroup2()
+    if own is not None:
+        candidates += [mount / own.lstrip("/") for mount in _cgroup2_mounts()]
+    for folder in candidates:
+        try:
+            enabled = set((folder / "cgroup.subtree_control").read_text().split())
+        except OSError:
+            continue
+        if {"memory", "pids"} <= enabled and os.access(folder, os.W_OK):
+            return folder
+    return None
+
+
+class Cgroup:
+    """One sandbox's cgroup v2: memory (files in tmpfs included) and process count for all its processes."""
+
+    def __init__(self, parent: Path, limits: Limits):
+        self.path = parent / f"hocai-sandbox-{secrets.token_hex(6)}"
+        self.path.mkdir()
+        try:
+            (self.path / "memory.max").write_text(str(limits.memory_mb * 1024 * 1024))
+            (self.path / "pids.max").write_text(str(limits.processes))
+            for name, value in (("memory.swap.max", "0"), ("memory.oom.group", "1")):
+                try:
+                    (self.path / name).write_text(value)
+                except OSError:
+                    pass
+        except OSError:
+            self.remove()
+            raise
+
+    def wrap(self, command: list[str]) -> list[str]:
+        """The command, started inside the cgroup before it runs (no process of it is ever outside)."""
+        return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(self.path / "cgroup.procs"), *command]
+
+    def oom_killed(self) -> bool:
+        try:
+            events = dict(line.split() for line in (self.path / "memory.events").read_text().splitlines())
+        except (OSError, ValueError):
+            return False
+        return int(events.get("oom_kill", 0)) > 0 or int(events.get("oom_group_kill", 0)) > 0
+
+    def remove(self) -> None:
+        try:
+            (self.path / "cgroup.kill").write_text("1")
+        except OSError:
+            pass
+        for _ in range(50):
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                time.sleep(0.02)
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                out += [int(c) for c in fh.read().split()]
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (a sandbox's processes cannot leave its PID namespace)."""
+    seen, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        seen.append(current)
+        todo += _children(current)
+    return seen
+
+
+def _private_memory(pid: int) -> int:
+    """Bytes of anonymous and shared memory this process accounts for (proportional set: forks that share
+    pages are not counted twice)."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith(("Pss_Anon:", "Pss_Shmem:")):
+                    total += int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return total
+
+
+def _used(path: str) -> int:
+    try:
+        st = os.statvfs(path)
+    except OSError:
+        return 0
+    return (st.f_blocks - st.f_bfree) * st.f_frsize
+
+
+def _folder_bytes(folder: Path) -> int:
+    total = 0
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    total += entry.stat(follow_symlinks=False).st_blocks * 512
+                except OSError:
+                    pass
+    except OSError:
+        pass
+    return total
+
+
+class Watchdog(threading.Thread):
+    """Sandbox-wide accounting: every 0.1 s, the memory of all the sandbox's processes, its tmpfs files, its
+    process count and what it wrote to the host (the socket folder); over a limit, the sandbox is killed."""
+
+    def __init__(self, pid: int, conn_dir: Path, limits: Limits, memory: bool):
+        super().__init__(daemon=True, name=f"hocai-watch-{pid}")
+        self.pid, self.conn_dir, self.limits, self.memory = pid, conn_dir, limits, memory
+        self.exceeded: str | None = None
+        self.peak = 0
+        self._stop = threading.Event()
+
+    def measure(self) -> tuple[int, int, int]:
+        """(memory bytes, processes, host bytes) of the sandbox now."""
+        pids = _tree(self.pid)
+        memory = 0
+        if self.memory:
+            memory = sum(_private_memory(p) for p in pids)
+            inner = pids[1] if len(pids) > 1 else self.pid
+            memory += _used(f"/proc/{inner}/root/tmp") + _used(f"/proc/{inner}/root{SANDBOX_HOME}")
+        return memory, len(pids) - 1, _folder_bytes(self.conn_dir)
+
+    def run(self) -> None:
+        limit = self.limits.memory_mb * 1024 * 1024
+        # bwrap and its init process, setpriv and prlimit exec into the kernel: two processes are the sandbox's own.
+        while not self._stop.wait(WATCH_SECONDS):
+            memory, processes, host = self.measure()
+            self.peak = max(self.peak, memory)
+            if memory > limit:
+                self.exceeded = "memory"
+            elif self.memory and processes > self.limits.processes + 2:
+                self.exceeded = "processes"
+            elif host > 1024 * 1024:
+                self.exceeded = "disk"
+            if self.exceeded:
+                try:
+                    os.kill(self.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
 
 
 class LimitedClient(AsyncKernelClient):
@@ -188,7 +410,7 @@ class LimitedClient(AsyncKernelClient):
 class SandboxKernelManager(AsyncKernelManager):
     """Starts ipykernel inside bwrap, talking over ipc sockets in a folder private to this kernel."""
 
-    workdir = Unicode(help="host folder bound read-write as the kernel's working folder")
+    files = List(Unicode(), help="host files bound read-only into the kernel's working folder")
     run_as = Instance(int, allow_none=True, help="uid the kernel drops to when the grader runs as root")
     limits = Instance(Limits, args=())
 
@@ -198,6 +420,8 @@ class SandboxKernelManager(AsyncKernelManager):
         self.client_class = "grader.sandbox.LimitedClient"
         self._conn_dir = Path(tempfile.mkdtemp(prefix="hocai-k"))
         self.connection_file = str(self._conn_dir / "k.json")
+        self.cgroup: Cgroup | None = None
+        self.watchdog: Watchdog | None = None
 
     def write_connection_file(self, **kwargs):
         super().write_connection_file(**kwargs)
@@ -206,14 +430,38 @@ class SandboxKernelManager(AsyncKernelManager):
             os.chown(self.connection_file, self.run_as, self.run_as)
 
     def format_kernel_cmd(self, extra_arguments=None):
-        kernel = [str(Path(sys.prefix) / "bin" / "python"), "-m", "ipykernel_launcher", "-f", self.connection_file,
-                  "--HistoryManager.hist_file=:memory:", "--IPKernelApp.capture_fd_output=False"]
-        return sandbox_prefix(Path(self.workdir), self._conn_dir, self.limits, self.run_as) + kernel
+        files = [Path(f) for f in self.files]
+        command = sandbox_prefix(files, self._conn_dir, self.limits, self.run_as) + kernel_command(self.connection_file)
+        parent = cgroup_parent()
+        if parent is not None:
+            try:
+                self.cgroup = Cgroup(parent, self.limits)
+            except OSError:
+                self.cgroup = None
+        return self.cgroup.wrap(command) if self.cgroup else command
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
-        kw["cwd"] = self.workdir
+        kw["cwd"] = "/"
+        kw["env"] = dict(BWRAP_ENV)
         kw["stdout"] = kw["stderr"] = kw["stdin"] = subprocess.DEVNULL
         await super()._async_launch_kernel(kernel_cmd, **kw)
+        process = getattr(self.provisioner, "process", None)
+        if process is not None:
+            self.watchdog = Watchdog(process.pid, self._conn_dir, self.limits, memory=self.cgroup is None)
+            self.watchdog.start()
+
+    def lock_socket_folder(self) -> None:
+        """Once the kernel has bound its sockets, a root grader takes the folder back: nothing more can be
+        created on the host disk from inside."""
+        if self.run_as is not None:
+            os.chown(self._conn_dir, 0, 0)
+            os.chmod(self._conn_dir, 0o755)
+
+    def limit_hit(self) -> str | None:
+        """"memory", "processes" or "disk" when the sandbox as a whole went over a limit and was killed."""
+        if self.cgroup is not None and self.cgroup.oom_killed():
+            return "memory"
+        return self.watchdog.exceeded if self.watchdog is not None else None
 
     async def _async_interrupt_kernel(self):
         """Ask ipykernel to interrupt itself: a SIGINT to the process group would end bwrap itself."""
@@ -237,6 +485,10 @@ class SandboxKernelManager(AsyncKernelManager):
     shutdown_kernel = _async_shutdown_kernel
 
     def remove_connection_folder(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.stop()
+        if self.cgroup is not None:
+            self.cgroup.remove()
         shutil.rmtree(self._conn_dir, ignore_errors=True)
 
 
@@ -251,6 +503,16 @@ class SandboxedExecute(Execute):
         self.truncated = False
         self.kernel_died = False
         self.exit_status: int | None = None
+        self.limit_hit: str | None = None
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        lock = getattr(self.km, "lock_socket_folder", None)
+        if lock is not None:
+            lock()
+        return kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     def output(self, outs, msg, display_id, cell_index):
         size = len(json.dumps(msg.get("content", {}), ensure_ascii=False))
@@ -286,6 +548,32 @@ def _exit_status(km) -> int | None:
     return process.poll() if process is not None else None
 
 
+def private_copy(folder: Path, target: Path) -> list[Path]:
+    """Copy the files a kernel may see (answers.json) from ``folder`` into ``target``: regular files only,
+    opened without following links, at most 1 MB each; nothing else of the folder is looked at."""
+    copied = []
+    for name in SANDBOX_FILES:
+        try:
+            fd = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SANDBOX_FILE:
+                continue
+            with os.fdopen(os.dup(fd), "rb") as src:
+                data = src.read(MAX_SANDBOX_FILE + 1)
+        finally:
+            os.close(fd)
+        if len(data) > MAX_SANDBOX_FILE:
+            continue
+        path = target / name
+        path.write_bytes(data)
+        path.chmod(0o444)
+        copied.append(path)
+    return copied
+
+
 class SandboxedRun:
     """One notebook's sandbox. Construction makes the private copy and launches the kernel, which boots
     while the caller waits for its turn; ``execute`` runs the notebook; ``close`` kills the sandbox."""
@@ -294,11 +582,10 @@ class SandboxedRun:
         self.limits, self.config = limits, config
         self._tmp = tempfile.TemporaryDirectory(prefix="hocai-s")
         self.private = Path(self._tmp.name) / "bai"
-        shutil.copytree(folder, self.private, symlinks=False, ignore=shutil.ignore_patterns("*.ipynb"))
-        if uid is not None:
-            for path in [self.private, *self.private.rglob("*")]:
-                os.chown(path, uid, uid, follow_symlinks=False)
-        self.km = SandboxKernelManager(workdir=str(self.private), run_as=uid, limits=limits, kernel_name="python3")
+        self.private.mkdir()
+        files = private_copy(Path(folder), self.private)
+        self.km = SandboxKernelManager(files=[str(f) for f in files], run_as=uid, limits=limits,
+                                       kernel_name="python3")
         try:
             run_sync(self.km.start_kernel)()
         except BaseException:
@@ -306,17 +593,19 @@ class SandboxedRun:
             raise
 
     def execute(self, nb: NotebookNode) -> SandboxedExecute:
-        """Run ``nb`` in place; the executor it returns says whether the kernel died or output was cut."""
+        """Run ``nb`` in place; the executor it returns says whether the kernel died, output was cut or the
+        sandbox as a whole went over a limit."""
         ep = SandboxedExecute(config=self.config, timeout=self.limits.cell_timeout,
                               max_output_bytes=self.limits.output_kb * 1024, startup_timeout=60)
         try:
-            ep.preprocess(nb, {"metadata": {"path": str(self.private)}}, km=self.km)
+            ep.preprocess(nb, {"metadata": {"path": "/"}}, km=self.km)
         except DeadKernelError:
             ep.kernel_died = True
             ep.exit_status = _exit_status(self.km)
         finally:
             if ep.kc is not None:
                 ep.kc.stop_channels()
+        ep.limit_hit = self.km.limit_hit()
         return ep
 
     def close(self) -> None:
@@ -335,6 +624,6 @@ class SandboxedRun:
 
 
 def run_notebook(nb: NotebookNode, folder: Path, limits: Limits, uid: int | None, config=None) -> SandboxedExecute:
-    """Execute ``nb`` (in place) in a sandbox over a private copy of ``folder``; returns the finished executor."""
+    """Execute ``nb`` (in place) in a sandbox that sees a private copy of ``folder``'s answers.json."""
     with SandboxedRun(folder, limits, uid, config) as run:
         return run.execute(nb)

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from grader.autograde import _status, backup_gradebook, submission_digest
-from grader.sandbox import WORKDIR, Limits, sandbox_prefix
+from grader.sandbox import BWRAP_ENV, SANDBOX_HOME, WORKDIR, Limits, kernel_command, private_copy, sandbox_prefix
 from grader.workspace import init_course
 
 
@@ -19,17 +19,20 @@ def _pairs(args: list[str], flag: str) -> list[tuple[str, str]]:
 
 
 def test_prefix_isolates_the_kernel(tmp_path):
-    work, conn = tmp_path / "private", tmp_path / "conn"
-    limits = Limits(cpu_seconds=30, memory_mb=512, processes=16, file_mb=8)
-    args = sandbox_prefix(work, conn, limits, uid=61234)
+    answers, conn = tmp_path / "private" / "answers.json", tmp_path / "conn"
+    limits = Limits(cpu_seconds=30, memory_mb=512, processes=16, file_mb=8, disk_mb=32)
+    args = sandbox_prefix([answers], conn, limits, uid=61234)
     for flag in ("--unshare-net", "--unshare-pid", "--die-with-parent", "--clearenv"):
         assert flag in args
-    assert (str(work), WORKDIR) in _pairs(args, "--bind")
-    assert (str(conn), str(conn)) in _pairs(args, "--bind")
-    assert len(_pairs(args, "--bind")) == 2
-    ro = [src for src, _ in _pairs(args, "--ro-bind")]
-    assert str(Path(sys.prefix)) in ro and "/usr" in ro
-    assert all(not Path(src).is_relative_to(tmp_path) for src in ro)
+    # The only writable host folder is the socket folder; the answers are read-only; the tmpfs are sized.
+    assert _pairs(args, "--bind") == [(str(conn), str(conn))]
+    ro = _pairs(args, "--ro-bind")
+    assert (str(answers), f"{WORKDIR}/answers.json") in ro
+    assert str(Path(sys.prefix)) in [src for src, _ in ro] and "/usr" in [src for src, _ in ro]
+    assert all(not Path(src).is_relative_to(tmp_path) for src, _ in ro if src != str(answers))
+    tmpfs = [args[i + 1] for i, a in enumerate(args) if a == "--tmpfs"]
+    assert tmpfs == ["/tmp", SANDBOX_HOME]
+    assert [args[i + 1] for i, a in enumerate(args) if a == "--size"] == [str(32 * 1024 * 1024)] * 2
     env = dict(_pairs(args, "--setenv"))
     assert env["TMPDIR"] == "/tmp" and env["IPYTHONDIR"].startswith("/tmp")
     assert "JPY_PARENT_PID" not in env
@@ -40,8 +43,29 @@ def test_prefix_isolates_the_kernel(tmp_path):
 
 
 def test_unprivileged_prefix_uses_a_user_namespace(tmp_path):
-    args = sandbox_prefix(tmp_path, tmp_path / "c", Limits(), uid=None)
+    args = sandbox_prefix([], tmp_path / "c", Limits(), uid=None)
     assert "--unshare-user" in args and "setpriv" not in args
+
+
+def test_kernel_runs_isolated_and_bwrap_gets_no_secrets():
+    command = kernel_command("/c/k.json")
+    assert command[1:5] == ["-I", "-B", "-m", "ipykernel_launcher"]
+    assert set(BWRAP_ENV) == {"PATH", "LANG"}
+
+
+def test_private_copy_takes_only_answers_as_regular_files(tmp_path):
+    folder, target = tmp_path / "nop", tmp_path / "rieng"
+    folder.mkdir()
+    target.mkdir()
+    (folder / "answers.json").write_text('{"q1": "B"}')
+    (folder / "ipykernel_launcher.py").write_text("x")
+    (folder / "ipython_kernel_config.py").write_text("x")
+    assert [p.name for p in private_copy(folder, target)] == ["answers.json"]
+    assert sorted(p.name for p in target.iterdir()) == ["answers.json"]
+    (folder / "answers.json").unlink()
+    (folder / "answers.json").symlink_to(folder / "ipykernel_launcher.py")
+    (target / "answers.json").unlink()
+    assert private_copy(folder, target) == [] and not any(target.iterdir())
 
 
 def test_limits_read_from_course_settings():
