@@ -24,6 +24,7 @@ from hocai.text import nfc
 SETTINGS = "hocai_course.toml"
 INSTRUCTOR_GROUP = "hocai-gv"  # the hub's instructor group (hocai.hub.settings), when this machine has it
 FOLDERS = ("source", "release", "submitted", "autograded", "feedback", "exchange", "backups")
+PRIVATE_FOLDERS = ("source", "submitted", "autograded", "feedback", "backups")
 KIT_STUBS = {"code_stub": "# VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY\nraise NotImplementedError()",
              "text_stub": "VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY"}
 NBGRADER_STUBS = {"code_stub": "# YOUR CODE HERE\nraise NotImplementedError()", "text_stub": "YOUR ANSWER HERE"}
@@ -249,9 +250,11 @@ def init_course(directory: str | Path, course_id: str = "hocai", source: str | P
     stamp_course(root / "source", course_id)
     for name in FOLDERS[1:]:
         (root / name).mkdir(exist_ok=True)
-    (root / SETTINGS).write_text(settings_text(course_id, root / "exchange", NBGRADER_STUBS if source else KIT_STUBS), encoding="utf-8")
+    for name in PRIVATE_FOLDERS:  # solutions, hidden tests, submissions, grades: never the participants'
+        protect(root / name, 0o770)
+    write_private(root / SETTINGS, settings_text(course_id, root / "exchange", NBGRADER_STUBS if source else KIT_STUBS))
     course = Course(root)
-    (root / "nbgrader_config.py").write_text(nbgrader_config_text(course), encoding="utf-8")
+    write_private(root / "nbgrader_config.py", nbgrader_config_text(course))
     with course.gradebook():
         pass
     return course

@@ -10,7 +10,8 @@ from types import SimpleNamespace
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from grader.autograde import _status, backup_gradebook, submission_digest
-from grader.sandbox import BWRAP_ENV, SANDBOX_HOME, WORKDIR, Limits, kernel_command, private_copy, sandbox_prefix
+from grader.sandbox import (BWRAP_ENV, CGROUP_ENV, SANDBOX_HOME, WORKDIR, Cgroup, Limits, cgroup_parent, kernel_command,
+                            private_copy, sandbox_prefix)
 from grader.workspace import init_course
 
 
@@ -113,3 +114,22 @@ def _tiny_source(tmp_path: Path) -> Path:
     folder.mkdir(parents=True)
     (folder / "bai.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
     return folder.parent
+
+
+def test_cgroup_is_used_only_when_memory_and_pids_are_delegated(tmp_path, monkeypatch):
+    """The plumbing of the cgroup v2 path on a stand-in folder (this machine's cgroup v2 has no memory
+    controller; the real path was checked on a cgroup v2 host: OOM kill at memory.max, forks stop at pids.max)."""
+    import subprocess
+
+    monkeypatch.setenv(CGROUP_ENV, str(tmp_path))
+    (tmp_path / "cgroup.subtree_control").write_text("cpu pids\n")
+    assert cgroup_parent() != tmp_path
+    (tmp_path / "cgroup.subtree_control").write_text("cpu memory pids\n")
+    assert cgroup_parent() == tmp_path
+    group = Cgroup(tmp_path, Limits(memory_mb=300, processes=20))
+    assert (group.path / "memory.max").read_text() == str(300 * 1024 * 1024)
+    assert (group.path / "pids.max").read_text() == "20" and (group.path / "memory.oom.group").read_text() == "1"
+    done = subprocess.run(group.wrap(["/bin/sh", "-c", "echo $$"]), capture_output=True, text=True)
+    assert done.returncode == 0 and (group.path / "cgroup.procs").read_text().strip() == done.stdout.strip()
+    (group.path / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n")
+    assert group.oom_killed()
