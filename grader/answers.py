@@ -304,3 +304,23 @@ def submit_answers_command(args) -> int:
     dest = submit_answers(args.dir, args.participant, args.assignment, answers)
     print(f"Đã nộp bài {args.assignment} cho học viên {args.participant}: {dest}")
     return 0
+
+
+def wrong_answers(folder: str, assignment: str, participant: str) -> dict[str, Any]:
+    """For each question of ``participant``'s form, an answer that is valid on that form but not correct
+    (tests and benchmarks submit it as the «wrong» participant)."""
+    key = answer_key(folder, assignment, participant)
+    wrong: dict[str, Any] = {}
+    for spec in shown_questions(folder, assignment, participant):
+        qid, kind, value = spec["id"], spec["type"], key.get(spec["id"])
+        if value is None:
+            continue
+        if kind == "single":
+            wrong[qid] = next(o["id"] for o in spec["options"] if o["id"] != value)
+        elif kind in ("multiple", "mark_pii"):
+            wrong[qid] = [o["id"] for o in spec["options"] if o["id"] not in value] or value[:-1]
+        elif kind in ("matching", "scam", "ordering"):
+            wrong[qid] = value[1:] + value[:1] if len(set(value)) > 1 else [""] * len(value)
+        else:
+            wrong[qid] = "không biết"
+    return wrong

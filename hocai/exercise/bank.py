@@ -60,7 +60,7 @@ def _variant(kind: str, raw: dict) -> dict:
     variant = {k: raw[k] for k in VARIANT_KEYS if k in raw}
     if "options" in raw:
         ids = [str(n + 1) for n in range(len(raw["options"]))] if kind == "mark_pii" else list(LETTERS)
-        variant["options"] = [{"id": i, "text": t} for i, t in zip(ids, raw["options"])]
+        variant["options"] = [{"id": i, "text": t} for i, t in zip(ids, raw["options"], strict=False)]
     if "items" in raw:
         variant["items"] = [{"id": str(n + 1), "text": t} for n, t in enumerate(raw["items"])]
     variant["answer"] = raw["answer"]

@@ -104,7 +104,7 @@ def shown_spec(slot: dict, plan: Plan) -> dict:
             spec["options"] = [dict(o) for o in chosen["options"]]
         else:
             spec["options"] = [{"id": label, "text": texts[oid]}
-                               for label, oid in zip(_labels(kind, len(plan.options)), plan.options)]
+                               for label, oid in zip(_labels(kind, len(plan.options)), plan.options, strict=True)]
     if "items" in chosen:
         texts = {i["id"]: i["text"] for i in chosen["items"]}
         spec["items"] = [{"id": str(n + 1), "text": texts[iid]} for n, iid in enumerate(plan.items)]
@@ -124,7 +124,7 @@ def _option_maps(kind: str, plan: Plan) -> tuple[dict[str, str], dict[str, str]]
     if kind == "mark_pii":
         return {}, {}
     labels = _labels(kind, len(plan.options))
-    return dict(zip(labels, plan.options)), dict(zip(plan.options, labels))
+    return dict(zip(labels, plan.options, strict=True)), dict(zip(plan.options, labels, strict=True))
 
 
 def to_bank(kind: str, answer, plan: Plan):
@@ -172,7 +172,7 @@ def from_bank(kind: str, answer, plan: Plan):
         return sorted(label(v) for v in answer)
     if kind in ("matching", "scam"):
         bank_items = sorted(plan.items, key=_natural)
-        by_item = dict(zip(bank_items, answer))
+        by_item = dict(zip(bank_items, answer, strict=True))
         return [label(by_item[iid]) for iid in plan.items]
     if kind == "ordering":
         row = {iid: str(n + 1) for n, iid in enumerate(plan.items)}

@@ -22,8 +22,17 @@ ROOT = Path(__file__).resolve().parents[2]
 HOCAI = [sys.executable, "-m", "hocai.cli"]
 BIN = Path(sys.executable).parent
 ENV = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-RIGHT = {"q1": "B", "q2": ["A", "B", "D"], "q3": ["B", "C", "D", "A"], "q4": "B", "q5": "nhân tạo", "q6": "C"}
-WRONG = {"q1": "A", "q2": ["A"], "q3": ["A", "B", "C", "D"], "q4": "C", "q5": "sai", "q6": "A"}
+def right(course, student: str) -> dict:
+    """bai01 answered correctly on ``student``'s own form (each participant has their own variants)."""
+    from grader.answers import answer_key
+
+    return answer_key(str(course.root), "bai01", student)
+
+
+def wrong(course, student: str) -> dict:
+    from grader.answers import wrong_answers
+
+    return wrong_answers(str(course.root), "bai01", student)
 
 needs_kit = pytest.mark.skipif(not (ROOT / "exercises" / "bai01" / "bai01.ipynb").exists() or not shutil.which("bwrap"),
                                reason="needs the kit's exercise bai01 and bubblewrap")
@@ -77,7 +86,7 @@ def test_release_collect_autograde_feedback(tmp_path):
 
     # Each participant submits through nbgrader's own exchange, as on the laptop or JupyterHub; nbgrader names
     # the inbound folder after the OS account, so the test renames it after the participant.
-    for student, answers in (("an", RIGHT), ("binh", WRONG)):
+    for student, answers in (("an", right(course, "an")), ("binh", wrong(course, "binh"))):
         made = submit_answers(str(course.root), student, "bai01", answers)
         work = tmp_path / f"home-{student}"
         work.mkdir()
@@ -145,7 +154,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     course = course_with(tmp_path, students)
     release(course, "bai01")
     for i, s in enumerate(students):
-        submit_answers(str(course.root), s, "bai01", RIGHT if i % 2 == 0 else WRONG)
+        submit_answers(str(course.root), s, "bai01", right(course, s) if i % 2 == 0 else wrong(course, s))
     proc = subprocess.Popen(HOCAI + ["course", "autograde", str(course.root), "--jobs", "2"], env=ENV,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 300

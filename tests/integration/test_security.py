@@ -193,8 +193,6 @@ def test_hostile_submissions_fail_and_harm_nothing(tmp_path):
     assert instructor_files(course.root) == before
 
 
-KIT_RIGHT = {"q1": "B", "q2": ["A", "B", "D"], "q3": ["B", "C", "D", "A"], "q4": "B", "q5": "nhân tạo", "q6": "C"}
-KIT_WRONG = {"q1": "A", "q2": ["A"], "q3": ["A", "B", "C", "D"], "q4": "C", "q5": "sai", "q6": "A"}
 CHEATS = {
     "bo_assert": ("ip = get_ipython()\n"
                   "ip.input_transformers_cleanup.append(lambda lines: [l for l in lines if 'check' not in l])\n"),
@@ -208,7 +206,7 @@ CHEATS = {
 
 @pytest.mark.skipif(not (ROOT / "exercises" / "bai01" / "bai01.ipynb").exists(), reason="the kit's bai01 is absent")
 def test_kit_exercise_cheats_score_nothing(tmp_path):
-    from grader.answers import submit_answers
+    from grader.answers import answer_key, submit_answers, wrong_answers
     from grader.release import release
 
     course = init_course(tmp_path / "khoa")
@@ -216,9 +214,9 @@ def test_kit_exercise_cheats_score_nothing(tmp_path):
         for student in ["dung", *CHEATS]:
             gb.update_or_create_student(student)
     release(course, "bai01")
-    submit_answers(str(course.root), "dung", "bai01", KIT_RIGHT)
+    submit_answers(str(course.root), "dung", "bai01", answer_key(str(course.root), "bai01", "dung"))
     for student, code in CHEATS.items():
-        dest = submit_answers(str(course.root), student, "bai01", KIT_WRONG)
+        dest = submit_answers(str(course.root), student, "bai01", wrong_answers(str(course.root), "bai01", student))
         path = dest / "bai01.ipynb"
         nb = nbformat.read(path, as_version=4)
         nb.cells.insert(2, nbformat.v4.new_code_cell(code))
