@@ -113,6 +113,15 @@ def prompt_as(text: str):
     return strategy
 
 
+def combined(spec: dict, rng: random.Random):
+    """Every cue at once: longest options, a stuffed prompt, and the lessons' commonest verb for short answers."""
+    if spec["type"] == "rewrite_prompt":
+        return KEYWORDS
+    if spec["type"] == "short":
+        return "kiểm tra"
+    return longest(spec, rng)
+
+
 STRATEGIES = {
     "đoán ngẫu nhiên": guess,
     "luôn chọn lựa chọn dài nhất": longest,
@@ -122,6 +131,7 @@ STRATEGIES = {
     "tin nào cũng là lừa đảo": all_scam,
     "câu lệnh nhồi từ khoá": prompt_as(KEYWORDS),
     "câu lệnh mẫu chưa điền": prompt_as(TEMPLATE),
+    "mọi mẹo cùng lúc (dài nhất, nhồi từ khoá, «kiểm tra»)": combined,
 }
 
 
@@ -260,7 +270,7 @@ def main() -> int:
     before = simulate(old_banks, args.participants, args.seed, shuffle=False) if old_banks else None
     seconds = time.monotonic() - started
 
-    print(f"\n{'Chiến lược':<44}{'điểm TB /100':>14}{'% đạt ≥70':>12}   | trước ngân hàng câu hỏi")
+    print(f"\n{'Chiến lược':<56}{'điểm TB /100':>14}{'% đạt ≥70':>12}   | trước ngân hàng câu hỏi")
     goal_met = True
     for label in STRATEGIES:
         r, b = now[label], (before or {}).get(label)
@@ -268,7 +278,7 @@ def main() -> int:
         goal_met &= meets
         old = f"{b['mean']:>8.1f}{b['reach_70_percent']:>9.1f}%" if b else "   (không có)"
         verdict = "đạt" if meets else "CHƯA ĐẠT"
-        print(f"{label:<44}{r['mean']:>14.1f}{r['reach_70_percent']:>11.1f}%   | {old}  {verdict}")
+        print(f"{label:<56}{r['mean']:>14.1f}{r['reach_70_percent']:>11.1f}%   | {old}  {verdict}")
     key = now["đáp án (kiểm tra)"]
     print(f"\nĐáp án của từng đề riêng: điểm TB {key['mean']:.1f}, thấp nhất {key['min']:.1f} (phải là 100).")
     print(f"Đáp án từng biến thể, nhiều thứ tự lựa chọn: {passed}/{checked} đạt đủ điểm.")

@@ -140,7 +140,7 @@ def test_own_notebook_without_a_hub_is_graded_on_what_it_showed(course, tmp_path
     (target / "timestamp.txt").write_text("2026-01-05 08:00:00.000000 UTC", encoding="utf-8")
     assert _grade(course, D) == 12
     # The same answers.json in another participant's submission earns less.
-    other = course.submitted / B / "bai01"
+    other = submit_answers(str(course.root), B, "bai01", answer_key(str(course.root), "bai01", B))
     shutil.copy(work / "answers.json", other / "answers.json")
     assert _grade(course, B) < 12
 
