@@ -94,6 +94,23 @@ def test_files_beside_the_notebook_cannot_shadow_the_kernel(tmp_path):
                                                                                               "timestamp.txt"]
 
 
+@pytest.mark.skipif(not (ROOT / "exercises" / "bai01" / "bai01.ipynb").exists(), reason="the kit's bai01 is absent")
+def test_launcher_beside_bai01_scores_nothing(tmp_path):
+    """The attack as reported: no answer of bai01 right and the launcher beside the notebook gave 12/12."""
+    from grader.answers import submit_answers
+    from grader.release import release
+
+    course = init_course(tmp_path / "khoa")
+    with course.gradebook() as gb:
+        gb.update_or_create_student("gia_mao")
+    release(course, "bai01")
+    folder = submit_answers(str(course.root), "gia_mao", "bai01", {})
+    (folder / "ipykernel_launcher.py").write_text(_repro("ipykernel_launcher.py", LAUNCHER), encoding="utf-8")
+    summary = autograde(course, "bai01", jobs=1, progress=False)
+    log = (course.root / "autograde.log").read_text(encoding="utf-8")
+    assert [(e["student"], e["score"], e["status"]) for e in summary.graded] == [("gia_mao", 0.0, "ok")], log[-3000:]
+
+
 # Finding 7 -------------------------------------------------------------------------------------------------
 
 def test_memory_is_limited_for_the_whole_submission(tmp_path):
