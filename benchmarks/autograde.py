@@ -28,19 +28,28 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from grader.answers import submit_answers  # noqa: E402
+from grader.answers import answer_key, submit_answers, wrong_answers  # noqa: E402
 from grader.release import release  # noqa: E402
 from grader.workspace import Course, init_course  # noqa: E402
 
 ASSIGNMENT = "bai01"
 TIMEOUT = 10
-RIGHT = {"q1": "B", "q2": ["A", "B", "D"], "q3": ["B", "C", "D", "A"], "q4": "B", "q5": "nhân tạo", "q6": "C"}
-WRONG = {"q1": "A", "q2": ["A"], "q3": ["A", "B", "C", "D"], "q4": "C", "q5": "sai", "q6": "A"}
+# Plain nbgrader as configured by the course, plus the kit's step that names the graded participant: each
+# participant has their own form (variants, option order), so without it plain nbgrader grades another form.
+PLAIN_SANITIZE = (
+    "\nfrom nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, "
+    "OverwriteKernelspec\nfrom grader.preprocessors import BindParticipant\n"
+    "c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, "
+    "CheckCellMetadata, BindParticipant]\n"
+)
 
 
-def answers_for(i: int) -> dict:
+def answers_for(course: Course, student: str, i: int) -> dict:
+    """About 60% of the questions right, on the participant's own form."""
     rng = random.Random(i)
-    return {q: (RIGHT[q] if rng.random() < 0.6 else WRONG[q]) for q in RIGHT}
+    right = answer_key(str(course.root), ASSIGNMENT, student)
+    wrong = wrong_answers(str(course.root), ASSIGNMENT, student)
+    return {q: (right[q] if rng.random() < 0.6 else wrong[q]) for q in right}
 
 
 def make_course(folder: Path, students: list[str]) -> Course:
@@ -77,8 +86,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="hocai-bench-") as tmp:
         tmp = args.keep or tmp
         kit, plain = make_course(Path(tmp) / "kit", students), make_course(Path(tmp) / "plain", students)
+        with open(plain.root / "nbgrader_config.py", "a", encoding="utf-8") as config:
+            config.write(PLAIN_SANITIZE)
         for i, s in enumerate(students):
-            dest = submit_answers(str(kit.root), s, ASSIGNMENT, answers_for(i))
+            dest = submit_answers(str(kit.root), s, ASSIGNMENT, answers_for(kit, s, i))
             if s in loops:
                 add_loop(dest)
             shutil.copytree(dest, plain.submitted / s / ASSIGNMENT)
