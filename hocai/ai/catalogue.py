@@ -44,6 +44,9 @@ class Entry:
     gated: bool = False
     teaching_model: bool = False
     vietnamese: str = ""
+    measured_tokens_per_s: float = 0.0  # measured by ``hocai models bench NAME --save`` (0: not yet)
+    measured_on: str = ""  # date, machine and conditions of that measurement
+    quantize: str = ""  # "int8" or "none" for the local backend; empty: the service's setting (auto)
 
 
 _REQUIRED = {f.name for f in fields(Entry) if f.default is MISSING}
@@ -80,13 +83,15 @@ def load_catalogue(path: str | os.PathLike[str] | None = None) -> list[Entry]:
             raise UserError(f"Danh mục mô hình: mục «{label}» có trường lạ {', '.join(unknown)}.")
         try:
             entry = Entry(**{k: nfc(v) if isinstance(v, str) else v for k, v in raw.items()})
-            for number in ("parameters", "disk_mb", "ram_mb", "cpu_tokens_per_s"):
+            for number in ("parameters", "disk_mb", "ram_mb", "cpu_tokens_per_s", "measured_tokens_per_s"):
                 if isinstance(getattr(entry, number), bool) or not float(getattr(entry, number)) >= 0:
                     raise ValueError(number)
         except (TypeError, ValueError) as exc:
             raise UserError(f"Danh mục mô hình: mục «{label}» có giá trị sai ({exc}).") from None
         if not SAFE_NAME.match(entry.name):
             raise UserError(f"Danh mục mô hình: tên «{entry.name}» chỉ được gồm chữ không dấu, số, '.', '_', '-'.")
+        if entry.quantize not in ("", "auto", "int8", "none"):
+            raise UserError(f"Danh mục mô hình: mục «{entry.name}» có quantize lạ «{entry.quantize}» (auto, int8, none).")
         if entry.source not in ("build", "huggingface"):
             raise UserError(f"Danh mục mô hình: mục «{entry.name}» có nguồn lạ «{entry.source}».")
         if entry.source == "huggingface" and "/" not in entry.hf_id:
@@ -141,10 +146,11 @@ def _status(entry: Entry) -> str:
 
 def render_table(entries: list[Entry]) -> str:
     """The catalogue as an aligned plain-text table in Vietnamese."""
-    header = ("Tên mô hình", "Tham số", "Dung lượng", "RAM cần", "Tốc độ CPU (ước tính)", "Trên máy này")
+    header = ("Tên mô hình", "Tham số", "Dung lượng", "RAM cần", "Tốc độ, 1 người (token/giây)", "Trên máy này")
     rows = [header]
     for e in entries:
-        speed = f"~{_vi_number(e.cpu_tokens_per_s)} token/giây"
+        speed = (f"{_vi_number(e.measured_tokens_per_s)} (đo)" if e.measured_tokens_per_s
+                 else f"~{_vi_number(e.cpu_tokens_per_s)} (ước tính)")
         rows.append((e.name, _params(e.parameters), _size(e.disk_mb), _size(e.ram_mb), speed, _status(e)))
     listed = {e.name for e in entries}
     for name in store.installed_names():
@@ -166,7 +172,11 @@ def list_command(args: argparse.Namespace) -> int:
     for e in entries:
         kind = "mô hình dạy học" if e.teaching_model else (e.hf_id or e.source)
         print(f"• {e.name} ({kind}; giấy phép: {e.licence}): {' '.join(e.notes.split())}")
+        if e.measured_tokens_per_s:
+            print(f"  Tốc độ đo: {_vi_number(e.measured_tokens_per_s)} token/giây ({e.measured_on}).")
     print()
+    print("Tốc độ «(đo)» là số đo thật trên loại máy của lớp (hai nhân CPU), với mô hình cùng kích thước; máy khác "
+          "nhanh chậm khác. Đo trên máy của bạn: hocai models bench TÊN.")
     print(f"Kho mô hình: {store.store_dir()}")
     print("Đổi mô hình cho Sân tập AI: đặt biến HOCAI_MODEL=TÊN (hoặc đường dẫn tới thư mục mô hình), "
           "hoặc ghi model = \"TÊN\" trong mục [service] của tệp hocai.toml, rồi khởi động lại Sân tập AI.")
@@ -358,3 +368,34 @@ def import_command(args: argparse.Namespace) -> int:
     print(f"Để dùng: đặt HOCAI_MODEL={target.name} (hoặc model = \"{target.name}\" trong mục [service] của "
           "hocai.toml) rồi khởi động lại Sân tập AI.")
     return 0
+
+
+# ---- what the class sees ---------------------------------------------------------------------------
+
+SWITCH_HOWTO = ("Giảng viên đổi mô hình: «hocai models list» để xem danh mục; tải nơi có mạng bằng «hocai models "
+                "fetch TÊN» (hoặc nhập từ USB bằng «hocai models import»), rồi đặt HOCAI_MODEL=TÊN (hoặc model = "
+                "\"TÊN\" trong mục [service] của hocai.toml) và khởi động lại Sân tập AI.")
+TEACHING_CAN = ("đoán chữ tiếp theo và cho thấy xác suất của từng chữ; cho thấy nhiệt độ làm câu chữ đổi thế nào; "
+                "viết ra số hiệu văn bản trông như thật nhưng bịa; lặp lại thiên kiến có sẵn trong văn bản nó học")
+TEACHING_CANNOT = ("trả lời câu hỏi, làm theo yêu cầu, soạn hay tóm tắt văn bản có nghĩa; nó không biết gì ngoài "
+                   "kho văn bản của khóa học, viết đến tháng 6 năm 2025")
+INSTRUCT_CAN = "trò chuyện, làm theo yêu cầu, soạn nháp và tóm tắt văn bản tiếng Việt"
+INSTRUCT_CANNOT = ("bảo đảm đúng sự thật: nó vẫn bịa số hiệu, ngày tháng, số liệu và không biết chuyện sau khi "
+                   "được huấn luyện; mọi kết quả phải được kiểm tra")
+
+
+def describe(name: str, teaching_model: bool, parameters: int | None = None) -> dict[str, str]:
+    """The model the class sees, in plain Vietnamese: what it is, how big, what it can and cannot do, and how
+    a trainer switches to a catalogue model (for the app, the lessons and /v1/models)."""
+    entry = find_entry(name, missing_ok=True) if name else None
+    millions = parameters / 1e6 if parameters else (entry.parameters if entry else 0)
+    size = f"khoảng {_params(millions)} tham số" if millions else "chưa rõ số tham số"
+    if teaching_model:
+        what = (f"Mô hình dạy học «{name}»: một GPT-2 tí hon ({size}), tự tạo trên máy từ kho văn bản của khóa "
+                "học; nhỏ hơn chatbot thật hàng nghìn lần.")
+        can, cannot = TEACHING_CAN, TEACHING_CANNOT
+    else:
+        title = entry.title if entry else name
+        what = f"Mô hình «{title}» ({size}), chạy ngay trên máy của lớp."
+        can, cannot = INSTRUCT_CAN, INSTRUCT_CANNOT
+    return {"name": name, "what": what, "size": size, "can": can, "cannot": cannot, "switch": SWITCH_HOWTO}

@@ -26,7 +26,10 @@ ENV = {
     "queue_max_size": "HOCAI_QUEUE_MAX_SIZE",
     "max_request_mb": "HOCAI_MAX_REQUEST_MB",
     "max_upload_mb": "HOCAI_MAX_UPLOAD_MB",
+    "quantize": "HOCAI_QUANTIZE",
+    "continuous_batching": "HOCAI_CONTINUOUS_BATCHING",
 }
+QUANTIZE = ("auto", "int8", "none")
 
 
 @dataclass
@@ -44,6 +47,8 @@ class ServiceConfig:
     request_timeout_s: float = 120.0
     concurrency_limit: int = 16
     queue_max_size: int = 64
+    quantize: str = "auto"  # local backend weights: int8 (fbgemm), none, or auto (int8 from 50M parameters)
+    continuous_batching: bool = True  # requests join a running batch between decoding steps
     max_request_mb: float = 8.0  # any request body, counted while it arrives
     max_upload_mb: float = 1.0  # a file sent to Gradio's upload route (the page has no file input)
 
@@ -88,4 +93,7 @@ def load_config(**overrides: object) -> ServiceConfig:
             setattr(config, field.name, _convert(field.name, field.type, values[field.name]))
     if config.backend not in {"local", "openai"}:
         raise UserError(f"Backend «{config.backend}» không có; hãy dùng «local» hoặc «openai».")
+    config.quantize = config.quantize.strip().lower()
+    if config.quantize not in QUANTIZE:
+        raise UserError(f"Cấu hình «quantize» không hợp lệ: «{config.quantize}»; hãy dùng «auto», «int8» hoặc «none».")
     return config

@@ -134,4 +134,5 @@ def make_backend(config: Any) -> Backend:
     from hocai.ai.backends.local import LocalBackend
 
     return LocalBackend(model=config.model, batching=config.batching, max_batch=config.max_batch,
-                        window_s=config.batch_window_ms / 1000, **limits)
+                        window_s=config.batch_window_ms / 1000, quantize=config.quantize,
+                        continuous=config.continuous_batching, **limits)

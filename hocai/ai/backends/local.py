@@ -11,7 +11,8 @@ from typing import Any, Iterator
 
 import torch
 
-from hocai.ai.backends import FAILED, TIMEOUT, TOO_LONG, Backend, prepack
+from hocai.ai.backends import FAILED, TIMEOUT, TOO_LONG, Backend, prepack, quant
+from hocai.ai.backends.continuous import ContinuousDecoder
 from hocai.ai.batching import END, Batcher, GenRequest, JobsBetweenSteps, RowSampler, RowStopper, RowStreamer, budget
 from hocai.errors import UserError
 
@@ -59,9 +60,13 @@ class LocalBackend(Backend):
     kind = "local"
 
     def __init__(self, *, model: str, batching: bool = True, max_batch: int = 8, window_s: float = 0.02,
-                 dtype: torch.dtype | None = None, **limits: Any):
+                 dtype: torch.dtype | None = None, quantize: str = "auto", continuous: bool = False,
+                 **limits: Any):
         super().__init__(model=model, **limits)
         self.model = None
+        self.quantize = quantize  # "auto" | "int8" | "none"; what was applied once loaded
+        self.continuous = continuous  # rows join and leave a running batch (backends/continuous.py)
+        self.decoder: ContinuousDecoder | None = None
         self.tokenizer = None
         self.dtype = dtype
         self.context = 1024
@@ -79,7 +84,10 @@ class LocalBackend(Backend):
         n_params = sum(p.numel() for p in model.parameters())
         dtype = self.dtype or pick_dtype(n_params)
         model = model.to(dtype).eval()
-        if dtype == torch.bfloat16:
+        self.quantize = quant.resolve(self.wanted_quantize(info), n_params)
+        if self.quantize == "int8":
+            quant.quantize_linears(model, precise=quant.precise_layers(n_params))
+        elif dtype == torch.bfloat16:
             prepack.prepack_linears(model, batch_hint=self.batcher.max_batch)
         tokenizer.padding_side = "left"
         eos = model.generation_config.eos_token_id if model.generation_config is not None else None
@@ -93,8 +101,25 @@ class LocalBackend(Backend):
         self.teaching_model = bool(info.get("teaching_model", False))
         self.model_name = str(info.get("name") or self.model_name)
         self.model, self.tokenizer = model, tokenizer
-        log.info("model %s loaded: %d parameters, %s, %.1f s", self.model_name, n_params, dtype,
-                 time.monotonic() - started)
+        self.decoder = ContinuousDecoder(model, tokenizer, self.batcher, self.eos_ids, max_rows=self.batcher.max_batch)
+        log.info("model %s loaded: %d parameters, %s, weights %s, %.1f s", self.model_name, n_params, dtype,
+                 self.quantize, time.monotonic() - started)
+
+    def wanted_quantize(self, info: dict[str, Any]) -> str:
+        """The service setting, unless it is ``auto`` and the model's catalogue entry says otherwise."""
+        if self.quantize != "auto":
+            return self.quantize
+        from hocai.ai import catalogue
+
+        name = str(info.get("name") or self.model_name)
+        try:
+            entry = catalogue.find_entry(name, missing_ok=True)
+        except Exception:  # a broken catalogue must not stop the model loading
+            entry = None
+        return getattr(entry, "quantize", "") or "auto"
+
+    def health(self) -> dict[str, Any]:
+        return {**super().health(), "quantize": self.quantize}
 
     def load_model(self) -> tuple[Any, Any, dict[str, Any]]:
         """(model, tokenizer, info) through the model store, local files only (benchmarks override it)."""
@@ -121,7 +146,11 @@ class LocalBackend(Backend):
         self.batcher.close()
 
     def _run_batch(self, batch: list[GenRequest]) -> None:
-        """One ``generate()`` for the whole batch, rows left-padded to the same length."""
+        """One ``generate()`` for the whole batch, rows left-padded to the same length (or, with
+        ``continuous``, a batch that others join while it runs)."""
+        if self.continuous and self.batcher.enabled and self.decoder is not None:
+            self.decoder.run(batch)
+            return
         width = max(len(r.input_ids) for r in batch)
         pad = self.tokenizer.pad_token_id
         ids = torch.tensor([[pad] * (width - len(r.input_ids)) + r.input_ids for r in batch])

@@ -1,0 +1,163 @@
+"""int8 weights for CPU decoding: every linear layer's weight stored once as int8, packed for fbgemm.
+
+Decoding one token reads every weight once, so on a CPU its speed is set by the bytes of weights: int8
+halves them against bfloat16. Of what torch 2.13 offers for int8 matmul on a CPU, measured on the 2-core
+machine (AVX512-VNNI, no AMX) over the 0.5B Qwen2 shape's linear layers, one thread, batch 1 / 8:
+packed bfloat16 (oneDNN) 48 / 74 ms, ``torch._weight_int8pack_mm`` (weight-only, bf16 activations)
+46-54 / 150-167 ms, fbgemm's dynamic int8 linear (``quantized.linear_dynamic``) 18 / 31 ms. So this uses
+fbgemm: weights int8 per output channel (symmetric), activations quantised to uint8 on the fly per call,
+int32 accumulation with VNNI, float32 out. Packed once at load time (``quantized.linear_prepack``).
+
+The quality guard (tests/unit/test_quant.py) runs the real teaching model both ways: top-1 next-token
+agreement and held-out loss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import warnings
+from pathlib import Path
+from typing import Iterator
+
+import torch
+
+log = logging.getLogger("hocai.ai")
+MODES = ("auto", "int8", "none")
+AUTO_MIN_PARAMS = 50_000_000  # below this a decode step is bound by Python, not by reading weights
+
+
+def available() -> bool:
+    return "fbgemm" in torch.backends.quantized.supported_engines and hasattr(torch.ops.quantized, "linear_dynamic")
+
+
+def _cpu_has_vnni() -> bool:
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="ignore")
+    except OSError:
+        return False
+    return "avx512_vnni" in flags or "avx_vnni" in flags or "amx_int8" in flags
+
+
+# Without VNNI, fbgemm multiplies uint8 by int8 in pairs that saturate at int16; 7-bit activations avoid it.
+REDUCE_RANGE = not _cpu_has_vnni()
+LEVELS = 63 if REDUCE_RANGE else 127  # activation integers per row lie in [-LEVELS, LEVELS]
+
+
+@contextlib.contextmanager
+def _engine(name: str) -> Iterator[None]:
+    previous = torch.backends.quantized.engine
+    torch.backends.quantized.engine = name
+    try:
+        yield
+    finally:
+        torch.backends.quantized.engine = previous
+
+
+def quantize_weight(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Symmetric per-output-channel int8 of a ``[out, in]`` weight: (int8 values, float64 scales)."""
+    w = weight.detach().float()
+    scales = (w.abs().amax(dim=1) / 127.0).clamp_min(1e-12).double()
+    values = torch.round(w / scales.float()[:, None]).clamp_(-127, 127).to(torch.int8)
+    return values, scales
+
+
+class Int8Linear(torch.nn.Module):
+    """``y = x W^T + b`` with W int8 in fbgemm's packed layout; takes and returns the model's dtype.
+
+    fbgemm quantises its whole input with one scale, so one participant's large activations would cost
+    another row of the batch its precision. Each row is therefore scaled to integers in [-127, 127] here,
+    and a guard row holding -128 and 127 makes fbgemm's own scale exactly 1 (zero point 128): every row is
+    quantised on its own, exactly, and the weights are read once for the whole batch. ``precise`` adds each
+    row's rounding remainder as a second integer row (about 15 bits of activation for the price of reading
+    the weights once): used for the output head, where top-1 words are decided.
+    """
+
+    def __init__(self, weight: torch.Tensor, bias: torch.Tensor | None, *, keep_plain: torch.Tensor | None = None,
+                 precise: bool = False):
+        super().__init__()
+        self.out_features, self.in_features = weight.shape
+        self.dtype = weight.dtype
+        self.precise = precise
+        values, scales = quantize_weight(weight)
+        with warnings.catch_warnings():  # quantized tensors are deprecated; fbgemm's prepack still takes one
+            warnings.simplefilter("ignore", UserWarning)
+            qweight = torch._make_per_channel_quantized_tensor(values, scales, torch.zeros_like(scales, dtype=torch.long), 0)
+        with _engine("fbgemm"):
+            self.packed = torch.ops.quantized.linear_prepack(qweight, None)
+        self.bias = None if bias is None else bias.detach().float()
+        self.int8_bytes = values.numel() + scales.numel() * 4
+        guard = torch.zeros(1, self.in_features)
+        guard[0, 0], guard[0, -1] = -LEVELS - 1.0, float(LEVELS)
+        self.guard = guard
+        if keep_plain is not None:  # a tied weight: the embedding still reads it
+            self.weight = keep_plain
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        shape = x.shape
+        flat = x.reshape(-1, self.in_features).float()
+        rows = flat.shape[0]
+        scale = flat.abs().amax(dim=1, keepdim=True).clamp_min_(1e-30) / LEVELS
+        scaled = flat / scale
+        whole = torch.round(scaled)
+        parts = [whole]
+        if self.precise:
+            parts.append(torch.round((scaled - whole) * (2 * LEVELS)))
+        out = torch.ops.quantized.linear_dynamic(torch.cat([*parts, self.guard]), self.packed, REDUCE_RANGE)
+        y = out[:rows]
+        if self.precise:
+            y = y + out[rows:2 * rows] / (2 * LEVELS)
+        y = y * scale
+        if self.bias is not None:
+            y = y + self.bias
+        return y.reshape(*shape[:-1], self.out_features).to(self.dtype)
+
+
+def _linear_parts(module: torch.nn.Module) -> tuple[torch.Tensor, torch.Tensor | None] | None:
+    """(weight as ``[out, in]``, bias) of a ``nn.Linear`` or GPT-2's ``Conv1D``; None for anything else."""
+    if type(module) is torch.nn.Linear:
+        return module.weight, module.bias
+    if type(module).__name__ == "Conv1D" and hasattr(module, "nf"):  # transformers' GPT-2 layer: x @ W + b
+        return module.weight.t(), module.bias
+    return None
+
+
+def precise_layers(n_params: int) -> str:
+    """Which layers get ~15-bit activations: the output head only on a big model (each extra row costs a
+    little compute in a batch), all of them on a small one, whose decoding is bound by Python, not by its
+    weights (the teaching model: top-1 agreement 99.1% → 99.3% on its held-out text)."""
+    return "head" if n_params >= AUTO_MIN_PARAMS else "all"
+
+
+def quantize_linears(model: torch.nn.Module, precise: str = "head") -> int:
+    """Swap every linear layer of ``model`` (on CPU) for an ``Int8Linear``; returns how many.
+
+    ``precise``: "head" (the output head gets ~15-bit activations) or "all" (every layer does)."""
+    if not available():
+        return 0
+    uses: dict[int, int] = {}
+    for _, parameter in model.named_parameters(remove_duplicate=False):
+        uses[id(parameter)] = uses.get(id(parameter), 0) + 1
+    output_head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
+    swapped = 0
+    for module in list(model.modules()):
+        for name, child in list(module.named_children()):
+            parts = _linear_parts(child)
+            if parts is None or parts[0].device.type != "cpu":
+                continue
+            shared = uses.get(id(child.weight), 0) > 1
+            exact = precise == "all" or child is output_head
+            setattr(module, name, Int8Linear(*parts, keep_plain=child.weight if shared else None, precise=exact))
+            swapped += 1
+    log.info("int8: %d linear layers packed for fbgemm", swapped)
+    return swapped
+
+
+def resolve(mode: str, n_params: int) -> str:
+    """``int8`` or ``none`` for a model of ``n_params`` parameters (``auto``: int8 where it is faster)."""
+    mode = (mode or "auto").strip().lower()
+    if mode not in MODES:
+        raise ValueError(mode)
+    if mode == "auto":
+        mode = "int8" if n_params >= AUTO_MIN_PARAMS else "none"
+    return mode if available() else "none"

@@ -1,0 +1,136 @@
+"""int8 weights: close logits, every row quantised on its own, tied weights kept, and the setting's paths."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from transformers import GPT2Config, GPT2LMHeadModel, Qwen2Config, Qwen2ForCausalLM
+
+from hocai.ai import catalogue
+from hocai.ai.backends import quant
+from hocai.ai.backends.local import LocalBackend
+from hocai.app.config import load_config
+from hocai.errors import UserError
+
+pytestmark = pytest.mark.skipif(not quant.available(), reason="torch built without fbgemm")
+
+
+def small_qwen() -> Qwen2ForCausalLM:
+    torch.manual_seed(0)
+    config = Qwen2Config(vocab_size=500, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, tie_word_embeddings=True)
+    return Qwen2ForCausalLM(config).to(torch.bfloat16).eval()
+
+
+def relative_error(a: torch.Tensor, b: torch.Tensor) -> float:
+    return float((a.float() - b.float()).norm() / b.float().norm())
+
+
+def test_int8_qwen_keeps_its_logits_and_the_tied_embedding():
+    model = small_qwen()
+    ids = torch.randint(0, 500, (3, 11))
+    with torch.inference_mode():
+        before = model(input_ids=ids).logits
+        swapped = quant.quantize_linears(model)
+        after = model(input_ids=ids).logits
+    assert swapped == 2 * 7 + 1  # q, k, v, o, gate, up, down per layer, and the output head
+    assert relative_error(after, before) < 0.03
+    assert (after.argmax(-1) == before.argmax(-1)).float().mean() > 0.95
+    assert after.dtype == torch.bfloat16
+    assert model.lm_head.weight is model.model.embed_tokens.weight and model.lm_head.precise
+    assert not hasattr(model.model.layers[0].mlp.up_proj, "weight")  # only int8 is kept
+
+
+def test_gpt2_conv1d_layers_are_quantised_too():
+    torch.manual_seed(0)
+    model = GPT2LMHeadModel(GPT2Config(vocab_size=300, n_positions=64, n_embd=64, n_layer=2, n_head=2)).eval()
+    ids = torch.randint(0, 300, (2, 9))
+    with torch.inference_mode():
+        before = model(input_ids=ids).logits
+        assert quant.quantize_linears(model) == 2 * 4 + 1  # c_attn, c_proj, c_fc, mlp c_proj; the head
+        after = model(input_ids=ids).logits
+    assert relative_error(after, before) < 0.03
+
+
+def test_each_row_is_quantised_on_its_own():
+    """fbgemm scales a whole input at once; a participant's row must not lose precision to another's."""
+    torch.manual_seed(1)
+    layer = quant.Int8Linear(torch.randn(32, 48), torch.randn(32))
+    quiet = torch.randn(1, 48) * 0.01
+    loud = torch.randn(1, 48) * 1000.0
+    with torch.inference_mode():
+        alone = layer(quiet)
+        together = layer(torch.cat([quiet, loud]))[:1]
+    assert torch.equal(alone, together)
+    exact = quiet @ layer_weight(layer).T
+    assert relative_error(alone - layer.bias, exact) < 0.02
+
+
+def layer_weight(layer: quant.Int8Linear) -> torch.Tensor:
+    qweight, _ = torch.ops.quantized.linear_unpack(layer.packed)
+    return qweight.dequantize()
+
+
+def test_precise_rows_are_closer_than_plain_ones():
+    torch.manual_seed(2)
+    weight = torch.randn(64, 96)
+    x = torch.randn(4, 96)
+    plain, precise = quant.Int8Linear(weight, None), quant.Int8Linear(weight, None, precise=True)
+    reference = x @ layer_weight(plain).T  # the int8 weights in float: only activation rounding differs
+    with torch.inference_mode():
+        assert relative_error(precise(x), reference) < relative_error(plain(x), reference) / 10
+
+
+def test_auto_means_int8_for_big_models_only_and_bad_modes_are_refused():
+    assert quant.resolve("auto", 494_000_000) == "int8"
+    assert quant.resolve("auto", 1_100_000) == "none"
+    assert quant.resolve("INT8", 1_100_000) == "int8"
+    assert quant.resolve("none", 494_000_000) == "none"
+    with pytest.raises(ValueError):
+        quant.resolve("int4", 1)
+
+
+def test_service_setting_from_file_and_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv("HOCAI_QUANTIZE", raising=False)
+    config = tmp_path / "hocai.toml"
+    config.write_text('[service]\nquantize = "none"\n', encoding="utf-8")
+    monkeypatch.setenv("HOCAI_CONFIG", str(config))
+    assert load_config().quantize == "none"
+    monkeypatch.setenv("HOCAI_QUANTIZE", " Int8 ")
+    assert load_config().quantize == "int8"
+    monkeypatch.setenv("HOCAI_QUANTIZE", "fp4")
+    with pytest.raises(UserError, match="quantize"):
+        load_config()
+
+
+def test_catalogue_says_int8_for_the_big_models_and_refuses_a_bad_value(tmp_path):
+    entries = {e.name: e for e in catalogue.load_catalogue()}
+    assert entries["hocai-teaching-gpt2"].quantize == "none"
+    assert entries["qwen2.5-0.5b-instruct"].quantize == "int8"
+    bad = tmp_path / "catalogue.toml"
+    bad.write_text('[[model]]\nname = "m"\ntitle = "m"\nsource = "build"\nlicence = "x"\nparameters = 1\n'
+                   'disk_mb = 1\nram_mb = 1\ncpu_tokens_per_s = 1\nnotes = "x"\nquantize = "int3"\n', encoding="utf-8")
+    with pytest.raises(UserError, match="quantize"):
+        catalogue.load_catalogue(bad)
+
+
+def test_local_backend_loads_int8_when_asked_and_answers(tiny_model_dir):
+    backend = LocalBackend(model=str(tiny_model_dir), quantize="int8")
+    try:
+        backend.load()
+        assert backend.status == "ok", backend.message
+        assert backend.health()["quantize"] == "int8"
+        assert isinstance(backend.model.lm_head, quant.Int8Linear)
+        assert backend.generate("Xin chào", max_new_tokens=5, temperature=0)
+    finally:
+        backend.close()
+
+
+def test_local_backend_auto_leaves_a_small_model_alone(tiny_model_dir):
+    backend = LocalBackend(model=str(tiny_model_dir))
+    try:
+        backend.load()
+        assert backend.health()["quantize"] == "none"
+        assert type(backend.model.lm_head) is torch.nn.Linear
+    finally:
+        backend.close()
