@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from hocai.safety import scam_model
 from hocai.text import fold_case, nfc, strip_diacritics
 
-__all__ = ["Verdict", "check_message", "to_json", "THRESHOLD", "SUSPICIOUS"]
+__all__ = ["Verdict", "check_message", "rule_score", "to_json", "THRESHOLD", "SUSPICIOUS"]
 
 # Calibrated on tests/data/scam_messages.jsonl (see benchmarks/safety.py): no genuine message there reaches it.
 THRESHOLD = 0.5
@@ -1173,14 +1174,24 @@ def _bounded(text: str) -> str:
     return _LONG_RUN.sub(lambda m: m.group()[: _MAX_RUN - 16] + m.group()[-16:], text)
 
 
-def check_message(text: str) -> Verdict:
-    """Judge one message; reasons explain each red flag in plain Vietnamese."""
+def _views(text: str) -> tuple[str, str, bool]:
+    """The message lower-cased with shorthand spelled out (``low``), the same without diacritics (``flat``)."""
     low = fold_case(_bounded(nfc(text)))
     accented = low != strip_diacritics(low)
     low = _expand_shorthand(low)
     flat = strip_diacritics(low)
-    if not accented:
-        low = flat
+    return (low if accented else flat), flat, accented
+
+
+@dataclass
+class _RulesResult:
+    score: float
+    reasons: list[str]
+    reassuring: list[str]
+    keys: set[str]
+
+
+def _judge_rules(low: str, flat: str, accented: bool) -> _RulesResult:
     score, reasons, keys = 0.0, [], set()
     for rule in _RULES:
         if _fires(rule, flat, low, accented):
@@ -1192,6 +1203,8 @@ def check_message(text: str) -> Verdict:
         score += link_weight
         reasons.extend((link_weight, r) for r in link_reasons)
         keys.add("link")
+        if link_weight >= 0.5:  # a lookalike, shortened, risky-domain or .apk link, not just an unknown site
+            keys.add("bad_link")
     for pair, bonus, reason in _COMBOS:
         if pair <= keys:
             score += bonus
@@ -1219,17 +1232,53 @@ def check_message(text: str) -> Verdict:
     if official and not link_weight:
         score -= 0.3
         reassuring.extend(official[:1])
-    score = round(min(1.0, max(0.0, score)), 3)
-    scam = score >= THRESHOLD
     ordered = [reason for _, reason in sorted(reasons, key=lambda item: -item[0])]
-    if scam:
+    return _RulesResult(round(min(1.0, max(0.0, score)), 3), ordered, reassuring, keys)
+
+
+def rule_score(text: str) -> float:
+    """The rules' score alone (0–1): what the checker said before it had a learned model."""
+    return _judge_rules(*_views(text)).score
+
+
+# Red flags that no wording can excuse: once the rules call a message a scam for one of these, the learned
+# model may raise the score but not lower it (a lookalike link stays a lookalike link).
+DECISIVE = frozenset({"bad_link", "apk_file", "otp", "otp_after", "password"})
+_MODEL_REASON = "Cách viết của tin nhắn rất giống các tin lừa đảo đã biết, nhất là những chữ: {phrases}."
+_MODEL_REASON_PLAIN = "Cách viết của tin nhắn rất giống các tin lừa đảo đã biết."
+_MODEL_CALM = ("Dù có dấu hiệu trên, cách viết của cả tin nhắn giống một thông báo hay tin nhắn thông thường hơn "
+               "là tin lừa đảo; vẫn nên kiểm tra lại với nơi gửi.")
+
+
+def check_message(text: str, *, use_model: bool = True) -> Verdict:
+    """Judge one message; reasons explain each red flag in plain Vietnamese.
+
+    The rules give the reasons; the learned model (``scam_model``) weighs the whole wording. Their joint
+    probability is the score. When the model alone tips the verdict, the reason names the message's own
+    words that weighed most; with ``use_model=False`` (or no model file) the rules judge alone.
+    """
+    low, flat, accented = _views(text)
+    rules = _judge_rules(low, flat, accented)
+    reasons, reassuring, score = list(rules.reasons), list(rules.reassuring), rules.score
+    model = scam_model.load_model() if use_model else None
+    if model is not None:
+        score = round(model.combined(rules.score, model.logit(flat)), 3)
+        if rules.score >= THRESHOLD and rules.keys & DECISIVE:
+            score = max(score, rules.score)
+        if score >= THRESHOLD and rules.score < THRESHOLD:
+            words = scam_model.phrases(model, flat, low)
+            reasons.insert(0, _MODEL_REASON.format(phrases=", ".join(f"«{w}»" for w in words)) if words
+                           else _MODEL_REASON_PLAIN)
+        elif score < THRESHOLD <= rules.score:
+            reassuring.insert(0, _MODEL_CALM)
+    if score >= THRESHOLD:
         advice = list(_ADVICE_SCAM)
-        if keys & {"deepfake", "emergency", "other_account"}:
+        if rules.keys & {"deepfake", "emergency", "other_account"}:
             advice.insert(0, _ADVICE_RELATIVE)
         advice.append(_ADVICE_LOST)
-        return Verdict(True, score, ordered, advice)
-    advice = list(_ADVICE_CAUTION if score >= SUSPICIOUS else _ADVICE_SAFE)
-    return Verdict(False, score, ordered + reassuring, advice)
+        return Verdict(True, score, reasons, advice)
+    advice = list(_ADVICE_CAUTION if max(score, rules.score) >= SUSPICIOUS else _ADVICE_SAFE)
+    return Verdict(False, score, reasons + reassuring, advice)
 
 
 def to_json(verdict: Verdict) -> dict:

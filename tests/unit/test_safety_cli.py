@@ -62,7 +62,7 @@ def test_scam_text_output_explains_and_advises():
     code, out, _ = hocai("scam", stdin="Bạn trúng thưởng iPhone, nộp phí nhận quà 500.000đ tại bit.ly/qua\n".encode())
     assert code == 0
     assert "Tin 1: CÓ DẤU HIỆU LỪA ĐẢO" in out and "Vì sao:" in out and "Nên làm gì:" in out
-    lines = "Tối nay cả nhà về ăn cơm nhé.\nAnh ơi, chị bán hàng online, anh đặt cọc giúp chị 50% đơn hàng nhé.\n"
+    lines = "Tối nay cả nhà về ăn cơm nhé.\nChị ơi chị chuyển khoản trước giúp em tiền hàng, mai em giao nhé.\n"
     code, out, _ = hocai("scam", stdin=lines.encode())
     assert code == 0
     assert "Tin 1: chưa thấy dấu hiệu lừa đảo rõ ràng" in out and "Tin 2: có vài dấu hiệu đáng ngờ" in out

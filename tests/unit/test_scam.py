@@ -88,7 +88,7 @@ def test_scams_are_flagged_with_plain_vietnamese_reasons(text, needle):
 
 
 def test_borderline_messages_get_a_caution_rather_than_a_verdict():
-    verdict = check_message("Anh ơi, chị bán hàng online đây, anh đặt cọc giúp chị 50% đơn hàng rồi chị gửi hàng ngay.")
+    verdict = check_message("Chị ơi chị chuyển khoản trước giúp em tiền hàng, mai em giao nhé.")
     assert not verdict.scam and SUSPICIOUS <= verdict.score < THRESHOLD
     assert "đáng ngờ" in verdict.advice[0] and verdict.reasons
     calm = check_message("Tối nay cả nhà về ăn cơm nhé, mẹ nấu canh chua.")
@@ -242,3 +242,67 @@ def test_bounding_the_input_keeps_verdicts_and_links():
     assert check_message("Tải ứng dụng tại " + long_link).scam
     spaced = check_message("Nhân viên ngân hàng đây,     anh đọc giúp em    mã OTP   vừa gửi nhé.")
     assert spaced.scam
+
+
+def test_the_model_file_rebuilds_byte_for_byte(tmp_path):
+    """The shipped model is what `python -m hocai.safety.train_scam` builds from the repository's data."""
+    from hocai.safety import scam_model, train_scam
+
+    if not (train_scam.VIWIKI.exists() and train_scam.SIB200.exists()):
+        pytest.skip(f"shared data not found under {train_scam.SHARED}")
+    out = tmp_path / "scam_model.json"
+    assert train_scam.main(["--out", str(out), "--quiet"]) == 0
+    assert out.read_bytes() == scam_model.MODEL_PATH.read_bytes()
+    assert len(out.read_bytes()) < 256 * 1024
+
+
+def test_training_data_is_separate_from_the_blind_sets():
+    from hocai.safety import train_scam
+
+    extra = [json.loads(line) for line in train_scam.EXTRA.read_text(encoding="utf-8").splitlines()]
+    assert len(extra) >= 300 and 0.3 <= sum(r["scam"] for r in extra) / len(extra) <= 0.6
+    assert all(unicodedata.is_normalized("NFC", r["text"]) for r in extra)
+    texts = {r["text"] for r in extra} | {r["text"] for r in load_labelled()}
+    for blind in sorted((ROOT / "tests" / "data").glob("heldout*/scam_messages.jsonl")):
+        assert not texts & {json.loads(line)["text"] for line in blind.read_text(encoding="utf-8").splitlines()
+                            if line.strip()}, blind
+
+
+def test_the_model_catches_a_wording_no_rule_knows_and_says_why():
+    text = "Chị ơi em là bạn của Lan, Lan nhờ em hỏi chị số tài khoản để gửi tiền."
+    from hocai.safety.scam import rule_score
+
+    assert rule_score(text) < THRESHOLD
+    verdict = check_message(text)
+    assert verdict.scam
+    assert verdict.reasons[0].startswith("Cách viết của tin nhắn rất giống các tin lừa đảo đã biết")
+    assert "«" in verdict.reasons[0] and "tài" in verdict.reasons[0]
+    assert not check_message(text, use_model=False).scam
+
+
+def test_a_decisive_red_flag_is_never_excused_by_the_model():
+    verdict = check_message("Tra cứu hồ sơ tại https://dichvucong-gov.com")
+    assert verdict.scam and "dichvucong-gov.com" in verdict.reasons[0]
+
+
+def test_without_a_model_file_the_rules_judge_alone(monkeypatch):
+    from hocai.safety import scam_model
+
+    text = "Chị ơi em là bạn của Lan, Lan nhờ em hỏi chị số tài khoản để gửi tiền."
+    monkeypatch.setattr(scam_model, "MODEL_PATH", ROOT / "no-such-model.json")
+    scam_model.load_model.cache_clear()
+    try:
+        assert scam_model.load_model() is None
+        assert check_message(text) == check_message(text, use_model=False)
+    finally:
+        monkeypatch.undo()
+        scam_model.load_model.cache_clear()
+
+
+def test_under_five_milliseconds_a_message_on_one_core():
+    texts = [row["text"] for row in load_labelled()]
+    check_message(texts[0])
+    start = time.process_time()
+    for text in texts:
+        check_message(text)
+    assert (time.process_time() - start) / len(texts) < 0.005
