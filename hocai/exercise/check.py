@@ -46,7 +46,8 @@ def earned(slot: dict, hashes: list, value: Any, plan: variants.Plan, *, salt: s
 
 def expect_shown(slot: dict, hashes: list, *, salt: str) -> None:
     """Pass when the saved answer earns the points on the variant and order this participant was shown."""
-    plan = variants.plan_for(slot, *variants.context())
+    course, participant, assignment = variants.context()
+    plan = variants.plan_for(slot, course, participant, assignment)
     registered = key.registered()
     if registered:  # instructor preview / nbgrader validate: the key of the variant shown here
         value = variants.from_bank(slot["type"], registered[slot["id"]][plan.variant], plan)
@@ -54,6 +55,9 @@ def expect_shown(slot: dict, hashes: list, *, salt: str) -> None:
         value = storage.load().get(slot["id"])
     reason = earned(slot, hashes, value, plan, salt=salt)
     if reason:
+        other = storage.recorded_participant()
+        if other and other != participant:
+            reason += f" (Câu trả lời được lưu trên đề của «{other}», bài được chấm trên đề của «{participant}».)"
         raise CheckFailed(reason)
 
 

@@ -50,6 +50,19 @@ def load(folder: str | os.PathLike | None = None) -> dict[str, Any]:
     return to_nfc(answers) if type(answers) is dict else {}
 
 
+def recorded_participant(folder: str | os.PathLike | None = None) -> str:
+    """Whose form answers.json says it was filled on ("" when it does not say); never trusted for grading."""
+    file = path(folder)
+    try:
+        if file.stat().st_size > MAX_BYTES:
+            return ""
+        data = json.loads(file.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return ""
+    value = data.get("participant") if type(data) is dict else None
+    return to_nfc(value) if type(value) is str else ""
+
+
 def write(answers: dict[str, Any], folder: str | os.PathLike | None = None, *, assignment: str = "",
           participant: str = "") -> Path:
     """Replace answers.json atomically (temporary file in the same folder, then rename).

@@ -45,6 +45,11 @@ def start(assignment: str, course: str = "", participant: str | None = None) -> 
     """
     _state["assignment"] = assignment
     variants.set_context(assignment, course, participant)
+    who = variants.context()[1]
+    if participant:
+        print(f"Chấm trên đề của học viên «{who}».")
+    elif who:
+        print(f"Đề bài này dành cho «{who}»: mỗi người có đề riêng, hãy làm trên máy (tài khoản) của mình.")
 
 
 def _grading() -> bool:

@@ -102,6 +102,8 @@ def _run_as(participant: str, folder: Path, cells: list[str]) -> list:
     with client.setup_kernel(env=env, cwd=str(folder)):
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)
+    setup = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    (folder.parent / "setup-output.txt").write_text(setup, encoding="utf-8")
     return [c.outputs for c in nb.cells[-len(cells):]]
 
 
@@ -128,6 +130,7 @@ def test_own_notebook_without_a_hub_is_graded_on_what_it_showed(course, tmp_path
         "print(json.dumps({q: v.spec for q, v in SHOWN.items()}, ensure_ascii=False))"
     )
     outputs = _run_as(D, work, [answer])
+    assert f"dành cho «{D}»" in (work.parent / "setup-output.txt").read_text(encoding="utf-8")
     shown = json.loads(outputs[0][-1]["text"])
     paper = {q["id"]: q for q in shown_questions(str(course.root), "bai01", D)}
     for qid, spec in shown.items():
@@ -143,6 +146,9 @@ def test_own_notebook_without_a_hub_is_graded_on_what_it_showed(course, tmp_path
     other = submit_answers(str(course.root), B, "bai01", answer_key(str(course.root), "bai01", B))
     shutil.copy(work / "answers.json", other / "answers.json")
     assert _grade(course, B) < 12
+    graded = (course.autograded / B / "bai01" / "bai01.ipynb").read_text(encoding="utf-8")
+    assert f"trên đề của «{D}», bài được chấm trên đề của «{B}»" in graded
+    assert f"Chấm trên đề của học viên «{B}»" in graded
 
 
 @pytest.mark.skipif(not shutil.which("bwrap"), reason="the kit's sandboxed autograde needs bubblewrap")
