@@ -86,11 +86,22 @@ async def _respond(send, status: int, body: bytes, content_type: str = "text/pla
 
 
 def prefixed(app):
-    """Serve ``app`` under the hub's service prefix (the proxy forwards the full path) with login required."""
+    """Serve ``app`` under the hub's service prefix (the proxy forwards the full path) with login required.
+
+    A mounted app gets no lifespan events of its own, and Gradio starts its queue in ``app``'s lifespan:
+    without passing it on, every queued call (gradio_client, the page) would wait forever behind the hub.
+    """
+    from contextlib import asynccontextmanager
+
     from starlette.applications import Starlette
     from starlette.routing import Mount
 
+    @asynccontextmanager
+    async def lifespan(_outer):
+        async with app.router.lifespan_context(app) as state:
+            yield state
+
     middleware = HubAuthMiddleware(app)
-    outer = Starlette(routes=[Mount(middleware.prefix.rstrip("/"), app=app)])
+    outer = Starlette(routes=[Mount(middleware.prefix.rstrip("/"), app=app)], lifespan=lifespan)
     middleware.app = outer
     return middleware

@@ -176,3 +176,58 @@ def test_a_streamed_body_is_refused_as_it_passes_the_cap(svc, path):
     assert reply.startswith(b"HTTP/1.1 413"), (sent, reply[:200])
     assert sent < 32 * 2**20, sent
     assert grown < 48 * 2**20, grown
+
+
+# Finding 10 on the hub: the logged-in user keys the bucket ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def hub(tiny_model_dir):
+    import os
+    import shutil
+
+    from support import ClassHub
+
+    if os.geteuid() != 0 or shutil.which("useradd") is None:
+        pytest.skip("the hub creates system users: it needs root (CI runs it as root)")
+    hub = ClassHub([("Nguyễn Thị Giớihạn", "hubgha"), ("Trần Văn Giớihạn", "hubghb")], tiny_model_dir,
+                   course_id="lop-gioi-han")
+    hub.env.update({"HOCAI_RATE_AI_PER_MIN": "6", "HOCAI_RATE_TOOLS_PER_MIN": "6"})
+    try:
+        yield hub.start()
+    finally:
+        hub.close()
+
+
+def service_session(hub, user: str):
+    """A participant logged in to the hub, then to the service through the hub's OAuth (as a browser)."""
+    participant = hub.participant(user)
+    participant.login()
+    page = participant.http.get(f"{hub.base}services/san-tap-ai/", headers={"Accept": "text/html"}, timeout=120)
+    assert page.status_code == 200 and "services/san-tap-ai" in page.url
+    return participant.http
+
+
+@pytest.mark.slow
+def test_on_the_hub_each_participant_has_a_bucket_whatever_they_forward(hub):
+    """Through JupyterHub's proxy every request comes from 127.0.0.1 with X-Forwarded-For: the hub user counts."""
+    a, b = service_session(hub, "hubgha"), service_session(hub, "hubghb")
+    api = f"{hub.base}services/san-tap-ai/"
+
+    def tool(http, forwarded: str | None = None) -> int:
+        headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+        return http.post(api + "api/scam", json={"text": "Trúng thưởng"}, headers=headers, timeout=60).status_code
+
+    forged = [tool(a, f"198.51.100.{i}") for i in range(4)] + [tool(a, "127.0.0.1") for _ in range(3)]
+    assert forged.count(200) <= 4 and 429 in forged, forged
+    assert tool(b) == 200  # a's calls, whatever address they named, are not b's
+    chat = {"messages": [{"role": "user", "content": "Xin chào"}], "max_tokens": 2}
+    statuses = [a.post(api + "v1/chat/completions", json=chat, headers={"X-Forwarded-For": f"198.51.100.{i}"},
+                       timeout=60).status_code for i in range(5)]
+    assert statuses.count(200) <= 4 and statuses[-1] == 429, statuses
+    token = next(c.value for c in b.cookies if c.name == "hocai-hub-token")
+    gc = Client(api, headers={"Cookie": f"hocai-hub-token={token}", "X-Forwarded-For": "127.0.0.1"},
+                verbose=False, download_files=False, analytics_enabled=False)
+    for _ in range(3):
+        gc.predict("Xin chào", 2, 1.0, api_name="/next_words")
+    with pytest.raises(Exception, match="Bạn gửi nhanh quá"):  # the Gradio queue knows the hub user too
+        gc.predict("Xin chào", 2, 1.0, api_name="/next_words")
