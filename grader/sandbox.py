@@ -296,6 +296,18 @@ def _private_memory(pid: int) -> int:
     return total
 
 
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _resident(pid: int) -> int:
+    """Resident bytes (cheap; never less than what ``_private_memory`` counts)."""
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _used(path: str) -> int:
     try:
         st = os.statvfs(path)
@@ -334,9 +346,11 @@ class Watchdog(threading.Thread):
         pids = _tree(self.pid)
         memory = 0
         if self.memory:
-            memory = sum(_private_memory(p) for p in pids)
             inner = pids[1] if len(pids) > 1 else self.pid
-            memory += _used(f"/proc/{inner}/root/tmp") + _used(f"/proc/{inner}/root{SANDBOX_HOME}")
+            files = _used(f"/proc/{inner}/root/tmp") + _used(f"/proc/{inner}/root{SANDBOX_HOME}")
+            memory = sum(_resident(p) for p in pids) + files
+            if memory > self.limits.memory_mb * 1024 * 1024:  # resident memory is an upper bound: look closer
+                memory = sum(_private_memory(p) for p in pids) + files
         return memory, len(pids) - 1, _folder_bytes(self.conn_dir)
 
     def run(self) -> None:
