@@ -17,6 +17,7 @@ from pathlib import Path
 from hocai.errors import UserError
 
 TOO_EASY, TOO_HARD, LOW_DISCRIMINATION = 0.95, 0.2, 0.2
+MIN_GRADED = 5  # fewer graded answers than this: figures shown, no flag (one person is not a trend)
 FLAG_TEXT = {"too_easy": "quá dễ", "too_hard": "quá khó", "not_discriminating": "không phân biệt"}
 SHEET = "Thống kê câu hỏi"
 
@@ -66,8 +67,9 @@ def _stat(assignment: str, qid: str, variant: int | None, objective: str, record
     facility = round(sum(item) / len(item), 3) if item else None
     disc = point_biserial(item, rest)
     disc = round(disc, 3) if disc is not None else None
+    flags = _flags(facility, disc) if len(records) >= MIN_GRADED else []
     return ItemStat(assignment, qid, variant, objective, len(records), sum(1 for r in records if r[2]),
-                    facility, disc, _flags(facility, disc))
+                    facility, disc, flags)
 
 
 def item_statistics(course_dir: str | Path) -> list[ItemStat]:
@@ -162,7 +164,8 @@ def items_command(args) -> int:
         print("Chưa có bài nào được chấm nên chưa có thống kê câu hỏi.")
         return 0
     print("Độ dễ: tỉ lệ điểm đạt được (0–1). Độ phân biệt: tương quan giữa câu này và phần điểm còn lại "
-          "(dưới 0,2 là câu chưa phân biệt được người hiểu bài).")
+          "(dưới 0,2 là câu chưa phân biệt được người hiểu bài). "
+          f"Câu hoặc biến thể có dưới {MIN_GRADED} người làm thì chưa đánh dấu.")
     for s in stats:
         label = f"{s.assignment} {s.question}" + ("" if s.variant is None else f" biến thể {s.variant}")
         flags = ", ".join(FLAG_TEXT[f] for f in s.flags)

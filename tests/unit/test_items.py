@@ -25,3 +25,9 @@ def test_stat_counts_answered_and_facility():
     stat = _stat("bai01", "q1", 2, "bai01.1", [(1.0, 80, True), (0.0, 40, True), (0.0, 10, False), (1.0, 70, True)])
     assert (stat.graded, stat.answered, stat.facility, stat.variant) == (4, 3, 0.5, 2)
     assert stat.discrimination > 0.8 and stat.flags == []
+
+
+def test_no_flag_from_too_few_people():
+    few = _stat("bai01", "q1", 1, "bai01.1", [(0.0, 50, True)] * 4)
+    many = _stat("bai01", "q1", 1, "bai01.1", [(0.0, 50, True)] * 5)
+    assert few.flags == [] and many.flags == ["too_hard"]
