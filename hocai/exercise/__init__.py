@@ -1,7 +1,9 @@
 """Exercises answered by clicking and typing: question widgets, answers.json storage and hidden checks.
 
-A source notebook (exercises/<assignment>/<assignment>.ipynb) uses only this small API in locked cells:
-``start``, ``show_question``, ``instructor_key``/``register_key`` and, in hidden tests, ``check``.
+A source notebook (exercises/<assignment>/<assignment>.ipynb, built from the item bank exercises/bank/) uses
+only this small API in locked cells: ``start``, ``show_question``, ``instructor_key``/``register_key`` and, in
+hidden tests, ``check``. Each question slot has parallel variants; ``hocai.exercise.variants`` draws the one a
+participant sees, and its option order, from (course, participant, assignment).
 """
 
 from hocai.exercise import check
