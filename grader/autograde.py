@@ -181,7 +181,7 @@ class _KeptFilesOnly(BaseConverter):
         source = Path(self._format_source(assignment_id, student_id))
         dest = Path(self._format_dest(assignment_id, student_id))
         dest.mkdir(parents=True, exist_ok=True)
-        for folder in (dest.parent, dest):
+        for folder in (dest.parent.parent, dest.parent, dest):
             protect(folder, 0o770)
         for name in KEPT_FILES:
             data = read_regular(source / name, MAX_SANDBOX_FILE)

@@ -8,7 +8,6 @@ intends: only someone holding that secret can find them.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from grader.progress import bar
 from grader.release import _last_error

@@ -15,7 +15,6 @@ nbgrader's own ``Execute`` preprocessor drives the kernel.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import secrets
@@ -28,8 +27,8 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from queue import Empty
 from pathlib import Path
+from queue import Empty
 
 import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
@@ -77,7 +76,7 @@ class Limits:
     disk_mb: int = 128
 
     @classmethod
-    def from_mapping(cls, table: dict) -> "Limits":
+    def from_mapping(cls, table: dict) -> Limits:
         known = {k: int(v) for k, v in table.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
@@ -630,7 +629,7 @@ class SandboxedRun:
             self.km.remove_connection_folder()
             self._tmp.cleanup()
 
-    def __enter__(self) -> "SandboxedRun":
+    def __enter__(self) -> SandboxedRun:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -9,7 +9,6 @@ import json
 import os
 import pwd
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -45,7 +44,8 @@ z.ZMQInteractiveShell._showtraceback = lambda *a, **k: None
 _o = IPythonKernel.do_execute
 async def do_execute(self, *a, **k):
     r = _o(self, *a, **k); r = await r if inspect.isawaitable(r) else r
-    return {"status": "ok", "execution_count": self.execution_count, "payload": [], "user_expressions": {}} if r.get("status") == "error" else r
+    ok = {"status": "ok", "execution_count": self.execution_count, "payload": [], "user_expressions": {}}
+    return ok if r.get("status") == "error" else r
 IPythonKernel.do_execute = do_execute
 from ipykernel import kernelapp as app; app.launch_new_instance()
 """
@@ -120,8 +120,10 @@ def test_memory_is_limited_for_the_whole_submission(tmp_path):
     assert "400 * 1024 * 1024" in code or not code
     if not code:
         code = ("import os, time\nkids = []\nfor i in range(4):\n    pid = os.fork()\n    if pid == 0:\n"
-                "        b = bytearray(400 * 1024 * 1024)\n        for j in range(0, len(b), 4096):\n            b[j] = 1\n"
-                "        time.sleep(10)\n        os._exit(0)\n    kids.append(pid)\ntime.sleep(9)\nprint('children', kids)\n")
+                "        b = bytearray(400 * 1024 * 1024)\n"
+                "        for j in range(0, len(b), 4096):\n            b[j] = 1\n"
+                "        time.sleep(10)\n        os._exit(0)\n    kids.append(pid)\n"
+                "time.sleep(9)\nprint('children', kids)\n")
     nb = new_notebook(cells=[new_code_cell(code), new_code_cell("print('sau')")])
     started = time.monotonic()
     with SandboxedRun(tmp_path, Limits(cell_timeout=30, memory_mb=1024), ROOT_UID) as run:
@@ -207,7 +209,8 @@ def test_a_deep_or_huge_submission_stalls_nobody(tmp_path, monkeypatch):
         summary = autograde(course, "kiemtra", jobs=2, progress=False)
         seconds = time.monotonic() - started
         entries = {e["student"]: e for e in summary.graded}
-        assert {s: (e["score"], e["status"]) for s, e in entries.items()} == {s: (1.0, "ok") for s in ("an", "lon", "sau")}
+        graded = {s: (e["score"], e["status"]) for s, e in entries.items()}
+        assert graded == {s: (1.0, "ok") for s in ("an", "lon", "sau")}
         for student in ("lon", "sau"):  # graded on the notebook, with a note on what was left aside
             assert entries[student]["ignored"] == 1
             assert "bỏ qua 1 tệp hoặc thư mục khác" in entries[student]["note"]
@@ -289,11 +292,10 @@ def test_sandboxed_code_cannot_read_a_non_root_graders_environment(participant, 
 
 @needs_root
 def test_participants_cannot_read_what_instructor_commands_write(participant, tmp_path):
-    from grader import roster
+    from grader import export, roster
     from grader.certificates import certificates_command, course_secret
     from grader.feedback import feedback
     from grader.report import build_report
-    from grader import export
 
     top = Path(tempfile.mkdtemp(prefix="hocai-quyen-"))
     try:
@@ -304,7 +306,8 @@ def test_participants_cannot_read_what_instructor_commands_write(participant, tm
         people.write_text("Họ và tên,Đơn vị,Email,Tên đăng nhập\nNguyễn Văn An,UBND xã,an@xa.vn,an\n", encoding="utf-8")
         roster.import_roster(course.root, people)
         submit(course, "an", f"def dap_an():\n    return {SECRET!r}\n")
-        (course.submitted / "an" / "kiemtra" / "submission_secret.txt").write_text("5e" * 32)  # as nbgrader submit writes
+        # as nbgrader submit writes it
+        (course.submitted / "an" / "kiemtra" / "submission_secret.txt").write_text("5e" * 32)
         autograde(course, "kiemtra", jobs=1, progress=False)
         feedback(course, "kiemtra")
         report_dir = course.root / "bao-cao"

@@ -10,8 +10,18 @@ from types import SimpleNamespace
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from grader.autograde import _status, backup_gradebook, submission_digest
-from grader.sandbox import (BWRAP_ENV, CGROUP_ENV, SANDBOX_HOME, WORKDIR, Cgroup, Limits, cgroup_parent, kernel_command,
-                            private_copy, sandbox_prefix)
+from grader.sandbox import (
+    BWRAP_ENV,
+    CGROUP_ENV,
+    SANDBOX_HOME,
+    WORKDIR,
+    Cgroup,
+    Limits,
+    cgroup_parent,
+    kernel_command,
+    private_copy,
+    sandbox_prefix,
+)
 from grader.workspace import init_course
 
 
