@@ -40,7 +40,7 @@ from nbconvert.writers import FilesWriter
 
 from grader.collect import submission_problem
 from grader.progress import bar
-from grader.sandbox import KERNEL_DIED, LIMIT_EXITS, MAX_SANDBOX_FILE, Limits, SandboxedRun, bwrap_path
+from grader.sandbox import KERNEL_DIED, LIMIT_EXITS, MAX_SANDBOX_FILE, Limits, SandboxedRun, bwrap_problem
 from grader.workspace import Course, create_private, protect, write_private
 from hocai.errors import UserError
 
@@ -316,8 +316,8 @@ def autograde(course: Course, assignment: str | None = None, jobs: int = 2, forc
 
 
 def _autograde(course: Course, assignment: str | None, jobs: int, force: bool, progress: bool) -> Summary:
-    if not bwrap_path():
-        raise UserError("Chưa cài bubblewrap (lệnh bwrap) nên không thể chấm an toàn; hãy cài gói «bubblewrap» rồi chạy lại.")
+    if problem := bwrap_problem():
+        raise UserError(problem)
     if jobs < 1:
         raise UserError("Số bài chấm cùng lúc (--jobs) phải từ 1 trở lên.")
     started = time.monotonic()

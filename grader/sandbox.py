@@ -15,6 +15,7 @@ nbgrader's own ``Execute`` preprocessor drives the kernel.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -83,6 +84,23 @@ class Limits:
 
 def bwrap_path() -> str | None:
     return shutil.which("bwrap")
+
+
+@functools.cache
+def bwrap_problem() -> str | None:
+    """Why this machine's bubblewrap cannot hold the sandbox (a sized tmpfs needs 0.8 or later), as one
+    Vietnamese sentence; None when it can."""
+    path = bwrap_path()
+    if path is None:
+        return "Chưa cài bubblewrap (lệnh bwrap) nên không thể chấm an toàn; hãy cài gói «bubblewrap» rồi chạy lại."
+    try:
+        usage = subprocess.run([path, "--help"], capture_output=True, text=True, timeout=10, env=BWRAP_ENV)
+    except (OSError, subprocess.TimeoutExpired):
+        return "Không chạy được bubblewrap (lệnh bwrap) nên không thể chấm an toàn."
+    if "--size" not in usage.stdout + usage.stderr:
+        return ("Bản bubblewrap trên máy quá cũ (cần từ 0.8 trở lên để giới hạn dung lượng ghi) nên không thể chấm "
+                "an toàn; hãy cập nhật gói «bubblewrap» rồi chạy lại.")
+    return None
 
 
 def _system_binds() -> list[str]:

@@ -143,3 +143,20 @@ def test_cgroup_is_used_only_when_memory_and_pids_are_delegated(tmp_path, monkey
     assert done.returncode == 0 and (group.path / "cgroup.procs").read_text().strip() == done.stdout.strip()
     (group.path / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n")
     assert group.oom_killed()
+
+
+def test_a_bubblewrap_without_sized_tmpfs_is_refused_up_front(tmp_path, monkeypatch):
+    from grader.sandbox import bwrap_problem
+
+    fake = tmp_path / "bwrap"
+    fake.write_text("#!/bin/sh\necho 'usage: bwrap [OPTIONS...] [--] COMMAND [ARGS...]\n    --tmpfs DEST'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    bwrap_problem.cache_clear()
+    try:
+        assert "quá cũ" in bwrap_problem()
+        monkeypatch.setenv("PATH", str(tmp_path / "khong-co"))
+        bwrap_problem.cache_clear()
+        assert "Chưa cài bubblewrap" in bwrap_problem()
+    finally:
+        bwrap_problem.cache_clear()
