@@ -1,8 +1,11 @@
 """Safety toolkit figures: PII quality and speed, scam checker quality, false alarms on ordinary text.
 
-Run: .venv/bin/python benchmarks/safety.py   (about a minute on one core)
-Prints a table with each goal and PASS/FAIL, and writes benchmarks/results/safety.json. Speeds are CPU time
-of this single-threaded process (one core), so a busy machine does not distort them.
+Run: .venv/bin/python benchmarks/safety.py   (a few minutes on one core)
+Prints the scam checker on the tuning set, the first blind set and the second blind set side by side
+(accuracy, precision, recall, share of genuine official notices flagged), the rules alone (the baseline,
+measured in the same run) against rules + learned model, its speed per message (p50/p95), the personal-data
+guard's quality and its false alarms on public text, each goal with PASS/FAIL; writes
+benchmarks/results/safety.json. Throughputs are CPU time of this single-threaded process (one core).
 Shared data (Wikipedia sample, UD Vietnamese sentences) is read from ../shared/data or $HOCAI_SHARED_DATA;
 the parts that need it are reported as skipped when it is absent.
 """
@@ -21,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hocai.safety import pii, scam  # noqa: E402
+from hocai.safety import pii, scam, train_scam  # noqa: E402
 
 SHARED = Path(os.environ.get("HOCAI_SHARED_DATA") or ROOT / ".." / "shared" / "data")
 VIWIKI = SHARED / "viwiki-sample" / "viwiki_sample.jsonl"
@@ -31,6 +34,14 @@ SCAM_LABELLED = ROOT / "tests" / "data" / "scam_messages.jsonl"
 # Written blind (without seeing the detectors or their tuning data): the honest generalisation figures.
 HELDOUT_PII = ROOT / "tests" / "data" / "heldout" / "pii_labelled.jsonl"
 HELDOUT_SCAM = ROOT / "tests" / "data" / "heldout" / "scam_messages.jsonl"
+# The second blind set (issue 19), written without reading the rules, the model or their data.
+HELDOUT2_SCAM = ROOT / "tests" / "data" / "heldout2" / "scam_messages.jsonl"
+SCAM_SETS = {"tuning": SCAM_LABELLED, "blind1": HELDOUT_SCAM, "blind2": HELDOUT2_SCAM}
+# Genuine kinds that are notices from a public body or regulated institution, for sets without an
+# "official" field (the second blind set marks each message itself).
+OFFICIAL_KINDS = {"bank_otp", "bank_info", "bank_balance", "balance_notice", "bank_genuine_notice", "police_warning",
+                  "school", "school_notice", "ward_notice", "commune_notice", "gov", "public_service", "evn_bill",
+                  "water_bill", "tax_reminder", "telecom", "insurance", "health", "vneid_genuine"}
 RESULTS = ROOT / "benchmarks" / "results" / "safety.json"
 
 NUMBER_LABELS = ("CCCD", "PHONE", "BANK_ACCOUNT", "CARD", "TAX_CODE", "SOCIAL_INSURANCE", "PASSPORT",
@@ -47,6 +58,10 @@ GOALS = {
     "pii_throughput_mb_per_s": (">=", 1.0),
     "scam_accuracy": (">=", 0.92),
     "scam_recall": (">=", 0.95),
+    "blind2_scam_accuracy": (">=", 0.92),
+    "blind2_scam_recall": (">=", 0.92),
+    "blind2_scam_official_flagged": ("<=", 0.05),
+    "scam_ms_per_message_p95": ("<=", 5.0),
     "scam_share_of_wikipedia_paragraphs_flagged": ("<=", 0.01),
 }
 
@@ -121,20 +136,29 @@ def digits_baseline(texts: list[str]) -> float:
     return time.process_time() - start
 
 
-def scam_quality(path: Path = SCAM_LABELLED) -> dict:
+def _official(row: dict) -> bool:
+    return bool(row["official"]) if "official" in row else (not row["scam"] and row.get("kind") in OFFICIAL_KINDS)
+
+
+def scam_quality(path: Path = SCAM_LABELLED, use_model: bool = True) -> dict:
+    """Accuracy, precision, recall and official notices flagged; the rules alone with ``use_model=False``."""
     rows = load_jsonl(path)
-    tp = fp = fn = tn = 0
+    tp = fp = fn = tn = official = official_flagged = 0
     missed, false_alarms = Counter(), Counter()
     for row in rows:
-        flagged = scam.check_message(row["text"]).scam
+        flagged = scam.check_message(row["text"], use_model=use_model).scam
+        kind = row.get("kind") or row.get("family", "")
+        if _official(row):
+            official += 1
+            official_flagged += flagged
         if flagged and row["scam"]:
             tp += 1
         elif flagged:
             fp += 1
-            false_alarms[row["kind"]] += 1
+            false_alarms[kind] += 1
         elif row["scam"]:
             fn += 1
-            missed[row["kind"]] += 1
+            missed[kind] += 1
         else:
             tn += 1
     return {
@@ -142,11 +166,31 @@ def scam_quality(path: Path = SCAM_LABELLED) -> dict:
         "scam_accuracy": (tp + tn) / len(rows),
         "scam_precision": tp / (tp + fp) if tp + fp else 0.0,
         "scam_recall": tp / (tp + fn),
+        "scam_genuine_flagged": fp / (fp + tn),
+        "scam_official_flagged": official_flagged / official if official else None,
+        "scam_official_notices": official,
         "scam_confusion": {"tp": tp, "fp": fp, "fn": fn, "tn": tn},
         "scam_missed_by_kind": dict(missed),
         "scam_false_alarms_by_kind": dict(false_alarms),
-        "scam_threshold": scam.THRESHOLD,
     }
+
+
+def scam_speed(texts: list[str]) -> dict:
+    """CPU milliseconds per message on one core (rules + model, and rules alone); CPU time, so other jobs on a
+    shared machine do not inflate the tail."""
+    out = {}
+    for name, use_model in (("", True), ("rules_", False)):
+        for text in texts[:20]:
+            scam.check_message(text, use_model=use_model)
+        times = []
+        for text in texts:
+            start = time.process_time()
+            scam.check_message(text, use_model=use_model)
+            times.append((time.process_time() - start) * 1000)
+        times.sort()
+        out[f"scam_{name}ms_per_message_p50"] = times[len(times) // 2]
+        out[f"scam_{name}ms_per_message_p95"] = times[int(len(times) * 0.95)]
+    return out
 
 
 def wiki_paragraphs(articles: list[str]) -> list[str]:
@@ -172,15 +216,50 @@ def fmt(value) -> str:
     return str(value)
 
 
+SCAM_FIGURES = ("scam_accuracy", "scam_precision", "scam_recall", "scam_genuine_flagged", "scam_official_flagged")
+
+
+def print_scam_table(figures: dict) -> None:
+    sets = [name for name in SCAM_SETS if f"{name}_rules" in figures["scam_sets"]]
+    print("Scam checker: rules alone (baseline) | rules + learned model, on each labelled set")
+    head = "  " + f"{'figure':24}" + "".join(f"{name + ' rules':>15}{name + ' joined':>15}" for name in sets)
+    print(head)
+    for key in SCAM_FIGURES:
+        line = f"  {key.removeprefix('scam_'):24}"
+        for name in sets:
+            for variant in ("rules", "joined"):
+                line += f"{fmt(figures['scam_sets'][f'{name}_{variant}'][key]):>15}"
+        print(line)
+    line = f"  {'messages / official':24}"
+    for name in sets:
+        row = figures["scam_sets"][f"{name}_joined"]
+        line += f"{row['scam_messages']:>15}{row['scam_official_notices']:>15}"
+    print(line)
+    print()
+
+
 def main() -> int:
     started = time.perf_counter()
     figures: dict = {"python": platform.python_version(), "machine": platform.machine()}
     figures.update(pii_quality())
-    figures.update(scam_quality())
+    figures["scam_sets"] = {}
+    for name, path in SCAM_SETS.items():
+        if not path.exists():
+            continue
+        for variant, use_model in (("rules", False), ("joined", True)):
+            figures["scam_sets"][f"{name}_{variant}"] = scam_quality(path, use_model)
+    tuning = figures["scam_sets"]["tuning_joined"]
+    figures.update({k: v for k, v in tuning.items() if not isinstance(v, dict)})
+    for name in ("blind1", "blind2"):
+        if f"{name}_joined" in figures["scam_sets"]:
+            for key in SCAM_FIGURES + ("scam_messages",):
+                figures[f"{name}_{key}"] = figures["scam_sets"][f"{name}_joined"][key]
+                figures[f"{name}_rules_{key}"] = figures["scam_sets"][f"{name}_rules"][key]
+    texts = [row["text"] for path in SCAM_SETS.values() if path.exists() for row in load_jsonl(path)]
+    figures.update(scam_speed(texts))
     heldout_pii = pii_quality(HELDOUT_PII)
     figures["heldout_per_label"] = heldout_pii.pop("per_label")
     figures.update({f"heldout_{k}": v for k, v in heldout_pii.items()})
-    figures.update({f"heldout_{k}": v for k, v in scam_quality(HELDOUT_SCAM).items()})
     if VIWIKI.exists() and UD.exists():
         articles = wiki_articles()
         rate, alarms, chars, seconds = number_false_alarms(articles)
@@ -199,11 +278,15 @@ def main() -> int:
         rate, alarms, chars, _ = number_false_alarms(sentences)
         figures.update({"pii_number_false_alarms_per_100k_chars_ud": rate, "pii_number_false_alarms_ud": alarms,
                         "ud_chars": chars})
-        paragraphs = wiki_paragraphs(articles)
+        # Only articles the learned model never saw (train_scam reads articles 3, 13, 23…).
+        unseen = [a for i, a in enumerate(articles) if not train_scam.wiki_trained(i)]
+        paragraphs = wiki_paragraphs(unseen)
         start = time.process_time()
         flagged = sum(scam.check_message(p).scam for p in paragraphs)
         scam_seconds = time.process_time() - start
+        rules_flagged = sum(scam.check_message(p, use_model=False).scam for p in paragraphs)
         figures.update({"scam_share_of_wikipedia_paragraphs_flagged": flagged / len(paragraphs),
+                        "scam_rules_share_of_wikipedia_paragraphs_flagged": rules_flagged / len(paragraphs),
                         "scam_wikipedia_paragraphs": len(paragraphs), "scam_wikipedia_flagged": flagged,
                         "scam_paragraphs_per_s": len(paragraphs) / scam_seconds})
     else:
@@ -214,25 +297,26 @@ def main() -> int:
                                (figures[name] >= target if op == ">=" else figures[name] <= target)}
                         for name, (op, target) in GOALS.items()}
 
+    print_scam_table(figures)
     print("PII per label (tests/data/pii_labelled.jsonl; match = same label, overlap ≥ 50% of the longer span)")
     print(f"  {'label':18} {'precision':>9} {'recall':>7} {'F1':>7} {'gold':>5} {'found':>5}")
     for label, row in figures["per_label"].items():
         print(f"  {label:18} {fmt(row['precision']):>9} {fmt(row['recall']):>7} {fmt(row['f1']):>7} "
               f"{row['gold']:>5} {row['found']:>5}")
-    print()
-    print(f"  {'figure':48} {'value':>10}  goal")
     print("\nPII per label on the blind held-out set (tests/data/heldout/pii_labelled.jsonl)")
     for label, row in figures["heldout_per_label"].items():
         print(f"  {label:18} {fmt(row['precision']):>9} {fmt(row['recall']):>7} {fmt(row['f1']):>7} "
               f"{row['gold']:>5} {row['found']:>5}")
     print()
+    print(f"  {'figure':48} {'value':>10}  goal")
     names = [n for n in figures if n not in ("per_label", "heldout_per_label", "goals", "python", "machine")
              and not isinstance(figures[n], (dict, str))]
     for name in names:
         print(f"  {name:48} {fmt(figures[name]):>10}  {verdict(name, figures[name])}")
-    for name in ("scam_missed_by_kind", "scam_false_alarms_by_kind", "heldout_scam_missed_by_kind",
-                 "heldout_scam_false_alarms_by_kind"):
-        print(f"  {name:48} {json.dumps(figures[name], ensure_ascii=False)}")
+    for name in ("blind1", "blind2"):
+        if f"{name}_joined" in figures["scam_sets"]:
+            for key in ("scam_missed_by_kind", "scam_false_alarms_by_kind"):
+                print(f"  {name}_{key:42} {json.dumps(figures['scam_sets'][name + '_joined'][key], ensure_ascii=False)}")
     if "skipped" in figures:
         print(f"  SKIPPED: {figures['skipped']}")
     failed = [n for n, g in figures["goals"].items() if g["pass"] is False]
