@@ -316,7 +316,8 @@ def main() -> int:
     for name in ("blind1", "blind2"):
         if f"{name}_joined" in figures["scam_sets"]:
             for key in ("scam_missed_by_kind", "scam_false_alarms_by_kind"):
-                print(f"  {name}_{key:42} {json.dumps(figures['scam_sets'][name + '_joined'][key], ensure_ascii=False)}")
+                found = figures["scam_sets"][name + "_joined"][key]
+                print(f"  {name}_{key:42} {json.dumps(found, ensure_ascii=False)}")
     if "skipped" in figures:
         print(f"  SKIPPED: {figures['skipped']}")
     failed = [n for n, g in figures["goals"].items() if g["pass"] is False]

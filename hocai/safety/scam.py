@@ -1163,7 +1163,7 @@ _ADVICE_SAFE = [
 # _MAX_RUN characters and blanks come one at a time: that keeps the checker linear in the message's length
 # whatever the input (issue 14, finding 9: 20,000 digits once took 17 s in the job rule).
 _MAX_RUN = 64
-_LONG_RUN = re.compile(r"\S{%d,}" % (_MAX_RUN + 1))
+_LONG_RUN = re.compile(rf"\S{{{_MAX_RUN + 1},}}")
 _BLANKS = re.compile(r"[^\S\n]+")
 _BREAKS = re.compile(r" ?\n[\n ]*")
 

@@ -45,7 +45,7 @@ def features(flat: str) -> np.ndarray:
     """Sorted distinct buckets of a folded message's word 1-2-grams and character 3-5-grams."""
     words = [m.group() for m in _words(flat)]
     grams = {"w" + w for w in words}
-    grams.update("b" + a + " " + b for a, b in zip(words, words[1:]))
+    grams.update("b" + a + " " + b for a, b in zip(words, words[1:], strict=False))
     text = " " + _SPACES.sub(" ", _DIGIT.sub("0", flat[:MAX_CHARS])).strip() + " "
     for n in CHAR_NGRAMS:
         grams.update("c" + text[i:i + n] for i in range(len(text) - n + 1))
@@ -84,7 +84,8 @@ _COMMON = frozenset(
 
 def _telling(key: str) -> bool:
     words = key[1:].split()
-    return any(w not in _COMMON and re.search("[a-z]{2}", w) for w in words) and all(re.search("[a-z]", w) for w in words)
+    informative = any(w not in _COMMON and re.search("[a-z]{2}", w) for w in words)
+    return informative and all(re.search("[a-z]", w) for w in words)
 
 
 def phrases(model: Model, flat: str, low: str, limit: int = 3) -> list[str]:
