@@ -463,7 +463,7 @@ class SandboxKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None):
         files = [Path(f) for f in self.files]
         command = sandbox_prefix(files, self._conn_dir, self.limits, self.run_as) + kernel_command(self.connection_file)
-        parent = cgroup_parent()
+        parent = cgroup_parent() if self.cgroup is None else None
         if parent is not None:
             try:
                 self.cgroup = Cgroup(parent, self.limits)
@@ -489,7 +489,7 @@ class SandboxKernelManager(AsyncKernelManager):
             os.chmod(self._conn_dir, 0o755)
 
     def limit_hit(self) -> str | None:
-        """"memory", "processes" or "disk" when the sandbox as a whole went over a limit and was killed."""
+        """Which limit the sandbox as a whole went over and was killed for (memory, processes, disk), if any."""
         if self.cgroup is not None and self.cgroup.oom_killed():
             return "memory"
         return self.watchdog.exceeded if self.watchdog is not None else None
