@@ -116,7 +116,7 @@ def test_chats_keep_working_while_another_client_sends_long_completions(svc):
             failures.append(str(exc))
     for t in threads:
         t.join(120)
-    assert not failures, failures
+    assert not failures, f"{len(failures)} of 14 failed: {failures[:2]}"
     assert "IndexError" not in svc.log_text() and "generation failed" not in svc.log_text()
 
 

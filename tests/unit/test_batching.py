@@ -282,3 +282,31 @@ def test_rows_share_a_batch_only_when_they_fit_the_context_together(short_contex
     assert all(isinstance(r, str) for r in results.values()), results
     assert len(results) == 5 and max(backend.positions) <= 128
     assert sorted(backend.batch_sizes) == [1, 4]  # the four chats together, the long prompt on its own
+
+
+def test_a_request_that_does_not_fit_waits_for_the_next_batch_in_order():
+    from hocai.ai.batching import END, GenRequest
+
+    batches: list[list[str]] = []
+
+    def run(batch):
+        batches.append([r.name for r in batch])
+        for r in batch:
+            r.out.put(END)
+
+    batcher = Batcher(run, window_s=0.2, context=20)
+    gate = threading.Event()
+    holder = threading.Thread(target=batcher.call, args=(gate.wait,))  # hold the model thread
+    holder.start()
+    time.sleep(0.1)
+    requests = {}
+    for name, prompt, new in (("a", 15, 2), ("b", 3, 10), ("c", 4, 5), ("d", 30, 40)):
+        requests[name] = batcher.submit(GenRequest(list(range(prompt)), new))
+        requests[name].name = name
+    gate.set()
+    for r in requests.values():
+        assert r.out.get(timeout=10) is END
+    holder.join(10)
+    batcher.close()
+    assert (len(requests["d"].input_ids), requests["d"].max_new_tokens) == (10, 10)  # cut to fit on its own
+    assert batches == [["a", "c"], ["b", "d"]]  # b with a would need 15 + 10 > 20 positions
