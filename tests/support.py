@@ -130,13 +130,13 @@ class ClassHub:
     hub, the accounts and the folders whatever state they are in.
     """
 
-    def __init__(self, people: list[tuple[str, str]], model_dir: Path, course_id: str = "lop-hub"):
+    def __init__(self, people: list[tuple[str, ...]], model_dir: Path, course_id: str = "lop-hub"):
         import os
         import tempfile
 
         from hocai.hub.control import unreachable_for_users
 
-        self.usernames = [username for _, username in people]
+        self.usernames = [person[1] for person in people]
         self.course_id = course_id
         self._opened = []
         while (folder := unreachable_for_users()) is not None:  # CI's pyenv lives under /root
@@ -160,7 +160,8 @@ class ClassHub:
         people, course_id = self._people, self.course_id
         self.hocai("course", "init", str(self.course), "--course-id", course_id)
         roster = self.top / "ds.csv"
-        roster.write_text("Họ và tên,Tên đăng nhập\n" + "".join(f"{n},{u}\n" for n, u in people), encoding="utf-8")
+        roster.write_text("Họ và tên,Tên đăng nhập,Vai trò\n" + "".join(  # (name, username[, role])
+            f"{p[0]},{p[1]},{p[2] if len(p) > 2 else 'học viên'}\n" for p in people), encoding="utf-8")
         self.hocai("course", "roster", str(self.course), str(roster))
         self.hocai("course", "release", str(self.course), "bai01")
         self.slips = self.top / "phieu"

@@ -12,9 +12,9 @@ import json
 import os
 import pwd
 import secrets
-import shutil
 import socket
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,31 +68,49 @@ def _ensure_group(name: str) -> None:
         _system(["groupadd", "--system", name], f"Không tạo được nhóm «{name}»")
 
 
-def _seed_home(home: Path, uid: int, gid: int, role: str, course_dir: Path) -> None:
-    """Lessons in ~/bai-hoc and a per-user Jupyter config: formgrader for instructors only (DESIGN §9)."""
-    lessons = home / "bai-hoc"
-    if not lessons.exists() and paths.NOTEBOOKS.is_dir():
-        shutil.copytree(paths.NOTEBOOKS, lessons, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "README.md"))
-    jupyter = home / ".jupyter"
-    jupyter.mkdir(exist_ok=True)
-    formgrader = role == "instructor"
-    (jupyter / "jupyter_server_config.json").write_text(json.dumps(
-        {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": formgrader}}}), encoding="utf-8")
-    labconfig = jupyter / "labconfig"
-    labconfig.mkdir(exist_ok=True)
-    hidden = {} if formgrader else {f"@jupyter/nbgrader:{p}": True for p in INSTRUCTOR_PLUGINS}
-    (labconfig / "page_config.json").write_text(json.dumps({"disabledExtensions": hidden}), encoding="utf-8")
-    from grader.workspace import Course
+COURSE_LINK = "khoa-hoc"  # in an instructor's home: the course, so formgrader finds it under the server root
+LESSON_SKIP = frozenset({".ipynb_checkpoints", "__pycache__", "README.md"})
 
+
+def formgrader_config_lines(home: Path) -> list[str]:
+    """nbgrader settings for an instructor's formgrader: the course through ~/khoa-hoc, HTML sanitised.
+
+    Formgrader refuses a course outside the server's root (every page an error) and renders participants'
+    Markdown and outputs as raw HTML in the instructor's own origin: a ``<script>`` in a reflection would run
+    with the instructor's rights. nbconvert's SanitizeHTML (bleach) cleans cells and outputs before rendering.
+    """
+    return [f"c.CourseDirectory.root = {str(home / COURSE_LINK)!r}\n",
+            "c.HTMLExporter.sanitize_html = True\n",
+            "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.sanitize.SanitizeHTML']\n"]
+
+
+def _seed_home(username: str, role: str, course_dir: Path) -> list[str]:
+    """Lessons in ~/bai-hoc and a per-user Jupyter config (formgrader for instructors only, DESIGN §9),
+    written by a process running as the participant (hocai.hub.homecopy): root never writes in a home.
+
+    Returns what could not be written, as Vietnamese sentences.
+    """
+    from grader.workspace import Course
+    from hocai.hub.homecopy import write_home
+
+    home = Path(pwd.getpwnam(username).pw_dir)
+    formgrader = role == "instructor"
+    hidden = {} if formgrader else {f"@jupyter/nbgrader:{p}": True for p in INSTRUCTOR_PLUGINS}
     course = Course(course_dir)
     lines = [f"c = get_config()\nc.CourseDirectory.course_id = {course.course_id!r}\n",
              f"c.Exchange.root = {str(settings.exchange_root())!r}\n"]
     if formgrader:
-        lines.append(f"c.CourseDirectory.root = {str(course.root)!r}\n")
-    (jupyter / "nbgrader_config.py").write_text("".join(lines), encoding="utf-8")
-    for path in [home, *home.rglob("*")]:
-        os.lchown(path, uid, gid)
-    home.chmod(0o700)
+        lines += formgrader_config_lines(home)
+    files = {
+        ".jupyter/jupyter_server_config.json": json.dumps(
+            {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": formgrader}}}),
+        ".jupyter/labconfig/page_config.json": json.dumps({"disabledExtensions": hidden}),
+        ".jupyter/nbgrader_config.py": "".join(lines),
+    }
+    trees = {"bai-hoc": paths.NOTEBOOKS} if paths.NOTEBOOKS.is_dir() else {}
+    links = {COURSE_LINK: str(course.root)} if formgrader else {}
+    result = write_home(username, trees=trees, files=files, links=links, mode=0o700, skip=LESSON_SKIP)
+    return result["errors"]
 
 
 def share_course(course) -> None:
@@ -103,12 +121,18 @@ def share_course(course) -> None:
                             "/srv/khoa-hoc rồi chạy lại.")
     gid = grp.getgrnam(settings.INSTRUCTOR_GROUP).gr_gid
     exchange = course.exchange.resolve()
-    for path in [course.root, *course.root.rglob("*")]:
-        if path == exchange or exchange in path.parents:
-            continue
-        os.lchown(path, -1, gid)
-        if not path.is_symlink():
-            path.chmod(0o2771 if path == course.root else 0o2770 if path.is_dir() else 0o660)
+    for folder, dirs, files in os.walk(course.root):  # never into the exchange: participants write there
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if here / d != exchange]
+        os.lchown(here, -1, gid)
+        here.chmod(0o2771 if here == course.root else 0o2770)
+        for name in [*dirs, *files]:
+            path = here / name
+            if path.is_symlink():
+                os.lchown(path, -1, gid)
+            elif name in files:
+                os.lchown(path, -1, gid)
+                path.chmod(0o660)
     from hocai.hub.control import secure_exchange
 
     secure_exchange(exchange, course.course_id)
@@ -145,8 +169,8 @@ def create_accounts(course_dir: Path) -> list[Account]:
             password = make_password()
             _system(["chpasswd"], f"Không đặt được mật khẩu cho «{person.username}»",
                     stdin=f"{person.username}:{password}\n")
-        entry = pwd.getpwnam(person.username)
-        _seed_home(Path(entry.pw_dir), entry.pw_uid, entry.pw_gid, person.role, course.root)
+        for error in _seed_home(person.username, person.role, course.root):
+            print(f"Chú ý: {person.username}: {error}", file=sys.stderr)
         accounts.append(Account(person.username, person.full_name, person.unit, person.role, password))
     settings.save(allowed_users=sorted(a.username for a in accounts),
                   instructors=sorted(a.username for a in accounts if a.role == "instructor"))

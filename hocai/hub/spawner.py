@@ -2,21 +2,20 @@
 
 LocalProcessSpawner runs each server as the participant's own system user. Memory and process limits
 come from rlimits set before the server starts (SystemdSpawner does this with cgroups where systemd runs);
-released assignments are copied into the home before the first start, as `nbgrader fetch` would.
+released assignments are copied into the home before the first start, as `nbgrader fetch` would, by a
+process running as the participant (hocai.hub.homecopy): root never writes inside a home.
 """
 
 from __future__ import annotations
 
-import os
-import pwd
+import asyncio
 import resource
-import shutil
-from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Integer
 
 from hocai.hub import settings
+from hocai.hub.homecopy import write_home
 
 
 class ClassSpawner(LocalProcessSpawner):
@@ -37,25 +36,23 @@ class ClassSpawner(LocalProcessSpawner):
         return preexec
 
     async def start(self):
-        fetch_released(self.user.name)
+        try:
+            result = await asyncio.to_thread(fetch_released, self.user.name)
+            for error in result.get("errors", []):
+                self.log.warning("fetch for %s: %s", self.user.name, error)
+        except Exception:  # a broken home or exchange must not keep the participant out of their server
+            self.log.exception("fetch for %s failed", self.user.name)
         return await super().start()
 
 
-def fetch_released(username: str) -> list[str]:
-    """Copy every released assignment the participant has not fetched yet into their home."""
-    entry = pwd.getpwnam(username)
-    home = Path(entry.pw_dir)
+def fetch_released(username: str) -> dict:
+    """Copy every released assignment the participant has not fetched yet into their home, as them.
+
+    Returns ``{"copied": [assignments], "errors": [...]}`` (see hocai.hub.homecopy.write_home).
+    """
     course = settings.load().get("course_id")
     outbound = settings.exchange_root() / str(course) / "outbound"
-    fetched = []
     if not course or not outbound.is_dir():
-        return fetched
-    for assignment in sorted(p for p in outbound.iterdir() if p.is_dir()):
-        target = home / assignment.name
-        if target.exists():
-            continue
-        shutil.copytree(assignment, target)
-        for path in [target, *target.rglob("*")]:
-            os.lchown(path, entry.pw_uid, entry.pw_gid)
-        fetched.append(assignment.name)
-    return fetched
+        return {"copied": [], "errors": []}
+    trees = {p.name: p for p in sorted(outbound.iterdir()) if p.is_dir() and not p.is_symlink()}
+    return write_home(username, trees=trees) if trees else {"copied": [], "errors": []}
