@@ -34,8 +34,8 @@ def client(service, monkeypatch):
 
 def test_health_says_ok_with_the_teaching_model(service):
     health = httpx.get(service.url + "health").json()
-    assert health == {"status": "ok", "model": "tiny-teaching", "backend": "local", "teaching_model": True,
-                      "message": health["message"]}
+    contract = {k: health.get(k) for k in ("status", "model", "backend", "teaching_model")}  # others may follow
+    assert contract == {"status": "ok", "model": "tiny-teaching", "backend": "local", "teaching_model": True}
     assert health["message"] == "Sẵn sàng."
     assert Client(service.url, verbose=False, download_files=False).predict(api_name="/health")["status"] == "ok"
 
