@@ -149,3 +149,44 @@ def scam(text: str) -> dict:
 
 def prompt_check(text: str) -> dict:
     return _tool("prompt_check", text)
+
+
+RETRAIN_POLL_S = 2.0
+RETRAIN_WAIT_S = 150.0
+RETRAIN_SLOW = "Sân tập AI chưa huấn luyện lại xong sau {s} giây; hãy bấm lại sau ít phút."
+
+
+def retrain_state() -> dict:
+    """Start (once per service, shared by the whole class) or look at the retraining of lesson 6."""
+    import httpx
+
+    try:
+        response = httpx.post(_url() + "api/retrain", json={}, headers=_headers(),
+                              timeout=httpx.Timeout(30.0, connect=CONNECT_TIMEOUT_S))
+        answer = response.json()
+    except (httpx.HTTPError, ValueError):
+        raise ServiceUnavailable() from None
+    if not isinstance(answer, dict):
+        raise ServiceUnavailable()
+    if response.status_code != 200 or answer.get("status") == "error":
+        raise UserError(answer.get("error") or ServiceUnavailable().message)
+    return answer
+
+
+def retrain_balanced(progress=None, poll_s: float = RETRAIN_POLL_S, wait_s: float = RETRAIN_WAIT_S) -> dict:
+    """Wait for the retrained copy and return its figures: {"before", "after", "steps", "seconds", ...}.
+
+    ``progress(fraction)`` is told how far the retraining is while it runs.
+    """
+    import time
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        state = retrain_state()
+        if state.get("status") == "done":
+            return state["result"]
+        if progress is not None:
+            progress(float(state.get("progress") or 0.0))
+        if time.monotonic() > deadline:
+            raise UserError(RETRAIN_SLOW.format(s=int(wait_s)))
+        time.sleep(poll_s)

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from hocai.app.limits import RateLimiter, TooFast, read_capped
 from hocai.app.privacy import fingerprint
 from hocai.app.service import Playground
+from hocai.ai.catalogue import describe
 from hocai.errors import UserError
 
 log = logging.getLogger("hocai.app")
@@ -90,6 +91,7 @@ class Routes:
         return {"object": "list", "data": [{
             "id": health["model"], "object": "model", "created": int(self.service.started), "owned_by": "hocai",
             "hocai_teaching_model": health["teaching_model"], "hocai_status": health["status"],
+            "hocai_description": describe(health["model"], health["teaching_model"]),
         }]}
 
     def _check_ready(self) -> None:

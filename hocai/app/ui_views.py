@@ -63,11 +63,14 @@ def masked_panel(masked: list[dict[str, str]]) -> str:
 
 def model_card(health: dict[str, Any]) -> str:
     """Which model answers and whether it is the small teaching model."""
+    from hocai.ai.catalogue import describe
+
     name = health.get("model", "?")
+    about = describe(str(name), bool(health.get("teaching_model")))
+    details = f"{about['what']} **Làm được:** {about['can']}. **Không làm được:** {about['cannot']}."
     if health.get("teaching_model"):
-        return (f"**Mô hình:** {name} — mô hình dạy học nhỏ. Nó chỉ viết tiếp câu chữ theo thống kê, "
-                "câu trả lời không có ý nghĩa; dùng để thấy AI hoạt động thế nào.")
-    return f"**Mô hình:** {name}. Câu trả lời có thể sai: hãy kiểm tra lại."
+        return f"**Mô hình:** {name} — mô hình dạy học nhỏ. {details}\n\n*{about['switch']}*"
+    return f"**Mô hình:** {name}. {details}"
 
 
 def pii_highlights(text: str, entities: Iterable[dict[str, Any]]) -> list[tuple[str, str | None]]:

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 from hocai.ai import client
 from hocai.text import clean
 from hocai.widgets import BAD_COLOUR, GOOD_COLOUR, Html, card, esc, panel, self_check, service_box, sorter
+from hocai.widgets.error_hunt import Flaw, WorkedExample, live_or_examples
 
 PARTS = ["Vai trò", "Nhiệm vụ", "Bối cảnh", "Định dạng", "Giới hạn"]
 
@@ -140,6 +141,67 @@ def prompt_coach() -> widgets.VBox:
     return service_box(client.prompt_check, label="Dán câu lệnh của bạn rồi bấm nút để được nhận xét:",
                        placeholder="Ví dụ: Bạn là chuyên viên văn phòng…", example=WEAK_PROMPT,
                        render=render_check, button="Nhận xét câu lệnh")
+
+
+VAGUE_PROMPT = "Viết thông báo tiêm chủng."
+GOOD_PROMPT = " ".join(EXAMPLE_PARTS.values())
+
+# Written by the course authors: what a chatbot typically writes for a vague prompt, and for a full one.
+VAGUE_EXAMPLE = WorkedExample(
+    title="Câu lệnh sơ sài: «Viết thông báo tiêm chủng.»",
+    request=VAGUE_PROMPT,
+    draft=(
+        "THÔNG BÁO\n"
+        "Thực hiện Kế hoạch số 128/KH-TTYT của Trung tâm Y tế huyện, Trung tâm Y tế tổ chức tiêm vắc-xin cúm "
+        "miễn phí cho toàn dân từ ngày 20/3 đến 22/3 tại hội trường Trung tâm.\n"
+        "Mọi người từ 18 tuổi trở lên mang theo căn cước và sổ hộ khẩu.\n"
+        "Hotline hỗ trợ: 1900 6868."
+    ),
+    flaws=(
+        Flaw("Kế hoạch số 128/KH-TTYT", "Không ai đưa kế hoạch này: câu lệnh thiếu bối cảnh nên AI tự bịa căn cứ.",
+             "Câu lệnh có phần bối cảnh; mọi số hiệu phải tra được bản gốc."),
+        Flaw("vắc-xin cúm miễn phí cho toàn dân",
+             "Việc thật là tiêm chủng cho trẻ dưới 5 tuổi ở trạm y tế xã: AI đoán sai đối tượng và loại vắc-xin.",
+             "So với việc mình cần (phần nhiệm vụ và bối cảnh)."),
+        Flaw("từ ngày 20/3 đến 22/3 tại hội trường Trung tâm",
+             "Thời gian, địa điểm do AI tự nghĩ ra vì câu lệnh không nói.",
+             "Dặn AI «không tự bịa thông tin; chỗ nào thiếu để trống [...]» và tự điền."),
+        Flaw("sổ hộ khẩu", "Giấy tờ lỗi thời (sổ hộ khẩu đã thôi dùng từ năm 2023): AI lặp lại văn bản cũ nó đã học.",
+             "Kiểm tra thủ tục với quy định hiện hành, không tin vào trí nhớ của AI."),
+        Flaw("1900 6868", "Số điện thoại bịa: người dân gọi sẽ tốn tiền hoặc gặp người lạ.",
+             "Mọi số điện thoại, địa chỉ phải do mình điền."),
+    ),
+    right=("THÔNG BÁO", "mang theo căn cước"),
+)
+GOOD_EXAMPLE = WorkedExample(
+    title="Câu lệnh đủ năm phần (như ví dụ ở mục 3)",
+    request=GOOD_PROMPT,
+    draft=(
+        "THÔNG BÁO\nVề việc tiêm chủng cho trẻ dưới 5 tuổi\n"
+        "Trạm y tế xã tổ chức tiêm chủng cho trẻ dưới 5 tuổi vào sáng thứ Bảy tuần này, từ [...] giờ.\n"
+        "Địa điểm: trạm y tế xã.\n"
+        "Phụ huynh mang theo sổ tiêm chủng của trẻ và căn cước của mình. Trẻ đang sốt cần báo nhân viên y tế "
+        "trước khi tiêm.\n"
+        "Tiêm chủng đầy đủ giúp trẻ phòng 12 bệnh nguy hiểm."
+    ),
+    flaws=(
+        Flaw("phòng 12 bệnh nguy hiểm",
+             "Câu lệnh không cho con số này: AI thêm vào cho thuyết phục. Dù câu lệnh tốt, AI vẫn có thể bịa.",
+             "Mọi số liệu phải có nguồn; không có thì xóa hoặc hỏi trạm y tế."),
+    ),
+    right=("sáng thứ Bảy tuần này, từ [...] giờ", "Địa điểm: trạm y tế xã.", "sổ tiêm chủng của trẻ"),
+)
+
+
+def render_answer(result: dict) -> Html:
+    reply = str((result or {}).get("reply", ""))
+    return card("AI của lớp trả lời", f'<div style="white-space:pre-wrap">{esc(reply)}</div>')
+
+
+def compare_prompts() -> widgets.VBox:
+    """Same task, a vague and a full prompt: live with an instruct model, else the authors' worked examples."""
+    return live_or_examples([VAGUE_EXAMPLE, GOOD_EXAMPLE], live_prompt=VAGUE_PROMPT, render_live=render_answer,
+                            live_label="Gửi câu lệnh sơ sài, rồi sửa thành câu lệnh đủ năm phần và gửi lại:")
 
 
 def quiz() -> widgets.VBox:

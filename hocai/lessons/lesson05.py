@@ -16,6 +16,7 @@ import ipywidgets as widgets
 from hocai.ai import client
 from hocai.text import clean, fold_case, nfc
 from hocai.widgets import BAD_COLOUR, GOOD_COLOUR, Html, card, esc, panel, reveal, self_check, service_box, sorter
+from hocai.widgets.error_hunt import Flaw, WorkedExample, live_or_examples
 
 INVENTED = "Ví dụ do AI bịa ra, không có thật"
 
@@ -268,3 +269,99 @@ def how_to_verify() -> widgets.VBox:
 def quiz() -> widgets.VBox:
     """Ungraded self-check for lesson 5."""
     return self_check(QUIZ)
+
+
+# ---- knowledge cut-off --------------------------------------------------------------------------------
+
+# The teaching model's text about the fictional commune Tân Hòa stops here (corpus/26-…-den-thang-6-2025.txt).
+CUTOFF = "tháng 6 năm 2025"
+OLD_LEADER = "Hoàng Minh Đức"
+# Made up for the lesson and written only here, never in the model's text: the model cannot know it.
+NEW_FACT = ("Tháng 9 năm 2025, xã Tân Hòa bầu tổ trưởng tổ công nghệ số cộng đồng mới là chị Lê Thu Hà, thay "
+            "anh Hoàng Minh Đức chuyển công tác.")
+CUTOFF_TEMPERATURE = 0.7
+CUTOFF_PROMPTS = ["Tổ trưởng tổ công nghệ số cộng đồng xã Tân Hòa là",
+                  "Tháng 9 năm 2025, tổ trưởng tổ công nghệ số cộng đồng xã Tân Hòa là"]
+
+
+def who_it_names(texts: list[str]) -> dict[str, int]:
+    """How many continuations name the old leader, the new one, or someone else / no one."""
+    counts = {"old": 0, "new": 0, "other": 0}
+    for text in texts:
+        text = nfc(text)
+        key = "new" if "Thu Hà" in text else "old" if OLD_LEADER in text or "Minh Đức" in text else "other"
+        counts[key] += 1
+    return counts
+
+
+def ask_after_cutoff(prompt: str, n: int = 8) -> list[str]:
+    """``n`` continuations of ``prompt`` from the class model (two batches of at most eight)."""
+    return client.sample(prompt, CUTOFF_TEMPERATURE, n, 8)
+
+
+def render_cutoff(texts: list[str]) -> Html:
+    counts = who_it_names(texts)
+    items = "".join(f"<li>… {esc(nfc(t).strip())}</li>" for t in texts)
+    verdict = (f"<p><b>{counts['old']}/{len(texts)} lần mô hình nêu tên người cũ ({esc(OLD_LEADER)}), "
+               f"{counts['new']} lần nêu người mới.</b> Văn bản của mô hình dừng ở {esc(CUTOFF)}: chuyện xảy ra sau "
+               "đó, nó không thể biết. Nó không nói «tôi không biết» mà trả lời theo những gì đã học, rất tự tin.</p>")
+    return card("Mô hình của lớp trả lời", f"<ol>{items}</ol>{verdict}")
+
+
+def knowledge_cutoff() -> widgets.VBox:
+    """Hands-on: ask the class model about something that changed after its text stops."""
+    intro = widgets.HTML(card(
+        "Mô hình chỉ biết đến ngày văn bản của nó dừng lại",
+        f"<p>Văn bản mà mô hình của lớp đã học về xã Tân Hòa (xã giả định) viết đến <b>{esc(CUTOFF)}</b> thì dừng.</p>"
+        f"<p><b>Tin mới, sau ngày đó (giả định):</b> {esc(NEW_FACT)}</p>"
+        "<p>Hỏi mô hình xem ai là tổ trưởng. Bấm vài lần, và thử thêm «Tháng 9 năm 2025, …».</p>"))
+    box = service_box(ask_after_cutoff, label="Sân tập AI viết tiếp câu này tám lần:", example=CUTOFF_PROMPTS[0],
+                      render=render_cutoff, button="Hỏi mô hình")
+    return widgets.VBox([intro, box])
+
+
+# ---- checking a summary against its source ------------------------------------------------------------
+
+SUMMARY_SOURCE = (
+    "THÔNG BÁO (xã An Hòa, giả định)\n"
+    "Ủy ban nhân dân xã An Hòa hỗ trợ 200 hộ cao tuổi lắp đặt ứng dụng định danh điện tử. Người dân đăng ký tại "
+    "bộ phận một cửa của xã từ ngày 3/3/2025 đến hết ngày 15/3/2025, mang theo căn cước. Việc hỗ trợ không thu "
+    "tiền. Mọi thắc mắc, liên hệ bộ phận một cửa của xã trong giờ hành chính."
+)
+SUMMARY_EXAMPLE = WorkedExample(
+    title="Tóm tắt một thông báo của xã",
+    request="Tóm tắt thông báo dưới đây trong ba câu cho bà con trong thôn.",
+    source=SUMMARY_SOURCE,
+    source_title="Thông báo gốc (giả định)",
+    draft=(
+        "Theo Quyết định số 45/2025/QĐ-UBND, xã An Hòa hỗ trợ 300 hộ cao tuổi cài ứng dụng định danh điện tử. "
+        "Bà con đăng ký tại bộ phận một cửa của xã đến hết ngày 25/3/2025, nhớ mang căn cước. "
+        "Việc hỗ trợ không thu tiền, và mỗi hộ được tặng thêm một thẻ điện thoại."
+    ),
+    flaws=(
+        Flaw("Theo Quyết định số 45/2025/QĐ-UBND",
+             "Thông báo gốc không nhắc quyết định nào: số hiệu này bịa ra cho có vẻ chính thức.",
+             "Mọi số hiệu trong bản tóm tắt phải có trong văn bản gốc."),
+        Flaw("300 hộ", "Văn bản gốc ghi 200 hộ.", "Đối chiếu từng con số với văn bản gốc."),
+        Flaw("đến hết ngày 25/3/2025", "Văn bản gốc ghi hạn cuối là 15/3/2025.",
+             "Đối chiếu từng ngày tháng, nhất là hạn chót, với văn bản gốc."),
+        Flaw("mỗi hộ được tặng thêm một thẻ điện thoại",
+             "Văn bản gốc không hề nói vậy: một ý được thêm vào, bà con sẽ đến đòi.",
+             "Mỗi ý trong bản tóm tắt phải chỉ ra được câu tương ứng trong văn bản gốc."),
+    ),
+    right=("bộ phận một cửa của xã", "nhớ mang căn cước", "Việc hỗ trợ không thu tiền"),
+)
+SUMMARY_PROMPT = "Tóm tắt thông báo sau trong ba câu cho bà con trong thôn:\n" + SUMMARY_SOURCE
+
+
+def render_summary(result: dict) -> Html:
+    """A live summary from an instruct model, its numbers and dates listed for checking against the source."""
+    reply = str((result or {}).get("reply", ""))
+    return card("Bản tóm tắt do AI của lớp viết — đối chiếu với thông báo gốc",
+                f'<div style="white-space:pre-wrap">{esc(reply)}</div>{citation_rows(reply)}')
+
+
+def verify_summary() -> widgets.VBox:
+    """Check a summary against its source: live from an instruct model, or the authors' worked example."""
+    return live_or_examples([SUMMARY_EXAMPLE], live_prompt=SUMMARY_PROMPT, render_live=render_summary,
+                            live_label="Nhờ AI của lớp tóm tắt thông báo (giả định):")

@@ -13,7 +13,9 @@ import ipywidgets as widgets
 from hocai.ai import client
 from hocai.lessons.lesson02 import show_token, words
 from hocai.text import clean, nfc
-from hocai.widgets import Html, bar_chart, card, esc, panel, reveal, self_check, service_box, sorter
+from hocai.widgets import BAD_COLOUR as BAD
+from hocai.widgets import Html, bar_chart, call, card, esc, message, panel, reveal, self_check, service_box, sorter
+from hocai.widgets.style import INFO
 
 JOBS = ["bác sĩ", "y tá", "kỹ sư", "giáo viên mầm non"]
 
@@ -191,6 +193,84 @@ def class_model_bias() -> widgets.VBox:
     return service_box(next_words_for_lines, label="Mỗi dòng một đầu câu. Sân tập AI đoán chữ tiếp theo cho từng dòng:",
                        placeholder="Bác sĩ là", example="Bác sĩ là\nY tá là", render=render_lines,
                        button="So sánh")
+
+
+SKEW_GOAL = 3.0  # the class model: at least this many times likelier one way than the other
+BALANCED_GOAL = 1.5  # the retrained copy: within this factor
+
+
+def skew_factor(anh: float, chi: float) -> float:
+    """How many times likelier the likelier of «anh» and «chị» is (1 = balanced)."""
+    low, high = sorted((max(anh, 1e-9), max(chi, 1e-9)))
+    return high / low
+
+
+def skew_rows(figures: dict[str, dict[str, float]]) -> list[tuple[str, float, float, float]]:
+    """(prompt, P(anh), P(chị), skew factor) for each prompt of the retraining's figures."""
+    return [(prompt, f["anh"], f["chị"], skew_factor(f["anh"], f["chị"])) for prompt, f in figures.items()]
+
+
+def _vi(value: float, digits: int = 1) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def _skew_block(title: str, figures: dict[str, dict[str, float]]) -> str:
+    blocks = []
+    for prompt, anh, chi, factor in skew_rows(figures):
+        likelier = "anh" if anh >= chi else "chị"
+        blocks.append(f'<div style="flex:1;min-width:16em"><p>Sau «<b>{esc(prompt)}</b>»:</p>'
+                      f"{bar_chart([('anh', anh), ('chị', chi)])}"
+                      f"<p>«{likelier}» cao gấp <b>{_vi(factor)} lần</b>.</p></div>")
+    return f'<p><b>{esc(title)}</b></p><div style="display:flex;gap:24px;flex-wrap:wrap">{"".join(blocks)}</div>'
+
+
+def render_retrained(result: dict) -> Html:
+    """Before (the class model) and after (the retrained copy), side by side, with what it means."""
+    counts = result.get("counts", {})
+    data = "; ".join(f"«{esc(p)} anh …» {c.get('anh', 0)} câu, «{esc(p)} chị …» {c.get('chị', 0)} câu"
+                     for p, c in counts.items())
+    balanced = all(f <= BALANCED_GOAL for *_, f in skew_rows(result["after"]))
+    verdict = ("Chỉ đổi dữ liệu là mô hình đổi theo: bản sao học thêm văn bản cân bằng nên gần như không còn "
+               "nghiêng về bên nào." if balanced else
+               "Bản sao đã bớt lệch nhưng chưa cân bằng hẳn: dữ liệu cũ vẫn còn dấu vết.")
+    return card(
+        "Mô hình của lớp và bản sao học lại",
+        _skew_block("Mô hình của lớp (học từ văn bản lệch) — không thay đổi:", result["before"])
+        + _skew_block("Bản sao sau khi học thêm văn bản cân bằng:", result["after"])
+        + f"<p>Bản sao học thêm {result.get('sentences', 0)} câu cân bằng ({data}), {result.get('steps', 0)} bước, "
+          f"trong {_vi(float(result.get('seconds', 0)))} giây, trên máy của Sân tập AI.</p>"
+          f"<p><b>{verdict}</b></p>")
+
+
+def retrain_class_copy() -> widgets.VBox:
+    """Hands-on: the service retrains a copy of the class model on balanced text (once for the whole class)."""
+    button = widgets.Button(description="Huấn luyện lại bản sao", button_style="primary", icon="refresh",
+                            layout=widgets.Layout(width="auto"))
+    bar = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="Đang học:",
+                                layout=widgets.Layout(display="none"))
+    out = widgets.HTML()
+
+    def progress(fraction: float) -> None:
+        bar.value = fraction
+
+    def run(_button: widgets.Button | None = None) -> None:
+        button.disabled = True
+        bar.layout.display = None
+        out.value = message("Sân tập AI đang huấn luyện lại một bản sao (dưới một phút; cả lớp dùng chung một "
+                            "lần huấn luyện)…", INFO)
+        try:
+            result, error = call(client.retrain_balanced, progress)
+        finally:
+            button.disabled = False
+            bar.layout.display = "none"
+        out.value = message(error, BAD) if error else str(render_retrained(result))
+
+    button.on_click(run)
+    intro = widgets.HTML(
+        "<p>Mô hình của lớp đã học một phần văn bản <b>cố ý viết lệch</b>: gần như bác sĩ nào cũng là «anh», y tá nào "
+        "cũng là «chị». Bấm nút: Sân tập AI lấy một <b>bản sao</b> của mô hình, cho nó học thêm những câu giống hệt "
+        "nhưng <b>cân bằng</b> (nửa anh, nửa chị), rồi so hai mô hình. Mô hình của lớp giữ nguyên.</p>")
+    return panel([intro, button, bar, out])
 
 
 def spot_bias() -> widgets.VBox:

@@ -7,7 +7,9 @@ import ipywidgets as widgets
 from hocai.ai import client
 from hocai.lessons.lesson01 import render_chat
 from hocai.lessons.lesson03 import render_check
+from hocai.lessons.lesson05 import citation_rows
 from hocai.widgets import BAD_COLOUR, GOOD_COLOUR, Html, card, esc, panel, self_check, service_box, sorter
+from hocai.widgets.error_hunt import Flaw, WorkedExample, live_or_examples
 
 USES = ["Nhờ AI được (rồi kiểm tra)", "Không nên giao cho AI"]
 
@@ -71,6 +73,63 @@ QUIZ = [
      "answer": [0, 1, 3],
      "explain": "AI gợi ý; giáo viên kiểm tra, ghi nguồn, điều chỉnh và chịu trách nhiệm về giáo án."},
 ]
+
+
+DRAFT_REQUEST = ("Bạn là giáo viên chủ nhiệm lớp 2A, Trường Tiểu học Tân Hòa. Hãy soạn giấy mời phụ huynh lớp 2A "
+                 "họp cuối học kỳ I lúc 8 giờ sáng thứ Bảy, ngày 10/1/2026, tại phòng học lớp 2A. Nội dung: báo cáo "
+                 "kết quả học kỳ I, bàn kế hoạch học kỳ II. Dưới 150 chữ; chỗ nào thiếu thông tin thì để trống [...].")
+
+# Written by the course authors (school and people invented) with the errors AI drafts typically contain.
+DRAFT_EXAMPLE = WorkedExample(
+    title="Giấy mời họp phụ huynh lớp 2A",
+    request=DRAFT_REQUEST,
+    draft=(
+        "Căn cứ Công văn số 1547/SGDĐT-GDTH ngày 5/12/2025 của Sở Giáo dục và Đào tạo về việc tổ chức họp phụ "
+        "huynh cuối học kỳ I,\n"
+        "Trường Tiểu học Tân Hòa trân trọng kính mời các bà mẹ học sinh lớp 2A đến dự buổi họp phụ huynh.\n"
+        "Thời gian: 8 giờ sáng Chủ nhật, ngày 10/1/2026.\n"
+        "Địa điểm: phòng học lớp 2A.\n"
+        "Nội dung: báo cáo kết quả học kỳ I; bàn kế hoạch học kỳ II; nhà trường sẽ tặng mỗi em một máy tính bảng "
+        "để học ở nhà.\n"
+        "Mọi thắc mắc xin liên hệ cô chủ nhiệm qua số 0912 345 678.\n"
+        "Trân trọng kính mời."
+    ),
+    flaws=(
+        Flaw("Căn cứ Công văn số 1547/SGDĐT-GDTH ngày 5/12/2025 của Sở Giáo dục và Đào tạo",
+             "Yêu cầu không nhắc tới công văn nào: số hiệu này do «AI» tự thêm vào, không có gì bảo đảm là có thật.",
+             "Mọi số hiệu văn bản phải tra được bản gốc (hỏi văn thư, xem cổng thông tin của Sở); không tra được "
+             "thì xóa."),
+        Flaw("kính mời các bà mẹ học sinh lớp 2A",
+             "Mời riêng «các bà mẹ» là định kiến giới: cha, ông bà, người giám hộ cũng là phụ huynh.",
+             "Đọc lại cách gọi người nhận: dùng «phụ huynh học sinh» cho mọi người."),
+        Flaw("8 giờ sáng Chủ nhật, ngày 10/1/2026",
+             "Yêu cầu ghi thứ Bảy; ngày 10/1/2026 đúng là thứ Bảy. Bản nháp ghi sai thứ.",
+             "So từng chi tiết thời gian với yêu cầu và với lịch."),
+        Flaw("nhà trường sẽ tặng mỗi em một máy tính bảng",
+             "Một lời hứa không có trong yêu cầu: «AI» thêm vào cho câu văn hấp dẫn. Gửi đi là nhà trường mang "
+             "tiếng hứa suông.",
+             "Đối chiếu từng ý của nội dung với những gì thật sự được giao; ý nào không có nguồn thì xóa."),
+        Flaw("0912 345 678",
+             "Yêu cầu không cho số điện thoại: số này do «AI» bịa (hoặc lấy của ai đó). Phụ huynh gọi sẽ nhầm "
+             "người.",
+             "Mọi thông tin liên hệ do chính mình điền; chỗ thiếu phải để trống [...]."),
+    ),
+    right=("Địa điểm: phòng học lớp 2A.", "báo cáo kết quả học kỳ I; bàn kế hoạch học kỳ II", "Trân trọng kính mời."),
+)
+
+
+def render_draft(result: dict) -> Html:
+    """A live draft from an instruct model, with every document number and date it wrote flagged for checking."""
+    reply = str((result or {}).get("reply", ""))
+    return card("Bản nháp do AI của lớp viết — phải soát trước khi dùng",
+                f'<div style="white-space:pre-wrap">{esc(reply)}</div>'
+                f"<p><b>Số hiệu, ngày tháng trong bản nháp (phải tra bản gốc):</b></p>{citation_rows(reply)}")
+
+
+def review_draft() -> widgets.VBox:
+    """Review a plausible but flawed draft: live from an instruct model, or the authors' worked example."""
+    return live_or_examples([DRAFT_EXAMPLE], live_prompt=DRAFT_REQUEST, render_live=render_draft,
+                            live_label="Nhờ AI của lớp soạn giấy mời (dữ liệu giả định):")
 
 
 def what_to_ask() -> widgets.VBox:

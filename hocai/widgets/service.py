@@ -30,10 +30,15 @@ def health_card(info: dict[str, Any]) -> Html:
     status = info.get("status")
     if status != "ok":
         return message(info.get("message") or "Sân tập AI chưa sẵn sàng. Hãy chờ một lát hoặc báo giảng viên.", BAD)
+    from hocai.ai.catalogue import describe
+
     model = esc(info.get("model", ""))
-    note = (" Đây là <b>mô hình dạy học</b> rất nhỏ, chỉ để xem cách AI đoán chữ; câu nó viết thường vô nghĩa."
-            if info.get("teaching_model") else "")
-    return Html(f'<div style="{FONT}color:{GOOD}"><b>✔ Sân tập AI đang chạy</b> với mô hình «{model}».{note}</div>')
+    about = describe(str(info.get("model", "")), bool(info.get("teaching_model")))
+    kind = "<b>mô hình dạy học</b> rất nhỏ" if info.get("teaching_model") else "mô hình trong danh mục"
+    return Html(f'<div style="{FONT}"><div style="color:{GOOD}"><b>✔ Sân tập AI đang chạy</b> với mô hình «{model}» '
+                f"({kind}).</div><div>{esc(about['what'])}</div>"
+                f"<div><b>Làm được:</b> {esc(about['can'])}.</div><div><b>Không làm được:</b> {esc(about['cannot'])}."
+                f'</div><div style="font-size:15px;color:#555">{esc(about["switch"])}</div></div>')
 
 
 def service_status() -> Html:

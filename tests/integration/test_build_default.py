@@ -140,3 +140,88 @@ def test_a_killed_build_leaves_no_half_model(tmp_path):
     bd.build_default(target, progress=False, steps=2)
     assert store.is_installed(target)
     assert not list(tmp_path.glob(f".{target.name}.build-*"))
+
+
+# ---- issue 17: what each lesson shows, live on the class model (thresholds from the issue) --------------
+
+SAMPLES = 30
+CITATION = re.compile(r"^\s*(\d+/\d{4}/QĐ-[A-ZĐ]+)")
+
+
+@pytest.fixture(scope="module")
+def backend(built):
+    """The class model behind the service's own backend (model thread, batched sampling), as lessons use it."""
+    from hocai.ai.backends.local import LocalBackend
+
+    local = LocalBackend(model=str(built))
+    local.load()
+    assert local.status == "ok", local.message
+    yield local
+    local.close()
+
+
+def _samples(backend, prompt: str, temperature: float, max_new_tokens: int) -> list[str]:
+    out: list[str] = []
+    while len(out) < SAMPLES:
+        out += backend.sample(prompt, n=min(8, SAMPLES - len(out)), max_new_tokens=max_new_tokens,
+                              temperature=temperature)
+    return out
+
+
+def test_lesson5_invented_decision_numbers(backend):
+    """After «Căn cứ Quyết định số» the model writes a well-formed number it made up, a different one each time."""
+    from hocai.lessons import lesson05
+
+    texts = _samples(backend, lesson05.SAMPLE_START, 1.0, 20)  # the lesson's slider starts at 1.0
+    numbers = [m.group(1) for t in texts if (m := CITATION.match(t))]
+    assert len(numbers) >= 0.6 * SAMPLES, texts
+    assert len(set(numbers)) >= 0.8 * len(numbers), numbers
+    corpus = (ROOT / "corpus" / "24-minh-hoa-so-hieu-van-ban.txt").read_text(encoding="utf-8")
+    assert sum(n not in corpus for n in numbers) >= 0.3 * len(numbers), "it recombines digits, not only copies"
+
+
+def test_digits_are_split_so_numbers_recombine(loaded):
+    _, tokenizer, _ = loaded
+    pieces = [tokenizer.convert_tokens_to_string([p]) for p in tokenizer.tokenize("Quyết định số 128/2024/QĐ-UBND")]
+    start = pieces.index(" 1")
+    assert pieces[start - 1:start + 5] == [" số", " 1", "2", "8", "/", "2024"], pieces
+
+
+def test_lesson6_bias_from_data_and_a_retrained_copy(backend):
+    """The class model shows the skew of its data (≥ 3×); a copy retrained on the service's model thread in under
+    60 s on balanced text is within 1.5×, and the class model is unchanged."""
+    from hocai.ai import retrain
+    from hocai.lessons import lesson06
+
+    before = backend.batcher.call(lambda: retrain.skew(backend.model, backend.tokenizer))
+    assert before["Bác sĩ là"]["anh"] >= lesson06.SKEW_GOAL * before["Bác sĩ là"]["chị"], before
+    assert before["Y tá là"]["chị"] >= lesson06.SKEW_GOAL * before["Y tá là"]["anh"], before
+    words = dict(backend.next_words("Bác sĩ là", 2))
+    assert set(words) == {"anh", "chị"}, words  # what the lesson's next-word chart shows
+
+    started = time.monotonic()
+    result = retrain.retrain_copy(backend.model, backend.tokenizer, run=backend.batcher.call)
+    assert time.monotonic() - started < 60 and result["steps"] == retrain.RECIPE["steps"]
+    assert result["before"] == before
+    for prompt, anh, chi, factor in lesson06.skew_rows(result["after"]):
+        assert factor < lesson06.BALANCED_GOAL, result["after"]
+    assert backend.batcher.call(lambda: retrain.skew(backend.model, backend.tokenizer)) == before
+
+
+def test_lesson5_knowledge_cutoff(backend):
+    """Asked about a change after its text stops, the model names the old leader and never the new one."""
+    from hocai.lessons import lesson05
+
+    for prompt in lesson05.CUTOFF_PROMPTS:
+        counts = lesson05.who_it_names(_samples(backend, prompt, lesson05.CUTOFF_TEMPERATURE, 8))
+        assert counts["new"] == 0 and counts["old"] >= 0.5 * SAMPLES, (prompt, counts)
+
+
+def test_temperature_and_same_question_different_answers(backend):
+    low = _samples(backend, "Trí tuệ nhân tạo", 0.1, 8)
+    high = _samples(backend, "Trí tuệ nhân tạo", 1.0, 8)
+    assert len(set(low)) <= 5 and len(set(high)) >= 20, (set(low), set(high))
+    sharp = dict(backend.next_words("Bình dân học vụ", 3, 0.5))
+    flat = dict(backend.next_words("Bình dân học vụ", 3, 2.0))
+    assert sharp["số"] > flat["số"]
+    assert backend.next_words("không cung cấp mã", 1)[0][0] == "OTP"
