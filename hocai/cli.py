@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("path")
     _add(models, "import", "hocai.ai.catalogue:import_command", "Nhập mô hình từ USB.", "models import").add_argument("path")
+    p = _add(models, "bench", "hocai.ai.speed:bench_command", "Đo tốc độ một mô hình trong danh mục trên máy này.",
+             "models bench")
+    p.add_argument("name")
+    p.add_argument("--steps", type=int, default=6, help="số bước giải mã được đo (mặc định 6)")
+    p.add_argument("--save", action="store_true", help="ghi kết quả vào models/catalogue.toml")
 
     for name, target, help_text in (
         ("pii", "hocai.safety.commands:pii_command", "Tìm và che dữ liệu cá nhân (đọc văn bản từ stdin)."),
