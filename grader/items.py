@@ -155,6 +155,32 @@ def add_sheet(xlsx: Path, course_dir: str | Path) -> None:
         book.save(tmp)
 
 
+def add_section(page: Path, course_dir: str | Path) -> None:
+    """Append a «Thống kê câu hỏi» section to an HTML report already written (text escaped, no script)."""
+    import html
+
+    from grader.export import _atomic
+
+    header, body = rows(item_statistics(course_dir))
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    cells = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in body)
+    section = (f'<section id="thong-ke-cau-hoi"><h2>{SHEET}</h2>'
+               f"<p>Độ dễ: tỉ lệ điểm đạt được. Độ phân biệt: tương quan giữa câu và phần điểm còn lại. Đánh dấu "
+               f"câu quá dễ (&gt; {TOO_EASY:g}), quá khó (&lt; {TOO_HARD:g}), không phân biệt (&lt; "
+               f"{LOW_DISCRIMINATION:g}) khi có từ {MIN_GRADED} người làm.</p>"
+               f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table></section>\n")
+    text = page.read_text(encoding="utf-8")
+    text = text.replace("</body></html>", section + "</body></html>", 1) if "</body></html>" in text else text + section
+    with _atomic(page) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+
+
 def items_command(args) -> int:
     stats = item_statistics(args.dir)
     if args.json:

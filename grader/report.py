@@ -118,10 +118,10 @@ def report_command(args) -> int:
         raise UserError("Tệp báo cáo phải có đuôi .csv, .xlsx hoặc .html.")
     out.parent.mkdir(parents=True, exist_ok=True)
     writer(report, out)
-    if out.suffix.lower() == ".xlsx":
-        from grader.items import add_sheet
+    if out.suffix.lower() in (".xlsx", ".html"):
+        from grader.items import add_section, add_sheet
 
-        add_sheet(out, Path(args.dir))
+        (add_sheet if out.suffix.lower() == ".xlsx" else add_section)(out, Path(args.dir))
     counts = report.status_counts()
     print(f"Đã ghi báo cáo {out}: {len(report.rows)} học viên — "
           + ", ".join(f"{k}: {v}" for k, v in counts.items()) + ".")

@@ -182,3 +182,8 @@ def test_item_statistics_and_report_sheet(course, tmp_path, capsys):
     book = openpyxl.load_workbook(out)
     sheet = book["Thống kê câu hỏi"]
     assert sheet["A1"].value == "Bài" and sheet.max_row == 1 + len(stats)
+    page = tmp_path / "bao-cao.html"
+    assert hocai_main(["course", "report", str(course.root), "--out", str(page)]) == 0
+    text = page.read_text(encoding="utf-8")
+    assert text.count("<h2>Thống kê câu hỏi</h2>") == 1 and text.rstrip().endswith("</body></html>")
+    assert "<script" not in text
