@@ -196,3 +196,26 @@ def test_an_answer_in_another_forms_labels_is_invalid_not_an_error():
     hashes = slot_hashes(slot, "s")
     assert check.earned(slot, hashes, ["9", "1", "2", "3"], plan, salt="s") == "Câu q2: câu trả lời không hợp lệ."
     assert check.earned(slot, hashes, ["1"], plan, salt="s") is not None
+
+
+def test_course_stamp_and_graded_participant_are_literal_arguments(tmp_path):
+    import ast
+
+    from hocai.exercise.authoring import SETUP_ID, bind_participant, stamp_course
+
+    folder = tmp_path / "source" / "bai01"
+    folder.mkdir(parents=True)
+    nbformat.write(build_from_bank(BANKS["bai01"]), folder / "bai01.ipynb")
+    foreign = tmp_path / "source" / "khac"
+    foreign.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('start("khac")')]), foreign / "k.ipynb")
+    stamp_course(tmp_path / "source", "lop-tan-hoa")
+    setup = next(c for c in nbformat.read(folder / "bai01.ipynb", as_version=4).cells
+                 if c.metadata["nbgrader"]["grade_id"] == SETUP_ID).source
+    assert setup.endswith('start("bai01", course="lop-tan-hoa")')
+    assert nbformat.read(foreign / "k.ipynb", as_version=4).cells[0].source == 'start("khac")'
+    bound = bind_participant(setup, 'x"); import os; os.system("id")  #')
+    call = ast.parse(bound).body[-1].value
+    assert [k.arg for k in call.keywords] == ["course", "participant"]
+    assert ast.literal_eval(call.keywords[1].value) == 'x"); import os; os.system("id")  #'
+    assert len(ast.parse(bound).body) == len(ast.parse(setup).body)
