@@ -40,7 +40,8 @@ from nbconvert.writers import FilesWriter
 
 from grader.collect import submission_problem
 from grader.progress import bar
-from grader.sandbox import KERNEL_DIED, LIMIT_EXITS, MAX_SANDBOX_FILE, Limits, SandboxedRun, bwrap_problem
+from grader.sandbox import (KERNEL_DIED, LIMIT_EXITS, MAX_SANDBOX_FILE, Limits, SandboxedRun, bwrap_problem,
+                            reap_orphans)
 from grader.workspace import Course, create_private, protect, write_private
 from hocai.errors import UserError
 
@@ -318,6 +319,7 @@ def autograde(course: Course, assignment: str | None = None, jobs: int = 2, forc
 def _autograde(course: Course, assignment: str | None, jobs: int, force: bool, progress: bool) -> Summary:
     if problem := bwrap_problem():
         raise UserError(problem)
+    reap_orphans()
     if jobs < 1:
         raise UserError("Số bài chấm cùng lúc (--jobs) phải từ 1 trở lên.")
     started = time.monotonic()

@@ -53,6 +53,7 @@ LIMIT_EXITS = {128 + 24, 128 + 25, 128 + 11, 128 + 6, 128 + 9}
 KERNEL_DIED_NOTE = "Bài làm đã làm dừng trình chạy Python (vượt giới hạn hoặc bị lỗi), ô này không được chấm."
 # The only files of a submission the kernel gets (read-only); the notebook itself arrives cell by cell.
 SANDBOX_FILES = ("answers.json",)
+HOSTNAME = "hocai-sandbox"
 MAX_SANDBOX_FILE = 1_000_000
 # What bwrap itself runs with: it stays PID 1 in the sandbox, and /proc/1/environ is readable from inside.
 BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
@@ -165,7 +166,7 @@ def sandbox_prefix(files: list[Path], conn_dir: Path, limits: Limits, uid: int |
         "HOCAI_AUTOGRADE": "1",
     }
     args = [bwrap_path() or "bwrap", "--die-with-parent", "--unshare-net", "--unshare-pid", "--unshare-ipc",
-            "--unshare-uts", "--unshare-cgroup-try", "--hostname", "hocai-sandbox", "--clearenv"]
+            "--unshare-uts", "--unshare-cgroup-try", "--hostname", HOSTNAME, "--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]
     # The tmpfs come before the environment: a checkout under /tmp (as in CI) must stay visible on top.
@@ -299,6 +300,35 @@ def _tree(pid: int) -> list[int]:
     return seen
 
 
+def _kill_tree(pid: int) -> None:
+    """SIGKILL ``pid`` and every descendant (the sandbox's init first: its PID namespace dies with it)."""
+    for member in _tree(pid):
+        try:
+            os.kill(member, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def reap_orphans() -> list[int]:
+    """Kill sandboxes left behind by a grader killed while it was starting one (bubblewrap's own
+    parent-death signal is set a moment after it starts): a sandbox whose bwrap was adopted by init."""
+    reaped = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry.name}/cmdline", "rb") as fh:
+                argv = fh.read().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == 1 and argv and argv[0].endswith(b"bwrap") and HOSTNAME.encode() in argv:
+            _kill_tree(int(entry.name))
+            reaped.append(int(entry.name))
+    return reaped
+
+
 def _private_memory(pid: int) -> int:
     """Bytes of anonymous and shared memory this process accounts for (proportional set: forks that share
     pages are not counted twice)."""
@@ -383,10 +413,7 @@ class Watchdog(threading.Thread):
             elif host > 1024 * 1024:
                 self.exceeded = "disk"
             if self.exceeded:
-                try:
-                    os.kill(self.pid, signal.SIGKILL)
-                except OSError:
-                    pass
+                _kill_tree(self.pid)
                 return
 
     def stop(self) -> None:
@@ -506,7 +533,7 @@ class SandboxKernelManager(AsyncKernelManager):
         """Kill the sandbox at once (its contents are thrown away) rather than polling every 100 ms for its end."""
         process = getattr(self.provisioner, "process", None)
         if now and process is not None and process.poll() is None:
-            process.kill()
+            _kill_tree(process.pid)
             try:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
