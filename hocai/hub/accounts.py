@@ -69,6 +69,7 @@ def _ensure_group(name: str) -> None:
 
 
 COURSE_LINK = "khoa-hoc"  # in an instructor's home: the course, so formgrader finds it under the server root
+NO_KERNEL = "cham-bang-lenh-hocai-course-autograde"  # formgrader must not run participants' code
 LESSON_SKIP = frozenset({".ipynb_checkpoints", "__pycache__", "README.md"})
 
 
@@ -78,8 +79,12 @@ def formgrader_config_lines(home: Path) -> list[str]:
     Formgrader refuses a course outside the server's root (every page an error) and renders participants'
     Markdown and outputs as raw HTML in the instructor's own origin: a ``<script>`` in a reflection would run
     with the instructor's rights. nbconvert's SanitizeHTML (bleach) cleans cells and outputs before rendering.
+    Formgrader's own autograde and validate would run participants' code unsandboxed as the instructor: they
+    get a kernel that does not exist, so they fail without running anything (``hocai course autograde``
+    builds its configuration from hocai_course.toml and is not affected).
     """
     return [f"c.CourseDirectory.root = {str(home / COURSE_LINK)!r}\n",
+            f"c.Execute.kernel_name = {NO_KERNEL!r}\n",
             "c.HTMLExporter.sanitize_html = True\n",
             "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.sanitize.SanitizeHTML']\n"]
 

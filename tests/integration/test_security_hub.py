@@ -19,6 +19,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import nbformat
 import pytest
 from support import ClassHub
 
@@ -178,3 +179,15 @@ def test_formgrader_works_for_the_instructor_and_shows_scripts_as_text(hub):
     assert page.status_code == 200 and 'id="error-' not in page.text, page.text[-500:]
     assert "Tôi sẽ kiểm chứng." in page.text
     assert XSS not in page.text and "document.title='hocai-xss'</script>" not in page.text
+
+    # Formgrader's own autograde would run the participant's code unsandboxed, as the instructor.
+    marker = Path(f"/tmp/hocai-formgrader-{os.getpid()}")
+    notebook = hub.course / "submitted" / "hbmat" / "bai01" / "bai01.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(f"open({str(marker)!r}, 'w').write('x')"))
+    nbformat.write(nb, notebook)
+    for path in notebook.parent.iterdir():  # readable by the instructors' group, as formgrader needs
+        path.chmod(path.stat().st_mode | 0o040)
+    graded = instructor.server("POST", "formgrader/api/submission/bai01/hbmat/autograde").json()
+    assert not marker.exists()
+    assert graded["success"] is False and "cham-bang-lenh-hocai" in graded["log"], graded["log"][-3000:]
