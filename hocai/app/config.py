@@ -40,12 +40,12 @@ class ServiceConfig:
     openai_model: str = ""
     openai_api_key: str = "hocai"
     batching: bool = True
-    max_batch: int = 8
+    max_batch: int = 32  # rows decoded together; with continuous batching, participants answered at once
     batch_window_ms: int = 20
     max_input_chars: int = 4000
     max_new_tokens: int = 256
     request_timeout_s: float = 120.0
-    concurrency_limit: int = 16
+    concurrency_limit: int = 64  # Gradio events of one kind running at once (a chat holds one while it streams)
     queue_max_size: int = 64
     quantize: str = "auto"  # local backend weights: int8 (fbgemm), none, or auto (int8 from 50M parameters)
     continuous_batching: bool = True  # requests join a running batch between decoding steps

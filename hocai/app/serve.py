@@ -51,6 +51,7 @@ def build_app(service: Playground, limiter: RateLimiter | None = None):
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         register(service, limiter)  # first: the contract's API names must not get a suffix
         build_page(service, demo, limiter)
+    demo.max_threads = max(40, config.concurrency_limit + 16)  # Gradio runs at most this many events at once
     demo.queue(default_concurrency_limit=config.concurrency_limit, max_size=config.queue_max_size)
     return gr.mount_gradio_app(app, demo, path="/", ssr_mode=False, show_error=True, pwa=False,
                                enable_monitoring=False, mcp_server=False, footer_links=[],

@@ -110,8 +110,9 @@ class ContinuousDecoder:
 
         width = max(len(r.input_ids) for r in requests)
         pad = self.tokenizer.pad_token_id or 0
-        ids = torch.tensor([[pad] * (width - len(r.input_ids)) + r.input_ids for r in requests])
-        mask = torch.tensor([[0] * (width - len(r.input_ids)) + [1] * len(r.input_ids) for r in requests])
+        ids = torch.tensor([[pad] * (width - len(r.input_ids)) + r.input_ids for r in requests], dtype=torch.long)
+        mask = torch.tensor([[0] * (width - len(r.input_ids)) + [1] * len(r.input_ids) for r in requests],
+                            dtype=torch.long)
         cache = DynamicCache(config=self.model.config)
         logits = self._forward(ids, mask, cache)
         new = []

@@ -87,8 +87,9 @@ class LocalBackend(Backend):
         self.quantize = quant.resolve(self.wanted_quantize(info), n_params)
         if self.quantize == "int8":
             quant.quantize_linears(model, precise=quant.precise_layers(n_params))
+            quant.release_freed_memory()
         elif dtype == torch.bfloat16:
-            prepack.prepack_linears(model, batch_hint=self.batcher.max_batch)
+            prepack.prepack_linears(model, batch_hint=min(8, self.batcher.max_batch))
         tokenizer.padding_side = "left"
         eos = model.generation_config.eos_token_id if model.generation_config is not None else None
         eos = eos if eos is not None else tokenizer.eos_token_id
@@ -232,9 +233,7 @@ class LocalBackend(Backend):
         if not prompt.strip():
             self.check_text("")
         n = self.clamp_new_tokens(max_new_tokens)
-        ids = self.tokenize(prompt)
-        ids = ids[-budget(self.context, len(ids), n)[0]:]
-        return self.stream_ids(ids, max_new_tokens=n, temperature=float(temperature))
+        return self.stream_ids(self.encode(prompt, n), max_new_tokens=n, temperature=float(temperature))
 
     # next-token distribution ---------------------------------------------------------------------
     def top_next(self, text: str, k: int, temperature: float = 1.0) -> list[tuple[int, float]]:

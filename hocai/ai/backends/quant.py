@@ -15,6 +15,8 @@ agreement and held-out loss.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import gc
 import logging
 import warnings
 from pathlib import Path
@@ -151,6 +153,16 @@ def quantize_linears(model: torch.nn.Module, precise: str = "head") -> int:
             swapped += 1
     log.info("int8: %d linear layers packed for fbgemm", swapped)
     return swapped
+
+
+def release_freed_memory() -> None:
+    """Hand the bf16 weights freed by quantising back to the system: glibc keeps freed blocks in its heaps
+    (0.5B model: RSS 2.95 GB after loading, 1.9 GB after this)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def resolve(mode: str, n_params: int) -> str:
