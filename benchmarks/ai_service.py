@@ -163,6 +163,8 @@ def read_bytes_per_token(model) -> int:
     heads = {id(getattr(m, "weight", None)) for m in model.modules() if not isinstance(m, torch.nn.Embedding)
              and not isinstance(m, quant.Int8Linear)}
     for module in model.modules():
+        if isinstance(module, quant.Int8Linear):  # its plain weight, if any, is the embedding's
+            continue
         for p in module.parameters(recurse=False):
             if isinstance(module, torch.nn.Embedding) and id(p) not in heads:
                 continue
