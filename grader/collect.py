@@ -27,10 +27,10 @@ import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from grader.progress import bar
 from grader.workspace import Course
@@ -53,7 +53,7 @@ class Limits:
     max_mb: float = 50
 
     @classmethod
-    def of(cls, course: Course) -> "Limits":
+    def of(cls, course: Course) -> Limits:
         extra = course.settings.get("collect", {})
         return cls(int(extra.get("max_files", cls.max_files)), int(extra.get("max_depth", cls.max_depth)),
                    float(extra.get("max_mb", cls.max_mb)))
@@ -191,7 +191,7 @@ def _parse_time(text: str) -> datetime | None:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _uid(student: str) -> int | None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,13 +28,13 @@ RIGHT = {"version": 1, "assignment": "bai01", "answers": {"q1": "B"}}
 WRONG = {"version": 1, "assignment": "bai01", "answers": {"q1": "A"}}
 
 pytestmark = [
-    pytest.mark.skipif(os.geteuid() != 0, reason="making folders owned by another account needs root (CI runs as root)"),
+    pytest.mark.skipif(os.geteuid() != 0, reason="folders owned by another account need root (CI runs as root)"),
     pytest.mark.skipif(not (ROOT / "exercises" / "bai01" / "bai01.ipynb").exists(), reason="the kit's bai01 is absent"),
 ]
 
 
 def stamp(delta: timedelta = timedelta()) -> str:
-    return (datetime.now(timezone.utc) + delta).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    return (datetime.now(UTC) + delta).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
 
 
 def hocai(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -16,7 +16,7 @@ import pwd
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nbformat
@@ -80,7 +80,7 @@ def snapshot(folder: Path) -> list[tuple]:
 
 
 def stamp(delta: timedelta = timedelta()) -> str:
-    return (datetime.now(timezone.utc) + delta).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    return (datetime.now(UTC) + delta).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
 
 
 @pytest.fixture(scope="module")
