@@ -175,8 +175,9 @@ def list_command(args: argparse.Namespace) -> int:
         if e.measured_tokens_per_s:
             print(f"  Tốc độ đo: {_vi_number(e.measured_tokens_per_s)} token/giây ({e.measured_on}).")
     print()
-    print("Tốc độ «(đo)» là số đo thật trên loại máy của lớp (hai nhân CPU), với mô hình cùng kích thước; máy khác "
-          "nhanh chậm khác. Đo trên máy của bạn: hocai models bench TÊN.")
+    print("Tốc độ «(đo)» là số đo thật trên loại máy của lớp (máy hai nhân CPU), với mô hình cùng kích thước, tính "
+          "trên một nhân theo thời gian CPU; «(ước tính)» là con số chưa đo. Máy khác nhanh chậm khác; đo trên máy "
+          "của bạn: hocai models bench TÊN.")
     print(f"Kho mô hình: {store.store_dir()}")
     print("Đổi mô hình cho Sân tập AI: đặt biến HOCAI_MODEL=TÊN (hoặc đường dẫn tới thư mục mô hình), "
           "hoặc ghi model = \"TÊN\" trong mục [service] của tệp hocai.toml, rồi khởi động lại Sân tập AI.")

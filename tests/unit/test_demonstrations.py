@@ -255,4 +255,9 @@ def test_decode_speed_of_a_small_model(tiny_model_dir):
     from hocai.ai import speed
 
     model = AutoModelForCausalLM.from_pretrained(tiny_model_dir).eval()
+    import torch
+
+    threads = torch.get_num_threads()
     assert speed.decode_tokens_per_s(model, model.config.vocab_size, steps=3) > 1
+    assert speed.decode_tokens_per_s(model, model.config.vocab_size, steps=3, cpu_time=True) > 1
+    assert torch.get_num_threads() == threads
