@@ -1,6 +1,7 @@
 """Labelled numbers whose check digit fails are masked in lesson 4's hands-on widget, through the real service."""
 
 import ipywidgets as widgets
+from gradio_client import Client
 
 from hocai.lessons import lesson04
 
@@ -31,3 +32,13 @@ def test_lesson_pii_widget_masks_labelled_numbers(service, monkeypatch):
     for value in VALUES:
         assert value not in redacted
     assert redacted.count("[MÃ SỐ THUẾ]") == 2 and "[SỐ CCCD]" in redacted and "[SỐ THẺ]" in redacted
+
+
+def test_app_chat_masks_labelled_numbers_before_the_model(service):
+    """The app's /chat endpoint (what the Gradio page and notebooks call) never passes these numbers on."""
+    gc = Client(service.url, verbose=False, download_files=False, analytics_enabled=False)
+    result = gc.predict(TEXT, api_name="/chat")
+    masked = {item["text"] for item in result["masked"]}
+    for value in VALUES:
+        assert value in masked, (value, result["masked"])
+        assert value not in result["reply"]
