@@ -1,4 +1,4 @@
-"""Fixtures shared by every test folder: a running workshop (`hocai start`) for browser tests."""
+"""Fixtures shared by every test folder: a running workshop (`hocai start`) for browser tests, the default model."""
 
 from __future__ import annotations
 
@@ -6,6 +6,27 @@ import os
 
 import pytest
 from support import Workshop, build_tiny_model, free_port
+
+# Building the default teaching model takes about 150 s alone, 460 s on a loaded 2-core machine; the first test
+# that needs it pays for it inside its own per-test timeout, so that test gets this one instead.
+DEFAULT_MODEL_BUILD_TIMEOUT_S = 1800
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Give the first selected test using ``default_model`` room to build it (later ones find it built)."""
+    first = next((item for item in items if "default_model" in getattr(item, "fixturenames", ())), None)
+    if first is not None:
+        first.add_marker(pytest.mark.timeout(DEFAULT_MODEL_BUILD_TIMEOUT_S), append=False)
+
+
+@pytest.fixture(scope="session")
+def default_model():
+    """The default teaching model as `hocai start` builds it: built once per session into the store (reused
+    while the corpus is unchanged), shared by every test that checks what the class model shows."""
+    from hocai.ai import build_default as bd
+
+    return bd.ensure_default(progress=False)
 
 
 @pytest.fixture(scope="session")

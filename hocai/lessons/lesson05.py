@@ -217,13 +217,13 @@ def citation_checker() -> widgets.VBox:
 
 
 def distinct_numbers(texts: list[str]) -> list[str]:
-    """The different document numbers (or bare numbers) written in several continuations, in order."""
+    """The different numbers the model cited, one per continuation (its first document number, else its first
+    bare number; the dates after it are not what the lesson asks about), in order."""
     seen: list[str] = []
     for text in texts:
         found = [c.text for c in find_citations(text) if c.kind == "number"] or re.findall(r"\d+", nfc(text))
-        for number in found:
-            if number not in seen:
-                seen.append(number)
+        if found and found[0] not in seen:
+            seen.append(found[0])
     return seen
 
 

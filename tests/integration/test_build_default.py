@@ -1,6 +1,7 @@
 """The default teaching model built from the real corpus: what it learnt, its size, determinism, safety of the build.
 
-The full build runs once into the store (``ensure_default``) and is reused while the corpus is unchanged;
+The full build runs once per session into the store (the ``default_model`` fixture) and is reused while the corpus
+is unchanged;
 determinism and crash safety are checked on short builds in temporary folders.
 """
 
@@ -30,8 +31,8 @@ def _sha256(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def built() -> Path:
-    return bd.ensure_default(progress=False)
+def built(default_model) -> Path:
+    return default_model
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,8 @@ def test_sampled_text_is_vietnamese_syllables(loaded):
 
 def test_about_one_token_per_syllable(loaded):
     _, tokenizer, _ = loaded
-    sentence = "Khi dùng trí tuệ nhân tạo, cán bộ cần kiểm tra lại thông tin và không nhập dữ liệu cá nhân của người dân."
+    sentence = ("Khi dùng trí tuệ nhân tạo, cán bộ cần kiểm tra lại thông tin và không nhập dữ liệu cá nhân của "
+                "người dân.")
     syllables = len(re.findall(r"\w+", sentence))
     words_only = [t for t in tokenizer.tokenize(sentence) if t not in {",", "."}]
     assert len(words_only) <= 1.25 * syllables, tokenizer.tokenize(sentence)
@@ -203,7 +205,7 @@ def test_lesson6_bias_from_data_and_a_retrained_copy(backend):
     result = retrain.retrain_copy(backend.model, backend.tokenizer, run=backend.batcher.call)
     assert time.monotonic() - started < 60 and result["steps"] == retrain.RECIPE["steps"]
     assert result["before"] == before
-    for prompt, anh, chi, factor in lesson06.skew_rows(result["after"]):
+    for *_figures, factor in lesson06.skew_rows(result["after"]):
         assert factor < lesson06.BALANCED_GOAL, result["after"]
     assert backend.batcher.call(lambda: retrain.skew(backend.model, backend.tokenizer)) == before
 

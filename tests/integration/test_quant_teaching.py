@@ -26,8 +26,8 @@ def held_out_stats(model, windows: torch.Tensor) -> tuple[float, torch.Tensor]:
     return float((losses * sizes).sum() / sizes.sum()), torch.cat([o.logits for o in outputs])
 
 
-def test_int8_teaching_model_agrees_with_full_precision():
-    model, tokenizer, _ = store.load(bd.ensure_default(progress=False))
+def test_int8_teaching_model_agrees_with_full_precision(default_model):
+    model, tokenizer, _ = store.load(default_model)
     model.eval()
     stream = bd._token_stream(tokenizer, bd.corpus_documents())
     _, val_starts = bd._split(stream, bd.RECIPE["block"], bd.RECIPE["val_every"])

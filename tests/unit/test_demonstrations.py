@@ -148,7 +148,7 @@ def test_error_hunt_widget_checks_the_marks():
     checks, button = _all(box, widgets.Checkbox), _all(box, widgets.Button)[0]
     button.click()
     assert error_hunt.NOTHING_TICKED in _html(box)
-    for check, (_, flaw) in zip(checks, lesson05.SUMMARY_EXAMPLE.passages()):
+    for check, (_, flaw) in zip(checks, lesson05.SUMMARY_EXAMPLE.passages(), strict=True):
         check.value = flaw is not None
     button.click()
     assert "Chính xác" in _html(box)
@@ -169,6 +169,16 @@ def test_without_an_instruct_model_the_lessons_show_the_labelled_examples(make, 
 
 
 # ---- knowledge cut-off and retraining widgets -----------------------------------------------------------
+
+
+def test_invented_numbers_counts_the_number_after_so_not_the_dates():
+    """«Ba lần cho ba con số khác nhau»: one number per continuation, the dates the model wrote after it not counted."""
+    texts = [" 166/QĐ-UBND ngày 14/2025 của Chủ tịch", " 3/2019/QĐ-UBND ngày 17/2/2022 của", " 5 của xã ngày 2/1/2020"]
+    assert lesson05.distinct_numbers(texts) == ["166/QĐ-UBND", "3/2019/QĐ-UBND", "5"]
+    shown = lesson05.render_invented(texts)
+    assert "mô hình viết ra 3 con số khác nhau (166/QĐ-UBND, 3/2019/QĐ-UBND, 5)" in shown
+    assert "Mô hình viết ra con số 12/QĐ-UBND." in lesson05.render_invented([" 12/QĐ-UBND ngày 1/2/2020",
+                                                                                 " 12/QĐ-UBND ngày 3/4/2021"])
 
 
 def test_cutoff_counts_and_render():
@@ -233,7 +243,8 @@ def test_bench_saves_only_its_two_fields(tmp_path):
     speed.save(dict(result, tokens_per_s=7.5), copy)  # a second measurement replaces the first
     entries = {e.name: e for e in catalogue.load_catalogue(copy)}
     assert entries["qwen3-0.6b"].measured_tokens_per_s == 7.5
-    assert "2026-12-04" in entries["qwen3-0.6b"].measured_on and "trọng số ngẫu nhiên" in entries["qwen3-0.6b"].measured_on
+    measured_on = entries["qwen3-0.6b"].measured_on
+    assert "2026-12-04" in measured_on and "trọng số ngẫu nhiên" in measured_on
     before = {e.name: e for e in catalogue.load_catalogue(catalogue.catalogue_path())}
     for name, entry in entries.items():
         if name != "qwen3-0.6b":
