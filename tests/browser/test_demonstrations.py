@@ -261,8 +261,18 @@ def test_lesson6_bias_from_data_and_retrained_copy(lesson):
     assert [dict(chart) for chart in bars(bias)] == [doctor]  # the class model itself stays as it was
 
 
-def test_lesson8_review_a_labelled_author_draft(lesson):
+def test_lesson8_masked_request_and_a_labelled_author_draft(lesson):
     page = lesson("08-ai-trong-cong-viec.ipynb", "bai.quiz()")
+    # «Bấm Gửi yêu cầu và xem những gì đã được che»: the pupil's name and phone number never reach the model.
+    masked = cell(page, "bai.masked_chat()")
+    text = click_and_wait(page, masked, "Gửi yêu cầu")
+    reply, listed = text.split("Sân tập AI trả lời:", 1)[1].split("Dữ liệu cá nhân đã được che trước khi gửi cho mô "
+                                                                    "hình:", 1)
+    assert "Đã che trước khi gửi cho AI: họ tên (1), số điện thoại (1)." in reply, text
+    assert "[SỐ ĐIỆN THOẠI]" in reply and "0987 654 321" not in reply and "Nguyễn Thị Mai" not in reply, text
+    assert "Họ tên: «Nguyễn Thị Mai»" in listed and "Số điện thoại: «0987 654 321»" in listed, listed
+    assert "Đây là mô hình dạy học" in reply  # the teaching model's text is said to be meaningless, honestly
+
     review = cell(page, "bai.review_draft()")
     text = output_text(review)
     assert AUTHOR_LABEL in text and "Vì sao đây là ví dụ viết sẵn?" in text, text
