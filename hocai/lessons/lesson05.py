@@ -14,6 +14,7 @@ from datetime import date
 import ipywidgets as widgets
 
 from hocai.ai import client
+from hocai.content.sources import by_number
 from hocai.text import clean, fold_case, nfc
 from hocai.widgets import BAD_COLOUR, GOOD_COLOUR, Html, card, esc, panel, reveal, self_check, service_box, sorter
 from hocai.widgets.error_hunt import Flaw, WorkedExample, live_or_examples
@@ -21,12 +22,7 @@ from hocai.widgets.error_hunt import Flaw, WorkedExample, live_or_examples
 INVENTED = "Ví dụ do AI bịa ra, không có thật"
 
 # The course's real sources (number → what it is), the only ones a citation can be "found" in here.
-REAL_SOURCES = {
-    "02/2025/TT-BGDĐT": "Thông tư quy định Khung năng lực số cho người học (Bộ Giáo dục và Đào tạo, 2025)",
-    "557/BKHCN-CĐSQG": "Công văn hướng dẫn cán bộ, công chức sử dụng chatbot AI (Bộ Khoa học và Công nghệ, 2025)",
-    "2250/BGDĐT-GDPT": "Công văn hướng dẫn về sử dụng AI trong dạy học (Bộ Giáo dục và Đào tạo, 2025)",
-    "91/2025/QH15": "Luật Bảo vệ dữ liệu cá nhân (Quốc hội, 2025)",
-}
+REAL_SOURCES = by_number()
 
 # Which code must appear in the number of each kind of document ("Quyết định số 15/QĐ-UBND").
 KIND_CODES = {
@@ -51,6 +47,8 @@ _DATE = re.compile(
 )
 # How far after a document number its issue date may start ("…/QĐ-UBND ngày 12/3/2025").
 _DATE_GAP = 40
+# Words that introduce a date other than the issue date: «có hiệu lực từ ngày», «hoàn thành trước ngày».
+_OTHER_DATE = re.compile(r"hiệu lực|\btừ\b|trước|\bđến\b|\bhạn\b|\bsau\b|\bhết\b|\bkể\b", re.I)
 
 
 @dataclass
@@ -64,12 +62,16 @@ class Citation:
     source: str = ""  # the course source it matches, if any
 
 
-def _date_problems(day: int, month: int, year: int, today: date) -> list[str]:
-    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+def _real_day(day: int, month: int, year: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _date_problems(day: int, month: int, year: int) -> list[str]:
+    """Only a day missing from the calendar is wrong on its own: a future date may be a deadline or an
+    effective date («hoàn thành trước ngày 31/12/2027»); only an issue date in the future is flagged."""
+    if not _real_day(day, month, year):
         return [f"{NO_SUCH_DAY}: tháng {month} năm {year} không có ngày {day}."
                 if 1 <= month <= 12 else f"{NO_SUCH_DAY}: không có tháng {month}."]
-    if date(year, month, day) > today:
-        return [f"{NOT_YET}: hôm nay mới là {today.day}/{today.month}/{today.year}."]
     return []
 
 
@@ -82,7 +84,7 @@ def find_citations(text: str, today: date | None = None) -> list[Citation]:
     for m in _DATE.finditer(text):
         d, mo, y = (int(m.group(g) or m.group(g + "2")) for g in ("d", "m", "y"))
         dates.append((m.start(), d, mo, y, m.group(0)))
-        found.append(Citation(m.group(0), "date", m.start(), _date_problems(d, mo, y, today)))
+        found.append(Citation(m.group(0), "date", m.start(), _date_problems(d, mo, y)))
     for m in _NUMBER.finditer(text):
         number = m.group("number")
         cite = Citation(number, "number", m.start("number"), source=REAL_SOURCES.get(number, ""))
@@ -92,7 +94,11 @@ def find_citations(text: str, today: date | None = None) -> list[Citation]:
             cite.problems.append(f"{KIND_MISMATCH}: «{m.group('kind')}» phải có ký hiệu {KIND_CODES[kind]}, "
                                  f"ở đây lại là {'-'.join(codes)}.")
         year = int(m.group("year")) if m.group("year") else None
-        issued = next((dy for start, *dy, _ in dates if 0 <= start - m.end() <= _DATE_GAP), None)
+        issued = next((dy for start, *dy, _ in dates if 0 <= start - m.end() <= _DATE_GAP
+                       and not _OTHER_DATE.search(text[m.end():start])), None)
+        if issued and _real_day(*issued) and date(issued[2], issued[1], issued[0]) > today:
+            cite.problems.append(f"{NOT_YET}: ngày ban hành {issued[0]}/{issued[1]}/{issued[2]} chưa tới, hôm nay mới "
+                                 f"là {today.day}/{today.month}/{today.year}.")
         if year and issued and issued[2] != year:
             cite.problems.append(f"{YEAR_MISMATCH}: số hiệu ghi năm {year} nhưng ngày ban hành ở năm {issued[2]}.")
         if year and year > today.year:

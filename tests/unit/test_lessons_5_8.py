@@ -81,7 +81,8 @@ def test_lesson05_citations_in_the_invented_answer():
     ("Nghị định số 12/2025/QĐ-TTg", lesson05.KIND_MISMATCH),
     ("Quyết định số 3/QĐ-TTg ngày 1/1/2025", None),
     ("Thông tư số 5/2027/TT-BYT", lesson05.NOT_YET),
-    ("ngày 20/6/2026", lesson05.NOT_YET),
+    ("ngày 20/6/2026", None),
+    ("Quyết định số 3/QĐ-TTg ngày 20/6/2026", lesson05.NOT_YET),
 ])
 def test_lesson05_red_flags(text, problem):
     problems = [p for c in lesson05.find_citations(text, TODAY) for p in c.problems]
