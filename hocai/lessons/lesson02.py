@@ -150,10 +150,11 @@ def fluent_but_false() -> widgets.VBox:
     """Why a fluent answer can still be false."""
     return reveal(
         "Vì sao câu trôi chảy vẫn có thể sai? — Bấm để xem",
-        "<p>Mô hình chỉ chọn chữ <b>nghe hợp lý</b>, không tra cứu sự thật. Sau «Căn cứ Quyết định số», "
+        "<p>Mô hình chỉ chọn chữ <b>nghe hợp lý</b> từ những gì đã học (đến ngày dừng dữ liệu của nó). Sau «Căn cứ "
+        "Quyết định số», "
         "chữ hợp lý nhất là một con số, nên mô hình viết ra một con số, dù quyết định đó có thể không tồn tại.</p>"
         "<p>Vì vậy: số văn bản, ngày tháng, tên người, số liệu do AI viết <b>phải được đối chiếu</b> với văn bản "
-        "gốc trước khi dùng.</p>",
+        "gốc trước khi dùng. Chatbot có tìm trên mạng và dẫn nguồn cũng vậy: mở nguồn ra đọc, đối chiếu.</p>",
     )
 
 

@@ -207,3 +207,24 @@ def compare_prompts() -> widgets.VBox:
 def quiz() -> widgets.VBox:
     """Ungraded self-check for lesson 3."""
     return self_check(QUIZ)
+
+
+# ---- iterating on a prompt, giving an example ---------------------------------------------------------------
+
+ITERATE = ["Làm câu trả lời tốt hơn", "Không giúp gì"]
+ITERATE_ITEMS = [
+    {"text": "Câu trả lời quá dài. Bạn viết tiếp: «Rút gọn còn 5 câu, giữ nguyên giờ và địa điểm».", "answer": 0,
+     "explain": "Sửa từng điểm cụ thể trong lần hỏi tiếp theo: đó là cách dùng chatbot hiệu quả."},
+    {"text": "Bạn dán kèm một thông báo cũ của xã (đã bỏ tên người) và viết: «Viết theo đúng cách trình bày "
+             "này».", "answer": 0,
+     "explain": "Một ví dụ mẫu cho AI thấy rõ định dạng và giọng văn bạn muốn, hơn nhiều lời mô tả."},
+    {"text": "Câu trả lời chưa đúng ý, bạn gõ lại y nguyên câu lệnh cũ và hy vọng lần này khác.", "answer": 1,
+     "explain": "Câu lệnh giống hệt thì AI không biết bạn muốn sửa gì. Hãy nói rõ chỗ nào cần đổi."},
+    {"text": "Bạn viết: «Chưa được, viết lại đi».", "answer": 1,
+     "explain": "Nói rõ chưa được ở đâu: quá dài, sai giọng, thiếu thời gian hay địa điểm."},
+]
+
+
+def iterate() -> widgets.VBox:
+    """Sorting game: follow-up requests and examples that improve an answer."""
+    return sorter(ITERATE_ITEMS, ITERATE, title="Hỏi lại thế nào cho câu trả lời tốt hơn?")

@@ -37,6 +37,11 @@ CITIZEN_FILE = (
     "Ông đang điều trị bệnh tiểu đường và đề nghị xã hỗ trợ chi phí khám bệnh."
 )
 
+# The one rule of this lesson, written the same in the notebook, the traffic light and the quiz.
+RULE = ("Mật khẩu, mã OTP, tài liệu mật, tài liệu nội bộ chưa công bố: không đưa vào bất kỳ chatbot nào. "
+        "Dữ liệu cá nhân của người dân, học sinh: không đưa vào AI công cộng; chỉ đưa vào công cụ AI được cơ "
+        "quan, nhà trường cho phép dùng cho đúng việc đó, và chỉ phần thật cần thiết.")
+
 QUESTIONS = [
     ("personal", "Văn bản có dữ liệu cá nhân của người khác (họ tên, số căn cước, số điện thoại, sức khỏe…) không?"),
     ("secret", "Văn bản có nội dung mật hoặc tài liệu nội bộ chưa được công bố không?"),
@@ -54,23 +59,24 @@ QUIZ = [
                  "Chụp ảnh lá đơn rồi gửi cho chatbot"],
      "answer": 1,
      "explain": "Chỉ đưa phần nội dung cần thiết, đã bỏ dữ liệu cá nhân, vào công cụ được phép dùng."},
-    {"question": "Những gì không bao giờ được đưa vào chatbot?",
+    {"question": "Những gì không được đưa vào AI công cộng?",
      "options": ["Tài liệu mật", "Mật khẩu, mã OTP", "Câu hỏi chung về cách viết thư cảm ơn",
                  "Hồ sơ bệnh án của người dân"],
      "answer": [0, 1, 3],
-     "explain": "Tài liệu mật, mật khẩu, mã OTP và hồ sơ bệnh án không bao giờ đưa vào chatbot; "
-                "câu hỏi chung thì được."},
+     "explain": "Tài liệu mật, mật khẩu, mã OTP: không chatbot nào. Hồ sơ bệnh án của người dân: không đưa vào AI "
+                "công cộng. Câu hỏi chung thì được."},
 ]
 
 
 def paste_verdict(personal: bool, secret: bool, approved: bool) -> tuple[str, str]:
     """Traffic light for pasting a text into a chatbot: ("đỏ"|"vàng"|"xanh", one-sentence advice)."""
     if secret:
-        return "đỏ", "Không được dán: nội dung mật, tài liệu nội bộ không bao giờ đưa vào chatbot."
+        return "đỏ", "Không được dán: nội dung mật, tài liệu nội bộ không đưa vào bất kỳ chatbot nào."
     if personal and not approved:
-        return "đỏ", "Không dán: hãy xóa hoặc thay dữ liệu cá nhân bằng chỗ trống như [Họ tên] trước."
+        return "đỏ", "Không dán vào AI công cộng: hãy xóa hoặc thay dữ liệu cá nhân bằng chỗ trống như [Họ tên] trước."
     if personal:
-        return "vàng", "Cẩn thận: chỉ giữ lại dữ liệu thật cần thiết, che phần còn lại, và đọc kỹ kết quả."
+        return "vàng", ("Công cụ được phép dùng cho đúng việc này mới được nhận dữ liệu cá nhân: chỉ giữ phần thật "
+                        "cần thiết, che phần còn lại, và đọc kỹ kết quả.")
     if not approved:
         return "vàng", "Có thể hỏi, nhưng nên dùng công cụ được cơ quan cho phép và kiểm tra kỹ kết quả."
     return "xanh", "Có thể dùng; vẫn phải đọc lại và chịu trách nhiệm về kết quả."
@@ -130,3 +136,30 @@ def pii_guard() -> widgets.VBox:
 def quiz() -> widgets.VBox:
     """Ungraded self-check for lesson 4."""
     return self_check(QUIZ)
+
+
+# ---- practical data controls ----------------------------------------------------------------------------
+
+CONTROLS = ["Nên làm", "Không nên"]
+CONTROL_ITEMS = [
+    {"text": "Mở phần cài đặt của chatbot, tắt lưu lịch sử trò chuyện và tắt mục cho phép dùng nội dung của bạn "
+             "để huấn luyện mô hình (nếu công cụ có các mục này).", "answer": 0,
+     "explain": "Nhiều chatbot lưu lịch sử và có thể dùng nội dung để huấn luyện; hãy xem cài đặt trước khi dùng."},
+    {"text": "Đăng ký tài khoản chatbot bằng đúng địa chỉ thư và mật khẩu của tài khoản công vụ cho dễ nhớ.",
+     "answer": 1, "explain": "Không dùng lại tài khoản, mật khẩu công vụ cho chatbot (Công văn 557/BKHCN-CĐSQG). "
+                             "Lộ một nơi là lộ cả hai."},
+    {"text": "Dùng tài khoản riêng cho việc cá nhân, tài khoản cơ quan cấp cho công việc; không dùng chung "
+             "tài khoản với người khác.", "answer": 0,
+     "explain": "Tách tài khoản giúp biết rõ dữ liệu nào ở đâu và ai chịu trách nhiệm."},
+    {"text": "Ngồi quán cà phê, dùng Wi-Fi công cộng để dán hồ sơ công việc vào chatbot.", "answer": 1,
+     "explain": "Wi-Fi công cộng không an toàn cho việc công; hồ sơ công việc chỉ xử lý trên mạng và công cụ "
+                "của cơ quan."},
+    {"text": "Coi một công cụ là «được phép» vì đồng nghiệp nào cũng đang dùng.", "answer": 1,
+     "explain": "«Công cụ được phép» là công cụ cơ quan, nhà trường đã chính thức cho dùng cho việc đó. Không rõ "
+                "thì hỏi người phụ trách công nghệ thông tin hoặc lãnh đạo."},
+]
+
+
+def data_controls() -> widgets.VBox:
+    """Sorting game: everyday settings and habits that keep data safe."""
+    return sorter(CONTROL_ITEMS, CONTROLS, title="Cài đặt và thói quen: nên hay không nên?")

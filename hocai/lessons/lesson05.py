@@ -264,8 +264,12 @@ def how_to_verify() -> widgets.VBox:
         "Bốn bước kiểm chứng — Bấm để xem",
         "<ol><li><b>Soi nhanh</b>: ngày có trên lịch không? Năm trong số hiệu có khớp năm ban hành không? "
         "Loại văn bản có khớp ký hiệu không?</li>"
-        "<li><b>Tìm bản gốc</b> trên cổng thông tin điện tử chính thức của cơ quan ban hành (địa chỉ có đuôi "
-        "<code>.gov.vn</code>), hoặc hỏi bộ phận văn thư.</li>"
+        "<li><b>Tìm bản gốc</b> ở nơi văn bản được đăng chính thức: luật trên Cổng thông tin điện tử Quốc hội "
+        "(<code>quochoi.vn</code>), văn bản của Chính phủ trên Cổng thông tin điện tử Chính phủ "
+        "(<code>chinhphu.vn</code>), Cơ sở dữ liệu quốc gia về văn bản pháp luật (<code>vbpl.vn</code>), cổng "
+        "thông tin của chính cơ quan ban hành; văn bản của xã, trường: hỏi bộ phận văn thư. Đừng dựa vào đuôi "
+        "địa chỉ: nhiều trang chính thức không có đuôi <code>.gov.vn</code>, và trang giả có thể bắt chước tên "
+        "thật.</li>"
         "<li><b>Đối chiếu đủ bốn thứ</b>: số hiệu, ngày ban hành, cơ quan ban hành, nội dung trích dẫn.</li>"
         "<li><b>Không tìm thấy bản gốc thì không dùng</b>. Xóa trích dẫn đó hoặc ghi «cần kiểm tra».</li></ol>"
         "<p>Hỏi lại chính chatbot đó <b>không phải</b> là kiểm chứng: nó có thể bịa thêm lần nữa.</p>",
@@ -371,3 +375,28 @@ def verify_summary() -> widgets.VBox:
     """Check a summary against its source: live from an instruct model, or the authors' worked example."""
     return live_or_examples([SUMMARY_EXAMPLE], live_prompt=SUMMARY_PROMPT, render_live=render_summary,
                             live_label="Nhờ AI của lớp tóm tắt thông báo (giả định):")
+
+
+# ---- chatbots that search the web and cite sources ------------------------------------------------------
+
+CITED = ["Dùng được sau khi đã mở và đọc nguồn", "Phải kiểm tra thêm", "Không dùng"]
+CITED_ITEMS = [
+    {"text": "Chatbot có tìm trên mạng, trích «Luật Trí tuệ nhân tạo số 134/2025/QH15» và dẫn đường link đến "
+             "Cổng thông tin điện tử Quốc hội. Bạn mở link, đọc đúng điều luật đó thấy khớp.", "answer": 0,
+     "explain": "Nguồn chính thức, bạn đã tự đọc và thấy khớp: đó mới là kiểm chứng."},
+    {"text": "Chatbot dẫn nguồn là một trang tin tổng hợp, không phải trang của cơ quan ban hành.", "answer": 1,
+     "explain": "Trang tin có thể chép sai hoặc đã cũ. Hãy tìm văn bản gốc ở nơi được đăng chính thức."},
+    {"text": "Chatbot dẫn một đường link, bấm vào thì trang không tồn tại hoặc không nói gì về điều được trích.",
+     "answer": 2, "explain": "Nguồn không nói điều đó thì trích dẫn là bịa, dù có link trông rất thật."},
+    {"text": "Chatbot không tìm trên mạng, trả lời về quy định mới ban hành tháng trước, không dẫn nguồn nào.",
+     "answer": 2, "explain": "Dữ liệu của mô hình dừng ở một ngày nào đó: chuyện mới nó không biết mà vẫn "
+                             "trả lời tự tin. Không dùng; hãy tra văn bản mới nhất."},
+    {"text": "Chatbot dẫn đúng văn bản gốc, nhưng đoạn trả lời tóm tắt một con số khác với con số trong văn bản.",
+     "answer": 1, "explain": "Có nguồn thật chưa chắc câu trả lời đúng: chatbot vẫn có thể tóm tắt sai. "
+                             "Đối chiếu từng con số với bản gốc."},
+]
+
+
+def cited_sources() -> widgets.VBox:
+    """Sorting game: what a cited source is worth (chatbots that search the web)."""
+    return sorter(CITED_ITEMS, CITED, title="Chatbot có dẫn nguồn: bạn làm gì với câu trả lời?")

@@ -160,3 +160,32 @@ def what_to_do() -> widgets.VBox:
 def quiz() -> widgets.VBox:
     """Ungraded self-check for lesson 7."""
     return self_check(QUIZ)
+
+
+# ---- AI labels, misinformation, recovery scams ------------------------------------------------------------
+
+SHOCKING = ["Nên làm", "Không nên"]
+SHOCKING_ITEMS = [
+    {"text": "Thấy ảnh «cơ quan phát tiền hỗ trợ cho mọi người» lan trên mạng xã hội, chia sẻ ngay vào nhóm Zalo "
+             "của thôn cho bà con kịp biết.", "answer": 1,
+     "explain": "Ảnh, video gây sốc dễ là giả. Chưa kiểm tra thì đừng chia sẻ: chia sẻ tin giả cũng gây hại."},
+    {"text": "Tìm xem cơ quan được nhắc tên có đăng tin đó trên trang chính thức của mình không.", "answer": 0,
+     "explain": "Tin thật về chính sách luôn có văn bản, thông báo của cơ quan có thẩm quyền."},
+    {"text": "Tin một video vì trong video đúng là khuôn mặt và giọng nói của người nổi tiếng.", "answer": 1,
+     "explain": "AI làm giả được khuôn mặt và giọng nói. Dùng người giả, sự kiện giả để lừa dối bị Luật Trí tuệ "
+                "nhân tạo nghiêm cấm, nhưng kẻ gian vẫn làm."},
+    {"text": "Khi dùng AI làm ảnh minh họa cho bản tin của xã, ghi rõ «Ảnh do AI tạo».", "answer": 0,
+     "explain": "Luật Trí tuệ nhân tạo yêu cầu âm thanh, hình ảnh, video do AI tạo ra phải được đánh dấu; ghi rõ "
+                "cũng giúp người đọc không hiểu lầm."},
+    {"text": "Sau khi bị lừa, có người nhắn: «Chúng tôi là đội lấy lại tiền bị lừa, nộp trước phí hồ sơ».",
+     "answer": 1, "explain": "Đó là lừa đảo lần hai («lấy lại tiền»). Không ai được đòi phí để lấy lại tiền; "
+                             "chỉ báo cho công an và ngân hàng của bạn."},
+    {"text": "Bị lừa chuyển tiền: gọi ngay số tổng đài in trên thẻ ngân hàng hoặc trong ứng dụng chính thức của "
+             "ngân hàng, rồi báo công an (khẩn cấp: gọi 113).", "answer": 0,
+     "explain": "Báo ngân hàng càng sớm càng có cơ hội giữ lại tiền; công an là nơi tiếp nhận tố giác."},
+]
+
+
+def shocking_news() -> widgets.VBox:
+    """Sorting game: AI images and video beyond scams, labels, and what to do after being cheated."""
+    return sorter(SHOCKING_ITEMS, SHOCKING, title="Ảnh, video, tin nhắn: nên hay không nên?")

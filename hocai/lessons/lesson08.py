@@ -187,3 +187,27 @@ def masked_chat() -> widgets.VBox:
 def quiz() -> widgets.VBox:
     """Ungraded self-check for lesson 8."""
     return self_check(QUIZ)
+
+
+# ---- for teachers: pupils' use of AI --------------------------------------------------------------------
+
+CLASSROOM = ["Phù hợp", "Không phù hợp"]
+CLASSROOM_ITEMS = [
+    {"text": "Dùng một phần mềm «phát hiện văn do AI viết» rồi cho điểm 0 những bài bị nó báo là AI.", "answer": 1,
+     "explain": "Công cụ phát hiện AI hay báo nhầm, kể cả với bài học sinh tự viết; không dùng nó làm "
+                "bằng chứng. Hãy nói chuyện với học sinh về bài làm."},
+    {"text": "Nói rõ từ đầu: bài nào được dùng AI, dùng đến đâu, và phải ghi đã dùng AI vào việc gì.", "answer": 0,
+     "explain": "Quy định rõ ràng giúp học sinh trung thực; nộp bài AI viết như bài của mình là gian lận."},
+    {"text": "Giao bài về nhà chỉ là «viết bài văn 300 chữ về mùa xuân», chấm mỗi sản phẩm cuối.", "answer": 1,
+     "explain": "Bài như vậy AI làm thay trong vài giây. Hãy chấm cả quá trình: dàn ý, bản nháp, trình bày lại."},
+    {"text": "Giao bài gắn với trải nghiệm riêng của học sinh ở địa phương, rồi cho trình bày, trả lời câu hỏi "
+             "trên lớp.", "answer": 0,
+     "explain": "Bài gắn với đời sống thật và phần trình bày trực tiếp khó nhờ AI làm thay."},
+    {"text": "Cho học sinh tự đặt câu hỏi cho chatbot, rồi cả lớp tìm lỗi sai trong câu trả lời.", "answer": 0,
+     "explain": "Học sinh học được cách kiểm chứng và thấy AI cũng sai."},
+]
+
+
+def classroom_ai() -> widgets.VBox:
+    """Sorting game for teachers: pupils' use of AI, homework and AI detectors."""
+    return sorter(CLASSROOM_ITEMS, CLASSROOM, title="Học sinh dùng AI: cách làm nào phù hợp?")
