@@ -39,7 +39,7 @@ MYTHS = [
      "<b>Sai.</b> Người dùng AI và người ký, người gửi văn bản chịu trách nhiệm về nội dung. AI chỉ là công cụ "
      "hỗ trợ."),
     ("Gõ gì vào chatbot cũng an toàn.",
-     "<b>Sai.</b> Nội dung gõ vào chatbot trên mạng có thể được lưu lại và dùng lại. Không đưa dữ liệu cá nhân, "
+     "<b>Sai.</b> Nội dung gõ vào AI công cộng có thể được lưu lại và dùng lại. Không đưa dữ liệu cá nhân, "
      "tài liệu mật hay thông tin nội bộ vào chatbot (xem Bài 4)."),
     ("AI chỉ dành cho người giỏi máy tính.",
      "<b>Sai.</b> Chỉ cần biết đặt câu hỏi rõ ràng và biết kiểm tra kết quả. Bài 3 hướng dẫn cách viết câu "

@@ -57,7 +57,7 @@ QUIZ = [
                  "Giới hạn thời gian dùng máy tính"],
      "answer": 1,
      "explain": "Giới hạn giúp kết quả an toàn và đúng yêu cầu hơn."},
-    {"question": "Những thông tin nào KHÔNG nên đưa vào câu lệnh gửi chatbot trên mạng?",
+    {"question": "Những thông tin nào KHÔNG nên đưa vào câu lệnh gửi AI công cộng?",
      "options": ["Họ tên và số căn cước của người dân", "Yêu cầu về độ dài văn bản",
                  "Nội dung tài liệu mật hoặc tài liệu nội bộ", "Giọng văn mong muốn (trang trọng, thân thiện)"],
      "answer": [0, 2],

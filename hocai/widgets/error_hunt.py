@@ -22,7 +22,7 @@ from hocai.widgets.style import BAD, FONT, GOOD, INFO, Html, esc, message, style
 
 AUTHOR_LABEL = "Ví dụ do người soạn bài viết để minh hoạ lỗi thường gặp của AI — không phải do AI tạo ra"
 NOTHING_TICKED = "Hãy đánh dấu ít nhất một đoạn bạn cho là sai trước khi bấm «Kiểm tra»."
-TEACHING_ONLY = ("Mô hình của lớp hôm nay là <b>mô hình dạy học</b> rất nhỏ: nó chỉ đoán chữ tiếp theo, không "
+TEACHING_ONLY = ("Mô hình của lớp hôm nay là <b>mô hình thu nhỏ</b>: nó chỉ đoán chữ tiếp theo, không "
                  "viết được bản nháp có nghĩa. Vì vậy bài dùng ví dụ do người soạn bài viết sẵn. Muốn thử với AI "
                  "thật, giảng viên đổi sang một mô hình trong danh mục (xem «hocai models list»).")
 

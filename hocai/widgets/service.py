@@ -34,7 +34,7 @@ def health_card(info: dict[str, Any]) -> Html:
 
     model = esc(info.get("model", ""))
     about = describe(str(info.get("model", "")), bool(info.get("teaching_model")))
-    kind = "<b>mô hình dạy học</b> rất nhỏ" if info.get("teaching_model") else "mô hình trong danh mục"
+    kind = "<b>mô hình thu nhỏ</b>" if info.get("teaching_model") else "mô hình trong danh mục"
     return Html(f'<div style="{FONT}"><div style="color:{GOOD}"><b>✔ Sân tập AI đang chạy</b> với mô hình «{model}» '
                 f"({kind}).</div><div>{esc(about['what'])}</div>"
                 f"<div><b>Làm được:</b> {esc(about['can'])}.</div><div><b>Không làm được:</b> {esc(about['cannot'])}."
