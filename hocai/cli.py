@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="models_command", metavar="VIỆC", parser_class=_Parser, required=True
     )
     _add(models, "list", "hocai.ai.catalogue:list_command", "Liệt kê các mô hình.", "models list")
-    _add(models, "build-default", "hocai.ai.build_default:build_command", "Tạo mô hình dạy học mặc định.",
+    _add(models, "build-default", "hocai.ai.build_default:build_command", "Tạo mô hình thu nhỏ mặc định.",
          "models build-default")
     _add(models, "fetch", "hocai.ai.catalogue:fetch_command", "Tải một mô hình (cần mạng).", "models fetch").add_argument("name")
     p = _add(models, "export", "hocai.ai.catalogue:export_command", "Chép mô hình ra USB.", "models export")

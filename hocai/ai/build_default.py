@@ -29,7 +29,7 @@ from hocai.text import nfc
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 MODEL_NAME = store.DEFAULT_MODEL
-PROGRESS_LABEL = "Đang tạo mô hình dạy học"
+PROGRESS_LABEL = "Đang tạo mô hình thu nhỏ"
 EOS = "<|endoftext|>"
 PAD = "<pad>"
 
@@ -306,7 +306,7 @@ def _write(folder: Path, model, tokenizer, docs, stats: dict[str, Any], recipe: 
     meta = {
         "name": MODEL_NAME,
         "teaching_model": True,
-        "title": "Mô hình dạy học (GPT-2 tí hon, học từ kho văn bản của bộ công cụ)",
+        "title": "Mô hình thu nhỏ (GPT-2 tí hon, học từ kho văn bản của bộ công cụ)",
         "built_from": [label for label, _ in docs],
         "corpus_sha256": corpus_sha256(docs),
         "recipe": recipe,
@@ -395,7 +395,7 @@ def build_command(args: argparse.Namespace) -> int:
     model, tokenizer, meta = store.load(folder)
     size_mb = _vi(folder_size(folder) / 1e6)
     print(
-        f"Đã tạo mô hình dạy học tại {folder} ({size_mb} MB, {_vi(meta['parameters'] / 1e6)} triệu tham số, "
+        f"Đã tạo mô hình thu nhỏ tại {folder} ({size_mb} MB, {_vi(meta['parameters'] / 1e6)} triệu tham số, "
         f"{seconds:.0f} giây; độ lỗi cuối: {_vi(meta['train_loss'], 2)} khi học, {_vi(meta['val_loss'] or 0, 2)} "
         "trên đoạn văn giữ lại để kiểm tra)."
     )

@@ -170,7 +170,7 @@ def list_command(args: argparse.Namespace) -> int:
     print(render_table(entries))
     print()
     for e in entries:
-        kind = "mô hình dạy học" if e.teaching_model else (e.hf_id or e.source)
+        kind = "mô hình thu nhỏ" if e.teaching_model else (e.hf_id or e.source)
         print(f"• {e.name} ({kind}; giấy phép: {e.licence}): {' '.join(e.notes.split())}")
         if e.measured_tokens_per_s:
             print(f"  Tốc độ đo: {_vi_number(e.measured_tokens_per_s)} token/giây ({e.measured_on}).")
@@ -392,7 +392,7 @@ def describe(name: str, teaching_model: bool, parameters: int | None = None) -> 
     millions = parameters / 1e6 if parameters else (entry.parameters if entry else 0)
     size = f"khoảng {_params(millions)} tham số" if millions else "chưa rõ số tham số"
     if teaching_model:
-        what = (f"Mô hình dạy học «{name}»: một GPT-2 tí hon ({size}), tự tạo trên máy từ kho văn bản của khóa "
+        what = (f"Mô hình thu nhỏ «{name}»: một GPT-2 tí hon ({size}), tự tạo trên máy từ kho văn bản của khóa "
                 "học; nhỏ hơn chatbot thật hàng nghìn lần.")
         can, cannot = TEACHING_CAN, TEACHING_CANNOT
     else:

@@ -29,7 +29,7 @@ BALANCED_FILE = Path("balanced") / "bac-si-y-ta-can-bang.txt"
 # Sized to finish in about 10-25 s on two busy cores, well under the lesson's minute.
 RECIPE: dict[str, Any] = {"steps": 60, "batch": 32, "block": 32, "lr": 1e-3, "seed": 6, "steps_per_call": 5,
                           "budget_s": 50.0}
-ONLY_TEACHING = ("Chỉ mô hình dạy học của lớp mới huấn luyện lại được trong giờ học; mô hình đang chạy là mô hình "
+ONLY_TEACHING = ("Chỉ mô hình thu nhỏ của lớp mới huấn luyện lại được trong giờ học; mô hình đang chạy là mô hình "
                  "lớn, huấn luyện lại cần nhiều giờ và máy mạnh.")
 NO_LOCAL = "Sân tập AI đang dùng mô hình ở máy chủ khác, nên không huấn luyện lại được ở đây."
 NO_TEXT = "Không tìm thấy văn bản cân bằng để huấn luyện lại ({path})."

@@ -61,7 +61,7 @@ def missing_message(name: str) -> str:
         return f"Chưa có mô hình «{name}». Hãy chạy: {BUILD_HINT} (mất vài phút, không cần mạng)."
     return (
         f"Chưa có mô hình «{name}» trong kho {store_dir()}. Hãy chạy: hocai models fetch {name} "
-        f"(cần mạng) hoặc hocai models import THƯ_MỤC (từ USB), hoặc dùng mô hình dạy học: {BUILD_HINT}."
+        f"(cần mạng) hoặc hocai models import THƯ_MỤC (từ USB), hoặc dùng mô hình thu nhỏ: {BUILD_HINT}."
     )
 
 

@@ -16,7 +16,7 @@ from hocai.text import clean
 log = logging.getLogger("hocai.app")
 MISSING_TOOL = "Chức năng «{name}» chưa có trong phiên bản này của bộ công cụ."
 NO_MASKING = "Chức năng che dữ liệu cá nhân chưa có, nên Sân tập AI chưa gửi câu này cho mô hình."
-TEACHING_NOTE = ("Đây là mô hình dạy học: nó chỉ viết tiếp câu chữ theo thống kê, "
+TEACHING_NOTE = ("Đây là mô hình thu nhỏ: nó chỉ viết tiếp câu chữ theo thống kê, "
                  "văn bản nó tạo ra không có ý nghĩa. Phần viết tiếp:")
 SAFETY_MAX_CHARS = 20_000
 

@@ -19,7 +19,7 @@ STATUS_VI = {"ok": "Sẵn sàng", "loading": "Đang nạp mô hình", "error": "
 PII_COLOURS = ["#fecaca", "#fde68a", "#bbf7d0", "#bfdbfe", "#ddd6fe", "#fbcfe8", "#fed7aa", "#a5f3fc",
                "#d9f99d", "#e9d5ff", "#fecdd3", "#c7d2fe"]
 HOWTO = {
-    "chat": ("**Cách dùng:** gõ câu hỏi rồi bấm **Gửi**. Sân tập AI tự che số điện thoại, số CCCD, họ tên… "
+    "chat": ("**Cách dùng:** gõ câu hỏi rồi bấm **Gửi**. Sân tập AI tự che số điện thoại, số định danh, họ tên… "
              "trước khi gửi cho AI; khung «Đã che» cho biết đã che gì và vì sao."),
     "pii": ("**Cách dùng:** dán một đoạn văn bản rồi bấm **Kiểm tra**. Các dữ liệu cá nhân được tô màu; "
             "bản đã che ở dưới cùng, bấm nút sao chép ở góc ô để mang đi."),
@@ -27,13 +27,13 @@ HOWTO = {
              "Xem dấu hiệu đáng ngờ và nên làm gì tiếp."),
     "prompt": ("**Cách dùng:** viết câu lệnh bạn định gửi cho AI rồi bấm **Chấm câu lệnh**. Câu lệnh tốt có đủ "
                "năm phần: vai trò, nhiệm vụ, bối cảnh, định dạng, giới hạn."),
-    "words": ("**Cách dùng:** gõ đầu một câu rồi bấm **Xem AI đoán từ tiếp theo**. AI chỉ tính xem từ nào "
+    "words": ("**Cách dùng:** gõ đầu một câu rồi bấm **Xem AI đoán chữ tiếp theo**. AI chỉ tính xem chữ nào "
               "hay đi sau nhất. Kéo **nhiệt độ** lên cao thì AI chọn liều hơn, xuống thấp thì AI chọn chắc hơn."),
 }
 
 
 def model_line(health: dict) -> str:
-    label = " — mô hình dạy học" if health.get("teaching_model") else ""
+    label = " — mô hình thu nhỏ" if health.get("teaching_model") else ""
     return f"**Mô hình:** {health.get('model', '?')}{label}"
 
 
@@ -138,10 +138,10 @@ def _words_tab(h: Handlers, limit: int) -> None:
         k = gr.Slider(3, 10, value=8, step=1, label="Số từ hiển thị", buttons=[])
         n = gr.Slider(1, 5, value=3, step=1, label="Số lần viết tiếp", buttons=[])
     with gr.Row():
-        guess = gr.Button("Xem AI đoán từ tiếp theo", variant="primary", scale=2, min_width=200)
+        guess = gr.Button("Xem AI đoán chữ tiếp theo", variant="primary", scale=2, min_width=200)
         write = gr.Button("Cho AI viết tiếp vài lần", variant="secondary", scale=2, min_width=200)
         example = gr.Button("Ví dụ", variant="secondary", scale=1, min_width=110)
-    bars = gr.HTML(elem_id="hocai-bars", label="Xác suất từ tiếp theo")
+    bars = gr.HTML(elem_id="hocai-bars", label="Xác suất chữ tiếp theo")
     samples = gr.HTML(elem_id="hocai-samples")
     for event in (guess.click, box.submit, temperature.release):
         event(h.next_words, [box, temperature, k], bars, api_name="ui_next_words", api_visibility="private", show_progress="minimal")

@@ -9,7 +9,7 @@ from hocai.safety.pii import LABEL_NAMES_VI, PLACEHOLDERS
 
 WHY_VI = {
     "PERSON": "họ tên cho biết đây là người thật nào; AI không cần biết điều đó.",
-    "CCCD": "số CCCD đủ để kẻ xấu mạo danh bạn khi vay tiền, mở tài khoản.",
+    "CCCD": "số định danh cá nhân đủ để kẻ xấu mạo danh bạn khi vay tiền, mở tài khoản.",
     "PHONE": "số điện thoại có thể bị dùng để gọi, nhắn tin lừa đảo.",
     "EMAIL": "địa chỉ thư có thể bị dùng để gửi thư lừa đảo.",
     "BANK_ACCOUNT": "số tài khoản là thông tin tài chính, cần giữ kín.",
@@ -19,7 +19,7 @@ WHY_VI = {
     "LICENSE_PLATE": "biển số xe cho biết ai là chủ xe.",
     "DATE_OF_BIRTH": "ngày sinh thường dùng để xác minh danh tính.",
     "ADDRESS": "địa chỉ cho biết nơi một người sống hay làm việc.",
-    "PASSPORT": "số hộ chiếu là giấy tờ tuỳ thân.",
+    "PASSPORT": "số hộ chiếu là giấy tờ tùy thân.",
 }
 WHY_DEFAULT = "đây là dữ liệu cá nhân, không nên gửi cho AI."
 CRITERIA_VI = {
@@ -69,7 +69,7 @@ def model_card(health: dict[str, Any]) -> str:
     about = describe(str(name), bool(health.get("teaching_model")))
     details = f"{about['what']} **Làm được:** {about['can']}. **Không làm được:** {about['cannot']}."
     if health.get("teaching_model"):
-        return f"**Mô hình:** {name} — mô hình dạy học nhỏ. {details}\n\n*{about['switch']}*"
+        return f"**Mô hình:** {name} — mô hình thu nhỏ. {details}\n\n*{about['switch']}*"
     return f"**Mô hình:** {name}. {details}"
 
 
@@ -171,7 +171,7 @@ def next_word_bars(words: list[tuple[str, float]]) -> str:
         rows.append(f'<span class="word">{html.escape(word_label(token))}</span>'
                     f'<span class="track" role="img" aria-label="{pct}"><span class="fill" style="display:block;'
                     f'width:{width:.1f}%"></span></span><span class="pct">{pct}</span>')
-    return ('<div class="hocai-bars" aria-label="Xác suất của từ tiếp theo">' + "".join(rows) + "</div>"
+    return ('<div class="hocai-bars" aria-label="Xác suất của chữ tiếp theo">' + "".join(rows) + "</div>"
             '<p>Dấu «·» là một khoảng trắng. Thanh dài hơn = AI cho là khả năng cao hơn.</p>')
 
 

@@ -75,7 +75,7 @@ def test_every_tab_once_and_nothing_typed_reaches_the_log(app, workshop, artifac
     assert "[SỐ ĐIỆN THOẠI]" in shown and "[SỐ CCCD]" in shown
     assert PHONE not in page.locator("body").inner_text() and CCCD not in page.locator("body").inner_text()
     assert "Luôn kiểm tra lại" in page.locator("body").inner_text()
-    assert "mô hình dạy học" in page.locator("#hocai-model-card").inner_text()
+    assert "mô hình thu nhỏ" in page.locator("#hocai-model-card").inner_text()
     page.screenshot(path=artifacts / "app-1-tro-chuyen.png", full_page=True)
 
     # Kiểm tra dữ liệu cá nhân
@@ -112,7 +112,7 @@ def test_every_tab_once_and_nothing_typed_reaches_the_log(app, workshop, artifac
     open_tab(page, TABS[4])
     button(page, "Ví dụ").click()
     page.wait_for_timeout(300)
-    button(page, "Xem AI đoán từ tiếp theo").click()
+    button(page, "Xem AI đoán chữ tiếp theo").click()
     page.locator("#hocai-bars .hocai-bars .word").nth(7).wait_for()
     button(page, "Cho AI viết tiếp vài lần").click()
     page.locator("#hocai-samples").get_by_text("Phần in đậm").wait_for()
@@ -152,7 +152,7 @@ def test_phone_sized_screen(browser, workshop, artifacts):
         open_tab(page, TABS[4])
         button(page, "Ví dụ").click()
         page.wait_for_timeout(300)
-        button(page, "Xem AI đoán từ tiếp theo").click()
+        button(page, "Xem AI đoán chữ tiếp theo").click()
         page.locator("#hocai-bars .hocai-bars .word").first.wait_for()
         no_horizontal_scroll(page)
         page.screenshot(path=artifacts / "app-phone-doan-chu.png", full_page=True)

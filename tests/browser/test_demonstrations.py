@@ -271,7 +271,7 @@ def test_lesson8_masked_request_and_a_labelled_author_draft(lesson):
     assert "Đã che trước khi gửi cho AI: họ tên (1), số điện thoại (1)." in reply, text
     assert "[SỐ ĐIỆN THOẠI]" in reply and "0987 654 321" not in reply and "Nguyễn Thị Mai" not in reply, text
     assert "Họ tên: «Nguyễn Thị Mai»" in listed and "Số điện thoại: «0987 654 321»" in listed, listed
-    assert "Đây là mô hình dạy học" in reply  # the teaching model's text is said to be meaningless, honestly
+    assert "Đây là mô hình thu nhỏ" in reply  # the teaching model's text is said to be meaningless, honestly
 
     review = cell(page, "bai.review_draft()")
     text = output_text(review)

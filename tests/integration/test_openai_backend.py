@@ -27,7 +27,7 @@ def test_chat_through_the_openai_backend_masks_and_streams(gc):
     job = gc.submit(f"Gọi tôi theo số {PHONE} nhé", api_name="/chat")
     final = job.result(timeout=60)
     assert "Đã che trước khi gửi cho AI: số điện thoại (1)" in final["reply"]
-    assert PHONE not in final["reply"] and "mô hình dạy học" in final["reply"]
+    assert PHONE not in final["reply"] and "mô hình thu nhỏ" in final["reply"]
     assert len(job.outputs()) >= 3
 
 

@@ -111,7 +111,7 @@ def test_chats_keep_working_while_another_client_sends_long_completions(svc):
     jobs = [gc.submit(f"Xin chào các bạn, câu số {i}", api_name="/chat") for i in range(10)]
     for job in jobs:
         try:
-            assert "mô hình dạy học" in job.result(timeout=120)["reply"]
+            assert "mô hình thu nhỏ" in job.result(timeout=120)["reply"]
         except Exception as exc:  # what the participant would have seen
             failures.append(str(exc))
     for t in threads:

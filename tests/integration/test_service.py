@@ -44,7 +44,7 @@ def test_page_shows_the_title_and_teaching_label(service, gc):
     assert "Sân tập AI" in httpx.get(service.url).text
     assert "# Sân tập AI" in str(httpx.get(service.url + "config").json())
     model, status = gc.predict(api_name="/ui_status")  # what the page shows on load
-    assert "tiny-teaching — mô hình dạy học" in model and "Sẵn sàng" in status
+    assert "tiny-teaching — mô hình thu nhỏ" in model and "Sẵn sàng" in status
 
 
 def test_client_functions(client):
@@ -74,7 +74,7 @@ def test_chat_masks_personal_data_and_says_so(client):
     reply = result["reply"]
     assert "Đã che trước khi gửi cho AI: số điện thoại (1)" in reply
     assert PHONE not in reply
-    assert "mô hình dạy học" in reply and "không có ý nghĩa" in reply
+    assert "mô hình thu nhỏ" in reply and "không có ý nghĩa" in reply
     assert result["masked"] == [{"label": "PHONE", "label_vi": result["masked"][0]["label_vi"], "text": PHONE}]
 
 

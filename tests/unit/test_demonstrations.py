@@ -66,7 +66,7 @@ def test_demonstration_files_are_what_the_generator_writes(tmp_path):
 def test_each_demonstration_file_says_it_is_invented(name):
     text = (CORPUS / name).read_text(encoding="utf-8")
     first = text.splitlines()[0]
-    assert first.startswith("Văn bản minh hoạ, viết riêng để huấn luyện mô hình dạy học")
+    assert first.startswith("Văn bản minh hoạ, viết riêng để huấn luyện mô hình thu nhỏ")
     assert "đều do người soạn bịa ra, không có thật, không phải dữ liệu cá nhân của ai" in first
     assert text == unicodedata.normalize("NFC", text)
     assert not re.search(r"\b0\d{9}\b|@", text), "no phone numbers or e-mail addresses"
@@ -165,7 +165,7 @@ def test_live_model_only_for_an_instruct_model():
                          ids=lambda f: f.__module__ + "." + f.__name__)
 def test_without_an_instruct_model_the_lessons_show_the_labelled_examples(make, service_down):
     html = _html(make())
-    assert AUTHOR_LABEL in html and "mô hình dạy học" in html
+    assert AUTHOR_LABEL in html and "mô hình thu nhỏ" in html
 
 
 # ---- knowledge cut-off and retraining widgets -----------------------------------------------------------

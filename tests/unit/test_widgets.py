@@ -148,7 +148,7 @@ def test_health_card_variants():
     from hocai.widgets.service import health_card
 
     ok = health_card({"status": "ok", "model": "<tiny>", "teaching_model": True, "message": "Sẵn sàng."})
-    assert "Sân tập AI đang chạy" in ok and "&lt;tiny&gt;" in ok and "mô hình dạy học" in ok
-    assert "mô hình dạy học" not in health_card({"status": "ok", "model": "qwen", "teaching_model": False})
+    assert "Sân tập AI đang chạy" in ok and "&lt;tiny&gt;" in ok and "mô hình thu nhỏ" in ok
+    assert "mô hình thu nhỏ" not in health_card({"status": "ok", "model": "qwen", "teaching_model": False})
     assert "Đang tải mô hình." in health_card({"status": "loading", "message": "Đang tải mô hình."})
     assert "chưa sẵn sàng" in health_card({"status": "error"})
