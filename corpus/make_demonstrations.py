@@ -17,7 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SEED = 20251204
 
-HEADER = ("Văn bản minh hoạ, viết riêng để huấn luyện mô hình dạy học của bộ công cụ hocai. {what} "
+HEADER = ("Văn bản minh hoạ, viết riêng để huấn luyện mô hình thu nhỏ của bộ công cụ hocai. {what} "
           "Mọi tên xã, tên người, số hiệu và ngày tháng trong tệp này đều do người soạn bịa ra, không có thật, "
           "không phải dữ liệu cá nhân của ai.")
 
@@ -172,7 +172,7 @@ def chronicle_text(rng: random.Random) -> str:
             f"Bản tin xã Tân Hòa tháng {month} năm {year}. Trong tháng {month} năm {year}, {events[0]}; "
             f"{events[1]}. Tháng {month} năm {year}, tổ trưởng tổ công nghệ số cộng đồng xã Tân Hòa là {LEADER}. "
             f"Muốn hỏi về lớp học, bà con gọi tổ trưởng {LEADER} hoặc đến nhà văn hóa thôn.")
-    paragraphs.append(f"Bản tin xã Tân Hòa viết đến {CUTOFF} là hết. Kho văn bản của mô hình dạy học dừng ở "
+    paragraphs.append(f"Bản tin xã Tân Hòa viết đến {CUTOFF} là hết. Kho văn bản của mô hình thu nhỏ dừng ở "
                       f"{CUTOFF}: mô hình không biết chuyện gì xảy ra sau {CUTOFF}.")
     return "\n\n".join(paragraphs) + "\n"
 
