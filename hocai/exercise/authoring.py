@@ -112,7 +112,7 @@ def build_notebook(assignment: dict) -> nbformat.NotebookNode:
         _validate_question(question)
     cells = [_markdown(assignment["intro"], INTRO_ID)]
     setup = (
-        "# Chuẩn bị bài tập — ô này đã khoá, không cần sửa.\n"
+        "# Chuẩn bị bài tập — ô này đã khóa, không cần sửa.\n"
         "import os, sys\n"
         "sys.path[:] = [p for p in sys.path if p not in ('', '.') and os.path.realpath(p) != os.path.realpath(os.getcwd())]\n"
         "from hocai.exercise import check, instructor_key, register_key, show_question, start\n"
@@ -217,7 +217,7 @@ def build_from_bank(bank: dict) -> nbformat.NotebookNode:
                          points=sum(s["points"] for s in slots))
     cells = [_markdown(intro, INTRO_ID)]
     setup = (
-        "# Chuẩn bị bài tập — ô này đã khoá, không cần sửa.\n"
+        "# Chuẩn bị bài tập — ô này đã khóa, không cần sửa.\n"
         "import os, sys\n"
         "sys.path[:] = [p for p in sys.path if p not in ('', '.') and os.path.realpath(p) != os.path.realpath(os.getcwd())]\n"
         "from hocai.exercise import check, instructor_key, register_key, show_question, start\n"
