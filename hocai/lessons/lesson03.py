@@ -17,16 +17,17 @@ PART_HELP = {
     "Vai trò": "AI đóng vai ai?",
     "Nhiệm vụ": "Bạn cần AI làm việc gì?",
     "Bối cảnh": "Thông tin nền AI cần biết.",
-    "Định dạng": "Kết quả trình bày ra sao, dài bao nhiêu?",
-    "Giới hạn": "Điều AI phải tránh.",
+    "Định dạng": "Kết quả trình bày ra sao (thư, bảng, gạch đầu dòng)?",
+    "Giới hạn": "Dài bao nhiêu, giọng văn ra sao, điều AI phải tránh.",
 }
 
 EXAMPLE_PARTS = {
     "Vai trò": "Bạn là chuyên viên văn phòng Ủy ban nhân dân xã.",
     "Nhiệm vụ": "Hãy soạn thông báo mời phụ huynh đưa trẻ đi tiêm chủng.",
     "Bối cảnh": "Đợt tiêm dành cho trẻ dưới 5 tuổi, tổ chức tại trạm y tế xã vào sáng thứ bảy tuần này.",
-    "Định dạng": "Thông báo ngắn, dưới 150 chữ, có tiêu đề, thời gian, địa điểm và giấy tờ cần mang.",
-    "Giới hạn": "Lời lẽ lịch sự, dễ hiểu. Không tự bịa thông tin; chỗ nào thiếu thì để trống [...] để tôi điền.",
+    "Định dạng": "Thông báo có tiêu đề, thời gian, địa điểm và giấy tờ cần mang.",
+    "Giới hạn": "Dưới 150 chữ, lời lẽ lịch sự, dễ hiểu. Không tự bịa thông tin; chỗ nào thiếu thì để trống [...] để "
+                "tôi điền.",
 }
 
 WHICH_PART = [
@@ -36,10 +37,10 @@ WHICH_PART = [
      "explain": "Câu này nói việc cần làm: đó là nhiệm vụ."},
     {"text": "«Lớp có 32 học sinh, buổi họp diễn ra lúc 8 giờ sáng chủ nhật tại phòng học lớp 4A.»",
      "answer": 2, "explain": "Đây là thông tin nền AI cần biết: bối cảnh."},
-    {"text": "«Trình bày thành 3 đoạn ngắn, không quá một trang.»", "answer": 3,
+    {"text": "«Trình bày thành 3 đoạn, có tiêu đề và lời chào cuối thư.»", "answer": 3,
      "explain": "Câu này quy định hình thức kết quả: định dạng."},
-    {"text": "«Không nêu tên hay điểm số của bất kỳ học sinh nào.»", "answer": 4,
-     "explain": "Câu này nói điều AI phải tránh: giới hạn. Nó cũng bảo vệ dữ liệu của học sinh."},
+    {"text": "«Không quá một trang; không nêu tên hay điểm số của bất kỳ học sinh nào.»", "answer": 4,
+     "explain": "Độ dài và điều AI phải tránh thuộc phần giới hạn. Câu này cũng bảo vệ dữ liệu của học sinh."},
 ]
 
 WEAK_PROMPT = "viết thông báo họp"
