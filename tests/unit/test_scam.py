@@ -173,8 +173,9 @@ def test_literal_prefilter_never_hides_a_match():
 
     texts = [row["text"] for row in load_labelled()]
     views = [fold_case(t) for t in texts] + [strip_diacritics(fold_case(t)) for t in texts]
-    fast = [rule.pattern for rule in scam._RULES] + [rule.accented for rule in scam._RULES if rule.accented]
-    fast += [scam._WARNING] + [rx for _, rx, _ in scam._AUTHORITIES]
+    rules = scam.RULES
+    fast = [rule.pattern for rule in rules.rules] + [rule.accented for rule in rules.rules if rule.accented]
+    fast += [rules.warning] + [authority.pattern for authority in rules.authorities]
     assert sum(f.leads is not None for f in fast) > len(fast) * 0.8
     for pattern in fast:
         for view in views:

@@ -71,6 +71,66 @@ def test_the_fixture_covers_every_labelled_message(name):
     assert any(r["scam"] for r in expected[name]) and not all(r["scam"] for r in expected[name])
 
 
+def _rule_file(tmp_path, change) -> Path:
+    """A copy of the shipped rule file with one edit applied to its text."""
+    from hocai.safety import scam_rules
+
+    text = scam_rules.RULES_PATH.read_text(encoding="utf-8")
+    path = tmp_path / "scam_rules.toml"
+    path.write_text(change(text), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda t: t.replace("weight = 0.55\nfamily = 'secrets'", "weight = 'cao'\nfamily = 'secrets'", 1),
+     "rule 'otp': weight must be a number"),
+    (lambda t: t.replace("key = 'password'\nweight = 0.5\nfamily = 'secrets'",
+                         "key = 'password'\nweight = 0.5\nfamily = 'secret'", 1),
+     "rule 'password': unknown family 'secret'"),
+    (lambda t: t.replace("'(?:gui|nhan|bam) nham ma'", "'(?:gui|nhan|bam nham ma'", 1),
+     "rule 'otp_after': invalid regular expression"),
+    (lambda t: t.replace("${code}", "${codes}", 1), "rule 'otp': unknown fragment ${codes}"),
+    (lambda t: t.replace("negatable = true\nreason = 'Tin nhắn đòi bạn đọc",
+                         "negatable = 'yes'\nreason = 'Tin nhắn đòi bạn đọc", 1),
+     "rule 'otp': negatable must be true or false"),
+    (lambda t: t.replace("key = 'password'", "key = 'otp'", 1), "rule 'otp': key used twice"),
+    (lambda t: t.replace("key = 'otp_after'\n", "key = 'otp_after'\nweigth = 0.2\n", 1),
+     "rule 'otp_after': unknown field(s) weigth"),
+    (lambda t: t.replace("flags = ['emergency', 'transfer']", "flags = ['emergency', 'tranfer']", 1),
+     "combo #1: unknown flag(s) tranfer"),
+    (lambda t: t.replace("6 = 0.3\n", "", 1), "family_bonus: needs one bonus for each count"),
+    (lambda t: t + "\n[[rules\n", "not valid TOML"),
+])
+def test_a_bad_rule_file_fails_naming_the_rule(tmp_path, change, message):
+    from hocai.safety import scam_rules
+
+    path = _rule_file(tmp_path, change)
+    assert path.read_text(encoding="utf-8") != scam_rules.RULES_PATH.read_text(encoding="utf-8")
+    with pytest.raises(scam_rules.ScamRulesError) as caught:
+        scam_rules.load(path)
+    assert str(caught.value).startswith("scam_rules.toml: ") and message in str(caught.value)
+
+
+def test_demand_flags_and_families_come_from_the_rules_themselves():
+    from hocai.safety import scam
+
+    rules = scam.RULES
+    by_key = {rule.key: rule for rule in rules.rules}
+    assert {key for key in rules.demand_keys if key in by_key} == {r.key for r in rules.rules if r.demand}
+    members = [key for _, keys in rules.families for key in keys]
+    assert len(members) == len(set(members))
+    assert all(by_key[key].family for key in members if key in by_key)
+    assert "link" in rules.demand_keys and "bad_link" in rules.flags and scam.DECISIVE <= rules.flags
+
+
+def test_the_rule_file_ships_in_the_package():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]
+    assert "data/*.toml" in patterns.get("hocai.safety", [])
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     sets = record_verdicts()
