@@ -13,6 +13,8 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import charset_normalizer
+
 from hocai.errors import UserError
 from hocai.text import ascii_slug, clean, strip_diacritics
 
@@ -88,6 +90,24 @@ def _is_identity_column(header: str) -> bool:
     return any(word in plain for word in IDENTITY_HEADERS)
 
 
+# Encodings a Vietnamese office's spreadsheet export can be in: Excel's "CSV UTF-8", its "Unicode text"
+# (UTF-16), the legacy Vietnamese Windows code page, and Western Windows for files without accents.
+_ENCODINGS = ["utf_8", "utf_16", "cp1258", "cp1252"]
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """The file's text: UTF-8 when it is, otherwise the encoding charset-normalizer finds among _ENCODINGS."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+    best = charset_normalizer.from_bytes(raw, cp_isolation=_ENCODINGS).best()
+    if best is None:
+        raise UserError(f"Không đọc được tệp «{name}»: dòng {line} có ký tự không thuộc bảng mã nào quen thuộc. "
+                        "Hãy mở tệp bằng Excel và lưu lại dưới dạng «CSV UTF-8».")
+    return str(best)
+
+
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line number, cells) rows of a CSV (any common encoding/delimiter) or XLSX file."""
     if not path.is_file():
@@ -104,13 +124,7 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         rows = [(i, ["" if v is None else str(v) for v in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), 1)]
         book.close()
     elif suffix in {".csv", ".txt"}:
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "cp1258", "cp1252"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
+        text = _decode(path.read_bytes(), path.name)
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:

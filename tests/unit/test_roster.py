@@ -79,6 +79,30 @@ def test_xlsx_and_cp1258_free_headers(tmp_path):
     assert [(p.given_name, p.role) for p in people] == [("Sáu", "instructor"), ("Nghệ", "participant")]
 
 
+def test_a_stray_undecodable_byte_is_one_vietnamese_sentence(tmp_path):
+    """Issue 21: a byte no known encoding explains once raised UnboundLocalError with a traceback."""
+    path = tmp_path / "ds.csv"
+    path.write_bytes("Họ và tên,Email\nNguyễn Văn An,an@x.vn\n".encode() + b"L\x81\x8d\x90 Thi,c@x.vn\n")
+    with pytest.raises(UserError, match=r"«ds\.csv».*dòng 3.*CSV UTF-8"):
+        roster.parse_roster(path)
+
+
+def _cp1258_letter(ch: str) -> str:
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    parts = unicodedata.normalize("NFD", ch)
+    base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+    return base + "".join(c for c in parts if c in tones)
+
+
+@pytest.mark.parametrize("encoding", ["cp1258", "utf-16"])
+def test_legacy_and_utf16_exports_are_read(tmp_path, encoding):
+    text = "Họ và tên\tĐơn vị\nNguyễn Văn Bình\tXã Phú Lợi\nTrần Thị Thu\tTrường THCS Yên Thế\n"
+    if encoding == "cp1258":  # cp1258 has ê, ơ, ă... but writes the tone mark as a combining character
+        text = "".join(_cp1258_letter(ch) for ch in text)
+    people, _ = roster.parse_roster(write_csv(tmp_path / "ds.csv", text, encoding))
+    assert [p.full_name for p in people] == ["Nguyễn Văn Bình", "Trần Thị Thu"]
+
+
 def test_usernames_are_stable_and_collisions_numbered():
     mk = lambda name, unit="": roster.Participant("", name, *roster.split_name(name), unit=unit)
     first = roster.assign_usernames([mk("Nguyễn Văn An", "Xã A"), mk("Ngô Văn An", "Xã B")], [])
