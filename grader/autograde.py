@@ -25,23 +25,23 @@ import stat
 import threading
 import time
 import warnings
-from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbconvert.writers import FilesWriter
+from nbgrader.api import MissingEntry
 from nbgrader.converters import Autograde
 from nbgrader.converters.base import BaseConverter
 from nbgrader.preprocessors import AssignLatePenalties, IgnorePattern, LimitOutput, SaveAutoGrades
-from nbconvert.writers import FilesWriter
 
 from grader.collect import submission_problem
 from grader.progress import bar
-from grader.sandbox import (KERNEL_DIED, LIMIT_EXITS, MAX_SANDBOX_FILE, Limits, SandboxedRun, bwrap_problem,
-                            reap_orphans)
+from grader.sandbox import KERNEL_DIED, LIMIT_EXITS, MAX_SANDBOX_FILE, Limits, SandboxedRun, bwrap_problem, reap_orphans
 from grader.workspace import Course, create_private, protect, write_private
 from hocai.errors import UserError
 
@@ -463,29 +463,37 @@ def _run(course: Course, todo: list[Job], jobs: int, entries: dict, unknown: lis
 
 
 def _zero_submission(course: Course, job: Job) -> None:
-    """A submission that could not be graded scores zero (never full marks by omission)."""
+    """A submission that could not be graded scores zero: never full marks by omission, never an old score.
+
+    Only a missing submission row is expected (nbgrader failed before recording one, so no old score exists);
+    any other gradebook error propagates, since a run that stops is better than a crash that keeps a score.
+    """
     try:
         with course.gradebook() as gb:
             submission = gb.find_submission(job.assignment, job.student)
-            for grade in submission.grades:
-                grade.auto_score = 0
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    grade.auto_score = 0
             gb.db.commit()
-    except Exception:  # noqa: BLE001 - the submission row may not exist at all
-        pass
+    except MissingEntry:
+        return
 
 
 def _record(course: Course, job: Job, entries: dict) -> dict:
-    score = max_score = None
-    try:
-        with course.gradebook() as gb:
+    with course.gradebook() as gb:
+        try:
             submission = gb.find_submission(job.assignment, job.student)
             score, max_score = float(submission.score), float(submission.max_score)
-    except Exception:  # noqa: BLE001
-        pass
+        except MissingEntry:  # nothing recorded for it: zero out of the assignment's marks
+            score = 0.0
+            try:
+                max_score = float(gb.find_assignment(job.assignment).max_score or 0)
+            except MissingEntry:
+                max_score = 0.0
     note = NOTES[job.status] + (" " + IGNORED_NOTE.format(n=job.ignored) if job.ignored else "")
     entry = {"student": job.student, "assignment": job.assignment, "status": job.status,
              "note": note, "ignored": job.ignored, "score": score, "max_score": max_score, "digest": job.digest,
-             "seconds": round(job.seconds, 2), "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+             "seconds": round(job.seconds, 2), "graded_at": datetime.now(UTC).isoformat(timespec="seconds")}
     entries[(job.student, job.assignment)] = entry
     return entry
 
