@@ -6,7 +6,6 @@ kit marks its accounts in the GECOS field and refuses to touch any other. Home f
 
 from __future__ import annotations
 
-import csv
 import grp
 import json
 import os
@@ -18,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.export import write_rows_csv
 from hocai import paths
 from hocai.errors import UserError
 from hocai.hub import require_root, settings
@@ -214,11 +214,9 @@ def write_outputs(accounts: list[Account], out: Path, url: str) -> tuple[Path, P
     out.mkdir(parents=True, exist_ok=True)
     out.chmod(0o700)
     table = out / "accounts.csv"
-    with open(table, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, quoting=csv.QUOTE_ALL)
-        writer.writerow(["username", "password", "full_name", "unit", "role", "url"])
-        for a in accounts:
-            writer.writerow([a.username, a.password or "(giữ mật khẩu cũ)", a.full_name, a.unit, a.role, url])
+    # Names and units are the participants' own text: neutralised, so opening the file in Excel runs nothing.
+    rows = ([a.username, a.password or "(giữ mật khẩu cũ)", a.full_name, a.unit, a.role, url] for a in accounts)
+    write_rows_csv(table, ["username", "password", "full_name", "unit", "role", "url"], rows)
     table.chmod(0o600)
     slips = out / "login-slips.pdf"
     write_slips([a for a in accounts if a.password], url, slips)
