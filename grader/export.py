@@ -70,7 +70,7 @@ def table(report: Report) -> pd.DataFrame:
 
 
 @contextmanager
-def _atomic(out: Path, mode: str = "w", **kwargs):
+def _atomic(out: Path):
     from grader.workspace import protect
 
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)

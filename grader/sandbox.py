@@ -681,7 +681,3 @@ class SandboxedRun:
         self.close()
 
 
-def run_notebook(nb: NotebookNode, folder: Path, limits: Limits, uid: int | None, config=None) -> SandboxedExecute:
-    """Execute ``nb`` (in place) in a sandbox that sees a private copy of ``folder``'s answers.json."""
-    with SandboxedRun(folder, limits, uid, config) as run:
-        return run.execute(nb)

@@ -31,10 +31,6 @@ END_ID = "ket_thuc"
 REFLECTION_PROMPT_ID = "suy_ngam_de_bai"
 KEY_CALL = re.compile(r"register_key\((.*)\)\s*\n\s*### END SOLUTION", re.S)
 SALT = re.compile(r'salt="([^"]+)"')
-# What generate_assignment puts in place of solutions (the course's nbgrader_config.py sets these).
-CODE_STUB = "# (phần của giảng viên đã được ẩn)"
-TEXT_STUB = "Bấm đúp chuột vào ô này để viết câu trả lời của bạn, viết xong bấm Shift + Enter."
-NBGRADER_SETTINGS = {"ClearSolutions": {"code_stub": {"python": CODE_STUB}, "text_stub": TEXT_STUB}}
 
 SPEC_KEYS = ("id", "type", "points", "prompt", "text", "original", "items", "options", "tone_insensitive",
              "min_score")
