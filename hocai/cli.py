@@ -128,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir")
     p.add_argument("--out", required=True)
 
+    p = _add(sub, "guide", "hocai.content.trainer_guide:guide_command",
+             "Hướng dẫn giảng viên: in ra màn hình, hoặc ghi tệp PDF để in.")
+    p.add_argument("--pdf", metavar="TỆP", help="Ghi hướng dẫn ra tệp PDF này.")
+
     hub = sub.add_parser("hub", help="JupyterHub cho cả lớp.").add_subparsers(
         dest="hub_command", metavar="VIỆC", parser_class=_Parser, required=True
     )

@@ -79,6 +79,8 @@ def corpus_documents(corpus_dir: Path | None = None, notebooks_dir: Path | None 
         import nbformat
 
         for path in sorted(notebooks_dir.glob("*.ipynb")):
+            if path.name.startswith("00-"):  # the trainer's guide is not course text for the class model
+                continue
             try:
                 notebook = nbformat.read(str(path), as_version=4)
             except Exception:  # a notebook being edited may be invalid for a moment; the corpus is enough
