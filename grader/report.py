@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hocai.errors import UserError
-
 COMPLETED, NOT_PASSED, NOT_SUBMITTED = "Hoàn thành", "Chưa đạt", "Chưa nộp"
 
 
@@ -106,24 +104,4 @@ def build_report(course_dir: Path) -> Report:
                 row.missing.append(f"cần thêm {need:g} điểm")
             rows.append(row)
     return Report(course.course_id, assignments, max_scores, rows, rule)
-
-
-def report_command(args) -> int:
-    from grader import export
-
-    out = Path(args.out)
-    report = build_report(Path(args.dir))
-    writer = export.WRITERS.get(out.suffix.lower())
-    if writer is None:
-        raise UserError("Tệp báo cáo phải có đuôi .csv, .xlsx hoặc .html.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    writer(report, out)
-    if out.suffix.lower() in (".xlsx", ".html"):
-        from grader.items import add_section, add_sheet
-
-        (add_sheet if out.suffix.lower() == ".xlsx" else add_section)(out, Path(args.dir))
-    counts = report.status_counts()
-    print(f"Đã ghi báo cáo {out}: {len(report.rows)} học viên — "
-          + ", ".join(f"{k}: {v}" for k, v in counts.items()) + ".")
-    return 0
 

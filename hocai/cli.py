@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("assignment", nargs="?")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--force", action="store_true", help="Chấm lại cả những bài không đổi.")
-    p = _add(course, "report", "grader.report:report_command", "Xuất báo cáo kết quả.", "course report")
+    p = _add(course, "report", "grader.commands:report_command", "Xuất báo cáo kết quả.", "course report")
     p.add_argument("dir")
     p.add_argument("--out", required=True)
     p = _add(course, "certificates", "grader.certificates:certificates_command", "In giấy chứng nhận.",

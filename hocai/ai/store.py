@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from hocai import paths
+from hocai.ai.catalogue_entries import find_entry  # maps Hugging Face ids to store names
 from hocai.errors import UserError
 from hocai.text import nfc
 
@@ -47,8 +48,6 @@ def resolve(name_or_path: str | os.PathLike[str] | None = None) -> Path:
     candidate = store_dir() / name
     if candidate.exists():
         return candidate
-    from hocai.ai.catalogue import find_entry  # the catalogue maps Hugging Face ids to store names
-
     entry = find_entry(name, missing_ok=True)
     if entry is not None:
         return store_dir() / entry.name
