@@ -11,7 +11,8 @@ from typing import Any, Iterator
 
 import torch
 
-from hocai.ai.backends import FAILED, TIMEOUT, TOO_LONG, Backend, prepack, quant
+from hocai.ai.backends import prepack, quant
+from hocai.ai.backends.base import FAILED, TIMEOUT, TOO_LONG, Backend
 from hocai.ai.backends.continuous import ContinuousDecoder
 from hocai.ai.batching import END, Batcher, GenRequest, JobsBetweenSteps, RowSampler, RowStopper, RowStreamer, budget
 from hocai.errors import UserError

@@ -8,7 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterator
 
-from hocai.ai.backends import Backend
+from hocai.ai.backends.base import Backend
 from hocai.errors import UserError
 
 log = logging.getLogger("hocai.ai")
