@@ -1,4 +1,4 @@
-"""Run one submission's notebook in a bubblewrap sandbox (DESIGN.md §6, §8).
+"""Run one submission's notebook in a bubblewrap sandbox (docs/ARCHITECTURE.md §6 and §8, rule 2).
 
 The kernel sees a read-only Python environment, a sized tmpfs for /tmp and for its home (its working folder
 included) and, read-only in that folder, a private copy of the submission's answers.json: no other file of

@@ -1,4 +1,5 @@
-"""The ``hocai`` command (DESIGN.md §4). Parsing lives here; each subcommand's work lives in its module.
+"""The ``hocai`` command, a contract (docs/ARCHITECTURE.md §4). Parsing lives here; each subcommand's work
+lives in its module.
 
 A handler is ``module:function`` taking the parsed arguments and returning an exit code. Bad input raises
 ``UserError`` with one Vietnamese sentence: printed on stderr, exit 2, never a traceback.

@@ -1,7 +1,7 @@
 """Serve many participants with one model: requests arriving together become one batched ``generate()``.
 
 On a CPU, decoding one token costs about the same memory traffic for 1 row as for 8 (the weights are read
-once per step), so a batch of 8 gives several times the class-wide throughput (DESIGN.md §8).
+once per step), so a batch of 8 gives several times the class-wide throughput (docs/ARCHITECTURE.md §9).
 ``transformers.TextIteratorStreamer`` handles one row only; ``RowStreamer`` routes each row of a batch to
 its own request, ``RowStopper`` ends each row at its own limit, ``RowSampler`` samples each row at its
 own temperature.

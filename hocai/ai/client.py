@@ -1,7 +1,7 @@
 """How notebooks talk to the Sân tập AI: over HTTP with gradio_client. Never imports torch or transformers.
 
-Thirty kernels each loading a model would cost ~10 GB and slow every decode (DESIGN.md §8); one service
-serves the class. With the service down a lesson fails fast with ``ServiceUnavailable``.
+Thirty kernels each loading a model would cost ~10 GB and slow every decode (docs/ARCHITECTURE.md §8,
+rule 1); one service serves the class. With the service down a lesson fails fast with ``ServiceUnavailable``.
 """
 
 from __future__ import annotations

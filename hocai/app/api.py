@@ -1,4 +1,5 @@
-"""The Gradio API names of the Sân tập AI (DESIGN.md §4): /chat, /next_words, /sample, /pii, /scam, /prompt_check, /health.
+"""The Gradio API names of the Sân tập AI, a contract (docs/ARCHITECTURE.md §4): /chat, /next_words, /sample,
+/pii, /scam, /prompt_check, /health.
 
 Every error a participant can meet reaches the client as a ``gr.Error`` carrying one Vietnamese sentence.
 """

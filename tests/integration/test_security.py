@@ -1,5 +1,6 @@
 """Hostile submissions against ``hocai course autograde``: every attack fails, honest grades stay, the
-instructor's files are untouched and nothing planted runs in the next instructor command (DESIGN.md §6)."""
+instructor's files are untouched and nothing planted runs in the next instructor command
+(docs/ARCHITECTURE.md §8, rule 2)."""
 
 from __future__ import annotations
 

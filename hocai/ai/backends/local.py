@@ -22,7 +22,7 @@ BIG_MODEL_PARAMS = 50_000_000  # below this, float32 is as fast as bfloat16 and 
 
 
 def cpu_has_bf16() -> bool:
-    """AMX-bf16 or AVX512-bf16 make bfloat16 matmuls fast on this CPU (DESIGN.md §8)."""
+    """AMX-bf16 or AVX512-bf16 make bfloat16 matmuls fast on this CPU (docs/ARCHITECTURE.md §9)."""
     try:
         flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="ignore")
     except OSError:
