@@ -1,0 +1,63 @@
+"""Participants cannot see, edit or delete code, nor break a lesson by running cells out of order (issue 16)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from hocai.lessons import harden
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = harden.lesson_notebooks(ROOT / "notebooks")
+EXERCISES = sorted((ROOT / "exercises").glob("bai0*/bai0*.ipynb"))
+
+
+def test_found_every_notebook():
+    assert len(LESSONS) >= 8 and len(EXERCISES) >= 8
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_is_hardened(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    assert harden.problems(nb) == []
+    module = f"lesson{path.name[:2]}"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert f"from hocai.lessons.{module} import " in cell.source
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_harden_is_idempotent(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    assert harden.harden(nb) is False
+
+
+def test_harden_fixes_an_old_style_notebook():
+    """The rule checker fails on the first-edition layout and the script repairs it."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Bài"),
+        nbformat.v4.new_code_cell("from hocai.lessons import lesson04 as bai",
+                                  metadata={"jupyter": {"source_hidden": True}}),
+        nbformat.v4.new_code_cell("bai.quiz()"),
+    ])
+    assert len(harden.problems(nb)) >= 4
+    assert harden.harden(nb) is True
+    assert harden.problems(nb) == []
+    assert [c.source for c in nb.cells if c.cell_type == "code"] == [
+        "from hocai.lessons.lesson04 import quiz; quiz()"]
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=[p.stem for p in EXERCISES])
+def test_exercise_code_is_hidden_and_locked_for_nbgrader(path: Path):
+    """Exercises: every code cell hidden; every code cell except the instructor's key is an nbgrader locked cell,
+    which nbgrader's LockCells makes non-editable and non-deletable at release; grade cells stay grade cells."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        meta = cell.metadata
+        assert meta.get("jupyter", {}).get("source_hidden") is True, cell.source[:80]
+        grader = meta.get("nbgrader", {})
+        assert grader.get("locked") is True or grader.get("solution") is True, cell.source[:80]
