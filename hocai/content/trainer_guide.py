@@ -24,6 +24,7 @@ DATA = Path(__file__).with_name("trainer_guide.toml")
 NOTEBOOKS = ROOT / "notebooks"
 NOTEBOOK = NOTEBOOKS / "00-huong-dan-giang-vien.ipynb"
 OBJECTIVES = ROOT / "exercises" / "bank" / "objectives.toml"
+LEADING = 1.4
 TIMING = re.compile(r"\*Thời lượng:\s*(?P<timing>[^*]+?)\.?\*")
 
 
@@ -114,9 +115,12 @@ def html() -> str:
 
     render = mistune.create_markdown(plugins=["table"])
     body = render(markdown())
-    # Commands print in the body font (the PDF's only face with Vietnamese glyphs): blocks as <pre>, inline bold.
-    body = re.sub(r"<pre><code[^>]*>(.*?)</code></pre>", r"<pre>\1</pre>", body, flags=re.S)
+    # Commands print bold in the body font (the only face with Vietnamese glyphs), one command a line.
+    body = re.sub(r"<pre><code[^>]*>(.*?)</code></pre>",
+                  lambda m: "<p><b>" + "<br>".join(m.group(1).strip().splitlines()) + "</b></p>", body, flags=re.S)
     body = body.replace("<code>", "<b>").replace("</code>", "</b>")
+    # Vietnamese stacks marks above and below letters: more leading than fpdf2's default of 1.0 keeps lines apart.
+    body = re.sub(r"<(p|ul|ol)>", rf'<\1 line-height="{LEADING}">', body)
     body = re.sub(r"<th>(Giờ|Buổi)</th>", r'<th width="20%">\1</th>', body)
     return body.replace("<th>Nội dung</th>", '<th width="80%">Nội dung</th>')
 
@@ -128,12 +132,23 @@ def write_pdf(out: Path) -> Path:
     if not out.parent.is_dir():
         raise UserError(f"Không có thư mục «{out.parent}» để ghi tệp PDF.")
     doc = kit_pdf.new_pdf(data()["title"])
+    doc.alias_nb_pages()
     doc.add_font(kit_pdf.FAMILY, "BI", str(kit_pdf.font_dir() / "BeVietnamPro-BoldItalic.ttf"))
     doc.set_auto_page_break(True, margin=15)
     doc.set_margins(18, 15, 18)
+    title = data()["title"]
+
+    def footer() -> None:  # on every page, so loose printed sheets stay in order
+        doc.set_y(-12)
+        doc.set_font(kit_pdf.FAMILY, "", 8.5)
+        doc.set_text_color(110, 110, 110)
+        doc.cell(0, 5, f"{title} · trang {doc.page_no()}/{{nb}}", align="C")
+        doc.set_text_color(0, 0, 0)
+
+    doc.footer = footer
     doc.add_page()
     doc.set_font(kit_pdf.FAMILY, "", 10.5)
-    doc.write_html(html(), font_family=kit_pdf.FAMILY, pre_code_font=kit_pdf.FAMILY,
+    doc.write_html(html(), font_family=kit_pdf.FAMILY,
                    heading_sizes={"h1": 20, "h2": 14, "h3": 12}, table_line_separators=True)
     doc.output(str(out))
     return out

@@ -17,10 +17,11 @@ MARKDOWN = trainer_guide.markdown()
 
 def quoted_commands(text: str) -> list[str]:
     """Every ``hocai …`` command the guide shows: inline code spans and lines of code blocks."""
-    inline = re.findall(r"`(hocai [^`]+)`", text)
+    prefix = re.compile(r"^(sudo )?(\.venv/bin/)?(?=hocai )")
+    inline = re.findall(r"`((?:sudo )?(?:\.venv/bin/)?hocai [^`]+)`", text)
     blocks = [line.strip() for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S)
-              for line in block.splitlines() if line.strip().startswith("hocai ")]
-    return inline + blocks
+              for line in block.splitlines() if prefix.match(line.strip()) and "hocai " in line]
+    return [prefix.sub("", command) for command in inline + blocks]
 
 
 def resolve(command: str) -> str:
@@ -87,6 +88,9 @@ def test_every_quoted_command_exists():
         assert needed in used, needed
     for command in commands:
         resolve(command)
+    from hocai.ai.catalogue import find_entry
+    models = {c.split()[3] for c in commands if c.split()[1:3] in (["models", "fetch"], ["models", "export"])}
+    assert models and all(find_entry(name) for name in models - {"TÊN"}), models
 
 
 def test_every_quoted_command_path_answers_help(capsys):
