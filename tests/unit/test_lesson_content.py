@@ -49,7 +49,7 @@ def test_no_lesson_says_ai_never_looks_anything_up(text):
     (8, lesson08, "classroom_ai", lesson08.CLASSROOM_ITEMS),
 ])
 def test_new_sections_are_hands_on_and_in_their_notebook(lesson, module, call, items):
-    assert f"bai.{call}()" in _notebook(lesson)
+    assert f"import {call}; {call}()" in _notebook(lesson)
     box = getattr(module, call)()
     assert isinstance(box, widgets.VBox) and items[0]["text"][:30] in _html(box)
     for item in items:
