@@ -111,7 +111,8 @@ def test_structure(path: Path):
     assert "Thông tư 02/2025/TT-BGDĐT" in markdown or "UNESCO" in markdown, "objectives mapped to frameworks"
     assert sum("hocai-self-check" in tags(c) for c in code) >= 1
     assert sum("hocai-hands-on" in tags(c) for c in code) >= 1
-    assert code[0].source.startswith("from hocai.lessons import"), "the first code cell imports the lesson"
+    lesson = f"from hocai.lessons.lesson{path.name[:2]} import "
+    assert all(c.source.startswith(lesson) for c in code), "every code cell imports what it calls from its lesson"
     assert not re.search(r"import (torch|transformers)", json.dumps([c.source for c in code]))
 
 
