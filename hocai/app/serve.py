@@ -29,7 +29,7 @@ def build_app(service: Playground, limiter: RateLimiter | None = None):
     from fastapi import FastAPI
     from fastapi.staticfiles import StaticFiles
 
-    from hocai.app import tools_api, ui_style
+    from hocai.app import assistant_api, tools_api, ui_style
     from hocai.app.api import register
     from hocai.app.openai_api import build_router
     from hocai.app.ui import build_page
@@ -44,6 +44,7 @@ def build_app(service: Playground, limiter: RateLimiter | None = None):
         return service.health()
 
     app.include_router(build_router(service, limiter))
+    app.include_router(assistant_api.build_router(service, limiter))  # before /api/{tool}
     app.include_router(tools_api.build_router(service, limiter))
     fonts = ui_style.font_dir()
     if fonts is not None:

@@ -1,0 +1,139 @@
+"""What the assistant searches: lesson sections (with lesson, heading and anchor) and the glossary.
+
+Only text a participant already sees goes in: notebook markdown cells and glossary definitions. Lesson code
+modules (which hold self-check keys) and the exercise bank's keys never do.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import nbformat
+
+from hocai.text import nfc
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+GLOSSARY = ROOT / "hocai" / "content" / "glossary.toml"
+_HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$", re.M)
+_NUMBER = re.compile(r"^(\d+)\.\s")
+SKIP_SECTIONS = ("Nguồn",)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One searchable piece: a lesson section or a glossary entry."""
+
+    id: str
+    lesson: int | None
+    heading: str
+    text: str
+    notebook: str = ""
+
+    @property
+    def anchor(self) -> str:
+        """JupyterLab's heading id: the heading text with spaces as hyphens (``createHeaderId``)."""
+        return self.heading.replace(" ", "-")
+
+    @property
+    def overview(self) -> bool:
+        """The lesson's title, goals or summary rather than a numbered section that teaches."""
+        return self.lesson is not None and not _NUMBER.match(self.heading)
+
+    @property
+    def label(self) -> str:
+        if self.lesson is None:
+            return f"Từ điển thuật ngữ: {self.heading}"
+        number = _NUMBER.match(self.heading)
+        where = f"mục {number.group(1)}" if number else f"phần «{self.heading}»"
+        return f"Bài {self.lesson}, {where}" if self.lesson else f"Hướng dẫn giảng viên, {where}"
+
+    def url(self, base: str = "/lab/tree/notebooks/") -> str:
+        if not self.notebook:
+            return ""
+        return f"{base}{quote(self.notebook)}#{quote(self.anchor, safe='')}"
+
+
+def lesson_files(folder: Path = NOTEBOOKS) -> list[Path]:
+    return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb"))
+
+
+def _plain(markdown: str) -> str:
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return re.sub(r"[*_`>]+", "", text).strip()
+
+
+def notebook_passages(path: Path) -> list[Passage]:
+    """Markdown cells grouped under their last heading; the lesson title cell is its own section."""
+    lesson = int(path.name[:2])
+    nb = nbformat.read(path, as_version=4)
+    sections: list[tuple[str, list[str]]] = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        source = nfc(cell.source)
+        pos = 0
+        for match in _HEADING.finditer(source):
+            before = source[pos:match.start()].strip()
+            if before and sections:
+                sections[-1][1].append(before)
+            sections.append((_plain(match.group(2)), []))
+            pos = match.end()
+        rest = source[pos:].strip()
+        if rest:
+            if not sections:
+                sections.append((path.stem, []))
+            sections[-1][1].append(rest)
+    out = []
+    for n, (heading, parts) in enumerate(sections):
+        if heading in SKIP_SECTIONS:
+            continue
+        text = _plain("\n\n".join(parts))
+        out.append(Passage(f"bai{lesson:02d}#{n}", lesson, heading, f"{heading}\n\n{text}", path.name))
+    return out
+
+
+def glossary_passages(path: Path = GLOSSARY) -> list[Passage]:
+    if not path.exists():
+        return []
+    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("term", [])
+    out = []
+    for t in raw:
+        if t.get("show", True) is False:
+            continue
+        english = f" ({t['english']})" if t.get("english") else ""
+        out.append(Passage(f"glossary#{nfc(t['term'])}", None, nfc(t["term"]),
+                           nfc(f"{t['term']}{english}: {t.get('definition', '')}")))
+    return out
+
+
+def synonyms(path: Path = GLOSSARY) -> list[tuple[str, str]]:
+    """(variant, term) pairs from the glossary: the English word and plain banned words point at the term."""
+    if not path.exists():
+        return []
+    pairs = []
+    for t in tomllib.loads(path.read_text(encoding="utf-8")).get("term", []):
+        for variant in [t.get("english", ""), *t.get("banned", [])]:
+            if variant and re.fullmatch(r"[\w\s]+", variant):
+                pairs.append((nfc(variant), nfc(t["term"])))
+    return pairs
+
+
+def sources() -> list[Path]:
+    """Every file the index is built from, for its content hash."""
+    files = lesson_files()
+    return files + ([GLOSSARY] if GLOSSARY.exists() else [])
+
+
+def all_passages() -> list[Passage]:
+    """Lesson sections; the glossary is already a lesson section (Bài 1), so it feeds synonyms only."""
+    out: list[Passage] = []
+    for path in lesson_files():
+        out.extend(notebook_passages(path))
+    return out
