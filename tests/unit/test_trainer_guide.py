@@ -131,3 +131,22 @@ def test_the_class_model_does_not_learn_from_the_guide():
     labels = [label for label, _ in corpus_documents()]
     assert "notebooks/01-ai-la-gi.ipynb" in labels
     assert f"notebooks/{trainer_guide.NOTEBOOK.name}" not in labels
+
+
+def _minutes(number: int) -> int:
+    return int(re.search(r"(\d+) phút", trainer_guide.lesson(number).timing).group(1))
+
+
+def test_schedules_fit_the_lessons_timings():
+    """A lesson that grows longer than its slot fails here; the minutes quoted in a schedule are the lessons' own."""
+    exercise = 10  # the guide's planning estimate per exercise
+    one_day, sessions = GUIDE["schedule"]
+    for when, what in one_day["rows"]:
+        start, end = ([int(x) for x in t.split(":")] for t in when.split("–"))
+        slot = (end[0] - start[0]) * 60 + end[1] - start[1]
+        lessons = [int(n) for n in re.findall(r"Bài (\d)", what)]
+        assert sum(_minutes(n) for n in lessons) + exercise * len(lessons) <= slot, when
+    for when, what in sessions["rows"]:
+        quoted = {int(n): int(m) for n, m in re.findall(r"Bài (\d) \((\d+) phút\)", what)}
+        assert len(quoted) == 2 and all(_minutes(n) == m for n, m in quoted.items()), (when, "chạy lại --write")
+        assert sum(quoted.values()) + exercise * len(quoted) <= 120, when
