@@ -12,7 +12,6 @@ backed up first; ``autograde_log.json`` keeps per-submission status (ok | timeou
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import itertools
 import json
@@ -44,6 +43,7 @@ from grader.progress import bar
 from grader.sandbox import KERNEL_DIED, LIMIT_EXITS, MAX_SANDBOX_FILE, Limits, SandboxedRun, bwrap_problem, reap_orphans
 from grader.workspace import Course, create_private, protect, write_private
 from hocai.errors import UserError
+from hocai.fileio import file_lock
 
 LOG_NAME = "autograde_log.json"
 UID_BASE = 61000
@@ -397,11 +397,8 @@ def _shared_engines():
 @contextmanager
 def _single_run(course: Course):
     """One autograde at a time per course: the grader process must be the gradebook's only writer."""
-    with open(create_private(course.root / ".autograde.lock"), "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UserError("Đang có một lần chấm khác chạy trên khoá học này; hãy đợi nó xong rồi chạy lại.") from None
+    path = create_private(course.root / ".autograde.lock")
+    with file_lock(path, busy="Đang có một lần chấm khác chạy trên khoá học này; hãy đợi nó xong rồi chạy lại."):
         yield
 
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import csv
 import html
-import os
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
 from grader.report import COMPLETED, NOT_PASSED, NOT_SUBMITTED, Report
+from grader.workspace import protect
+from hocai.fileio import atomic_path
 
 STATUS_COLOURS = {COMPLETED: "#1b7f3b", NOT_PASSED: "#b35c00", NOT_SUBMITTED: "#8a8a8a"}
 # What makes Excel, LibreOffice or Google Sheets start a formula (with their full-width forms).
@@ -69,19 +68,9 @@ def table(report: Report) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-@contextmanager
 def _atomic(out: Path):
-    from grader.workspace import protect
-
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        protect(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    """A private temporary file that replaces ``out`` when written, readable by the instructor group only."""
+    return atomic_path(out, before_replace=protect)
 
 
 def write_csv(report: Report, out: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from hocai.errors import UserError
+from hocai.fileio import write_text_atomic
 from hocai.paths import EXERCISES, ROOT
 from hocai.text import nfc
 
@@ -85,17 +86,7 @@ def protect(path: str | os.PathLike, mode: int = 0o640) -> None:
 
 def write_private(path: str | os.PathLike, text: str, mode: int = 0o640) -> None:
     """Replace ``path`` atomically by ``text`` in a file that was never readable by others (see ``protect``)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            protect(tmp, mode)
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text, before_replace=lambda tmp: protect(tmp, mode))
 
 
 def create_private(path: str | os.PathLike, mode: int = 0o640) -> Path:

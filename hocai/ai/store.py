@@ -8,19 +8,18 @@ Hugging Face folder (config.json, safetensors weights, tokenizer files) loaded b
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 from typing import Any, Iterator
 
 from hocai import paths
 from hocai.ai.catalogue_entries import find_entry  # maps Hugging Face ids to store names
 from hocai.errors import UserError
+from hocai.fileio import file_lock
 from hocai.text import nfc
 
 DEFAULT_MODEL = "hocai-teaching-gpt2"
@@ -170,18 +169,9 @@ def _is_tied(model: Any, key: str) -> bool:
 def lock(target: Path, *, what: str = "cập nhật") -> Iterator[None]:
     """Hold an exclusive file lock for one model folder; a second process waits and is told why."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(target.parent / f".{target.name}.lock", "a+")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            sys.stderr.write(f"Một tiến trình khác đang {what} mô hình «{target.name}»; đang chờ tiến trình đó xong…\n")
-            sys.stderr.flush()
-            fcntl.flock(handle, fcntl.LOCK_EX)
+    waiting = f"Một tiến trình khác đang {what} mô hình «{target.name}»; đang chờ tiến trình đó xong…"
+    with file_lock(target.parent / f".{target.name}.lock", waiting=waiting):
         yield
-    finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
 
 
 def staging_dir(target: Path, purpose: str) -> Path:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from hocai.fileio import write_text_atomic
 from hocai.text import nfc
 
 FILENAME = "answers.json"
@@ -74,17 +74,7 @@ def write(answers: dict[str, Any], folder: str | os.PathLike | None = None, *, a
     if participant:
         payload["participant"] = to_nfc(participant)
     text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
-    fd, tmp = tempfile.mkstemp(prefix=".answers-", suffix=".tmp", dir=file.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return file
+    return write_text_atomic(file, text + "\n")
 
 
 def save(qid: str, value: Any, folder: str | os.PathLike | None = None, *, assignment: str = "",

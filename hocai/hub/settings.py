@@ -6,6 +6,8 @@ import json
 import os
 from pathlib import Path
 
+from hocai.fileio import write_text_atomic
+
 HUB_DIR = Path(os.environ.get("HOCAI_HUB_DIR", "/var/lib/hocai-hub"))
 SETTINGS_FILE = "settings.json"
 SERVICE_NAME = "san-tap-ai"
@@ -37,9 +39,7 @@ def save(**values) -> dict:
     directory.mkdir(parents=True, exist_ok=True)
     directory.chmod(0o700)
     merged = {**load(), **values}
-    tmp = directory / (SETTINGS_FILE + ".tmp")
-    tmp.write_text(json.dumps(merged, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(directory / SETTINGS_FILE)
+    write_text_atomic(directory / SETTINGS_FILE, json.dumps(merged, ensure_ascii=False, indent=1))
     return merged
 
 
