@@ -160,3 +160,23 @@ def test_a_bubblewrap_without_sized_tmpfs_is_refused_up_front(tmp_path, monkeypa
         assert "Chưa cài bubblewrap" in bwrap_problem()
     finally:
         bwrap_problem.cache_clear()
+
+
+def test_the_private_jupyter_client_hooks_it_overrides_still_exist():
+    """The sandbox overrides private jupyter_client methods; pyproject.toml pins the release range they were
+    tested on, and this fails first if a release renames or reshapes one of them (issue 21, item 4)."""
+    import inspect
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.manager import AsyncKernelManager
+
+    from grader.sandbox import LimitedClient, SandboxKernelManager
+
+    pairs = [(LimitedClient, AsyncKernelClient, "_create_connected_socket")]
+    pairs += [(SandboxKernelManager, AsyncKernelManager, name)
+              for name in ("_async_launch_kernel", "_async_interrupt_kernel", "_async_shutdown_kernel")]
+    for ours, theirs, name in pairs:
+        assert name in vars(ours) and callable(getattr(theirs, name, None)), name
+        mine = list(inspect.signature(vars(ours)[name]).parameters)
+        base = list(inspect.signature(getattr(theirs, name)).parameters)
+        assert mine == base, (name, mine, base)
