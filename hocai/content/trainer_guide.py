@@ -16,14 +16,14 @@ from pathlib import Path
 
 import nbformat
 
+from hocai import paths
 from hocai.errors import UserError
 from hocai.text import nfc
 
-ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).with_name("trainer_guide.toml")
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOKS = paths.NOTEBOOKS
 NOTEBOOK = NOTEBOOKS / "00-huong-dan-giang-vien.ipynb"
-OBJECTIVES = ROOT / "exercises" / "bank" / "objectives.toml"
+OBJECTIVES = paths.EXERCISES / "bank" / "objectives.toml"
 LEADING = 1.4
 TIMING = re.compile(r"\*Thời lượng:\s*(?P<timing>[^*]+?)\.?\*")
 
@@ -44,13 +44,17 @@ def data() -> dict:
 
 def lesson(number: int) -> Lesson:
     """Title and timing from the lesson's own notebook, objectives from the exercise bank's copy of them."""
-    path = next(NOTEBOOKS.glob(f"{number:02d}-*.ipynb"))
+    path = next(NOTEBOOKS.glob(f"{number:02d}-*.ipynb"), None)
+    if path is None:
+        raise UserError(f"Không tìm thấy sổ tay của Bài {number} trong thư mục {NOTEBOOKS}.")
     markdown = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
-    title = re.search(r"^# (.+)$", markdown, re.M).group(1).strip()
-    timing = TIMING.search(markdown).group("timing").strip()
+    title, timing = re.search(r"^# (.+)$", markdown, re.M), TIMING.search(markdown)
     with OBJECTIVES.open("rb") as fh:
-        objectives = tomllib.load(fh)[f"bai{number:02d}"]
-    return Lesson(number, title, path.name, timing, [objectives[k] for k in sorted(objectives, key=int)])
+        objectives = tomllib.load(fh).get(f"bai{number:02d}")
+    if not (title and timing and objectives):
+        raise UserError(f"Sổ tay {path.name} cần có tiêu đề, dòng «Thời lượng» và mục tiêu trong {OBJECTIVES.name}.")
+    return Lesson(number, title.group(1).strip(), path.name, timing.group("timing").strip(),
+                  [objectives[k] for k in sorted(objectives, key=int)])
 
 
 def _lesson_cell(entry: dict) -> str:
