@@ -2,8 +2,9 @@
 
 Errors reach a participant by two paths in a kernel: a cell's own code (IPython's ``set_custom_exc``) and
 widget callbacks, which ipywidgets catches and hands to ``shell.showtraceback()`` (button clicks through
-``CallbackDispatcher``, value observers through ``Widget._handle_msg``). Both are covered here; the full
-traceback still goes to the kernel's own stderr (the terminal of ``hocai start``) for the trainer.
+``CallbackDispatcher``, value observers through ``Widget._handle_msg``). Both are covered here. The full
+traceback goes to ``<state>/logs/bai-hoc-loi.log`` for the trainer, not to stderr: ipykernel forwards even the
+process's own stderr to the notebook.
 """
 
 from __future__ import annotations
@@ -17,11 +18,16 @@ _MARK = "_hocai_safety_net"
 
 
 def _tell(etype, value, tb) -> None:
-    """Show the sentence to the participant and keep the details for the trainer."""
+    """Show the sentence to the participant and keep the details for the trainer where possible."""
     print(SENTENCE)
     try:
-        traceback.print_exception(etype, value, tb, file=sys.__stderr__)
-    except Exception:  # a closed terminal must not turn into a second error
+        from hocai import paths
+
+        log = paths.STATE / "logs" / "bai-hoc-loi.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as out:
+            traceback.print_exception(etype, value, tb, file=out)
+    except Exception:  # an unwritable log (a participant's account on the hub) must not become a second error
         pass
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 from jupyter_client.manager import start_new_kernel
 
@@ -11,8 +14,13 @@ ENGLISH = ("Traceback", "Error", "Exception")
 
 
 @pytest.fixture(scope="module")
-def kernel():
-    manager, client = start_new_kernel(kernel_name="python3")
+def state(tmp_path_factory):
+    return tmp_path_factory.mktemp("state")
+
+
+@pytest.fixture(scope="module")
+def kernel(state):
+    manager, client = start_new_kernel(kernel_name="python3", env={**os.environ, "HOCAI_STATE_DIR": str(state)})
     yield client
     client.stop_channels()
     manager.shutdown_kernel(now=True)
@@ -44,10 +52,15 @@ def assert_one_sentence(text: str):
     assert not any(word in text for word in ENGLISH), text
 
 
-def test_error_in_a_cell_is_one_sentence(kernel):
+def test_error_in_a_cell_is_one_sentence(kernel, state):
     shown, errors = run(kernel, "import hocai.lessons\n1 / 0")
     assert_one_sentence(shown)
     assert errors == []
+    # ipykernel forwards the process's own stderr too, a moment later: nothing of the traceback may follow
+    time.sleep(1)
+    assert_one_sentence(run(kernel, "raise ValueError('x')")[0])
+    log = (state / "logs" / "bai-hoc-loi.log").read_text(encoding="utf-8")
+    assert "ZeroDivisionError" in log and "ValueError" in log  # the details, for the trainer
 
 
 def test_button_and_observer_errors_are_one_sentence(kernel):

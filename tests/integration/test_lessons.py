@@ -18,6 +18,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from hocai.lessons.safety_net import SENTENCE
+
 ROOT = Path(__file__).resolve().parents[2]
 # 00-…: the trainer's guide, markdown only (hocai/content/trainer_guide.py)
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if not p.name.startswith("00-"))
@@ -51,6 +53,8 @@ def errors(nb) -> list[str]:
             if out.output_type == "error":
                 found.append(f"{out.ename}: {out.evalue}")
             elif out.output_type == "stream" and out.name == "stderr" and "Traceback" in out.text:
+                found.append(out.text)
+            elif out.output_type == "stream" and SENTENCE in out.text:  # the safety net caught an error
                 found.append(out.text)
     return found
 
