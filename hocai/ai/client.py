@@ -151,6 +151,23 @@ def prompt_check(text: str) -> dict:
     return _tool("prompt_check", text)
 
 
+def assistant(question: str, link_base: str = "") -> dict:
+    """The course assistant (POST /api/assistant): lesson passages with links, never an exercise's answer."""
+    import httpx
+
+    try:
+        response = httpx.post(_url() + "api/assistant", json={"question": question, "link_base": link_base},
+                              headers=_headers(), timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
+        answer = response.json()
+    except (httpx.HTTPError, ValueError):
+        raise ServiceUnavailable() from None
+    if not isinstance(answer, dict):
+        raise ServiceUnavailable()
+    if response.status_code != 200:
+        raise UserError(answer.get("error") or ServiceUnavailable().message)
+    return answer
+
+
 RETRAIN_POLL_S = 2.0
 RETRAIN_WAIT_S = 150.0
 RETRAIN_SLOW = "Sân tập AI chưa huấn luyện lại xong sau {s} giây; hãy bấm lại sau ít phút."

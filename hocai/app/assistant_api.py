@@ -12,6 +12,7 @@ import hmac
 import json
 import logging
 import os
+import re
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -27,6 +28,7 @@ TOO_BIG = "Câu hỏi quá dài; hãy hỏi ngắn gọn hơn."
 TRAINERS_ONLY = "Chỉ giảng viên xem được thống kê câu hỏi."
 MAX_BODY = 16_000
 TOKEN_ENV = "HOCAI_TRAINER_TOKEN"
+LINK_BASE = re.compile(r"[\w./-]{0,200}")  # "" in a lesson: links relative to the notebook, opened by JupyterLab
 
 
 def trainer_allowed(request: Request) -> bool:
@@ -58,7 +60,7 @@ def build_router(service: Playground, limiter: RateLimiter) -> APIRouter:
         backend = None if service.backend.teaching_model else service.backend
         try:
             limiter.check(request, "ai" if backend else "tools")
-            kwargs = {"base": base} if isinstance(base, str) and base.startswith("/") else {}
+            kwargs = {"base": base} if isinstance(base, str) and LINK_BASE.fullmatch(base) else {}
             return JSONResponse(await run_in_threadpool(ask, question, mask=service.mask, backend=backend, **kwargs))
         except TooFast as exc:
             return JSONResponse({"error": exc.message}, status_code=429)

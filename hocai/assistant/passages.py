@@ -33,11 +33,16 @@ class Passage:
     heading: str
     text: str
     notebook: str = ""
+    cell_id: str = ""
 
     @property
     def anchor(self) -> str:
-        """JupyterLab's heading id: the heading text with spaces as hyphens (``createHeaderId``)."""
-        return self.heading.replace(" ", "-")
+        """The URL fragment JupyterLab 4 scrolls to: ``cell-id=…`` of the heading's cell.
+
+        JupyterLab compares a heading fragment with the heading's id without decoding it, so a Vietnamese
+        heading (percent-encoded by the browser) is never found; cell ids are ASCII and stable.
+        """
+        return f"cell-id={self.cell_id}" if self.cell_id else self.heading.replace(" ", "-")
 
     @property
     def overview(self) -> bool:
@@ -55,7 +60,7 @@ class Passage:
     def url(self, base: str = "/lab/tree/notebooks/") -> str:
         if not self.notebook:
             return ""
-        return f"{base}{quote(self.notebook)}#{quote(self.anchor, safe='')}"
+        return f"{base}{quote(self.notebook)}#{quote(self.anchor, safe='=')}"
 
 
 def lesson_files(folder: Path = NOTEBOOKS) -> list[Path]:
@@ -73,7 +78,7 @@ def notebook_passages(path: Path) -> list[Passage]:
     """Markdown cells grouped under their last heading; the lesson title cell is its own section."""
     lesson = int(path.name[:2])
     nb = nbformat.read(path, as_version=4)
-    sections: list[tuple[str, list[str]]] = []
+    sections: list[tuple[str, list[str], str]] = []
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
@@ -83,19 +88,19 @@ def notebook_passages(path: Path) -> list[Passage]:
             before = source[pos:match.start()].strip()
             if before and sections:
                 sections[-1][1].append(before)
-            sections.append((_plain(match.group(2)), []))
+            sections.append((_plain(match.group(2)), [], str(cell.get("id", ""))))
             pos = match.end()
         rest = source[pos:].strip()
         if rest:
             if not sections:
-                sections.append((path.stem, []))
+                sections.append((path.stem, [], str(cell.get("id", ""))))
             sections[-1][1].append(rest)
     out = []
-    for n, (heading, parts) in enumerate(sections):
+    for n, (heading, parts, cell_id) in enumerate(sections):
         if heading in SKIP_SECTIONS:
             continue
         text = _plain("\n\n".join(parts))
-        out.append(Passage(f"bai{lesson:02d}#{n}", lesson, heading, f"{heading}\n\n{text}", path.name))
+        out.append(Passage(f"bai{lesson:02d}#{n}", lesson, heading, f"{heading}\n\n{text}", path.name, cell_id))
     return out
 
 

@@ -30,7 +30,7 @@ def terms(text: str, *, folded: bool = True) -> list[str]:
     """Content syllables plus every adjacent syllable pair ("du_lieu") of the text."""
     words = syllables(text, folded=folded)
     unigrams = [w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-    bigrams = [f"{a}_{b}" for a, b in zip(words, words[1:])]
+    bigrams = [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
     return unigrams + bigrams
 
 

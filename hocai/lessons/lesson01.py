@@ -8,6 +8,7 @@ import ipywidgets as widgets
 
 from hocai.ai import client
 from hocai.widgets import Html, card, esc, reveal, self_check, service_box, service_status, sorter
+from hocai.widgets.assistant import ask_box  # noqa: F401  (the «Hỏi trợ giảng» cell, issue 23)
 
 KINDS = ["Không dùng AI", "AI nhận dạng, dự đoán", "AI tạo sinh"]
 

@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from hocai.ai import client
 from hocai.text import fold_case, nfc
 from hocai.widgets import Html, bar_chart, card, esc, panel, reveal, self_check, service_box
+from hocai.widgets.assistant import ask_box  # noqa: F401  (the «Hỏi trợ giảng» cell, issue 23)
 
 # Twelve short sentences a commune office might write: the "training data" of the toy model in this lesson.
 SENTENCES = [

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 from hocai.ai import client
 from hocai.text import clean
 from hocai.widgets import BAD_COLOUR, GOOD_COLOUR, Html, card, esc, panel, self_check, service_box, sorter
+from hocai.widgets.assistant import ask_box  # noqa: F401  (the «Hỏi trợ giảng» cell, issue 23)
 from hocai.widgets.error_hunt import Flaw, WorkedExample, live_or_examples
 
 PARTS = ["Vai trò", "Nhiệm vụ", "Bối cảnh", "Định dạng", "Giới hạn"]

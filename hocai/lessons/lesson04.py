@@ -9,6 +9,7 @@ import ipywidgets as widgets
 from hocai.ai import client
 from hocai.safety.pii import LABEL_NAMES_VI
 from hocai.widgets import BAD_COLOUR, GOOD_COLOUR, Html, card, esc, panel, self_check, service_box, sorter
+from hocai.widgets.assistant import ask_box  # noqa: F401  (the «Hỏi trợ giảng» cell, issue 23)
 
 KINDS = ["Dữ liệu cá nhân cơ bản", "Dữ liệu cá nhân nhạy cảm", "Không phải dữ liệu cá nhân"]
 

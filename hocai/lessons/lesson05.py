@@ -17,6 +17,7 @@ from hocai.ai import client
 from hocai.content.sources import by_number
 from hocai.text import clean, fold_case, nfc
 from hocai.widgets import BAD_COLOUR, GOOD_COLOUR, Html, card, esc, panel, reveal, self_check, service_box, sorter
+from hocai.widgets.assistant import ask_box  # noqa: F401  (the «Hỏi trợ giảng» cell, issue 23)
 from hocai.widgets.error_hunt import Flaw, WorkedExample, live_or_examples
 
 INVENTED = "Ví dụ do AI bịa ra, không có thật"

@@ -15,6 +15,7 @@ from hocai.lessons.lesson02 import show_token, words
 from hocai.text import clean, nfc
 from hocai.widgets import BAD_COLOUR as BAD
 from hocai.widgets import Html, bar_chart, call, card, esc, message, panel, reveal, self_check, service_box, sorter
+from hocai.widgets.assistant import ask_box  # noqa: F401  (the «Hỏi trợ giảng» cell, issue 23)
 from hocai.widgets.style import INFO
 
 JOBS = ["bác sĩ", "y tá", "kỹ sư", "giáo viên mầm non"]

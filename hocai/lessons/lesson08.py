@@ -9,6 +9,7 @@ from hocai.lessons.lesson01 import render_chat
 from hocai.lessons.lesson03 import render_check
 from hocai.lessons.lesson05 import citation_rows
 from hocai.widgets import BAD_COLOUR, GOOD_COLOUR, Html, card, esc, panel, self_check, service_box, sorter
+from hocai.widgets.assistant import ask_box  # noqa: F401  (the «Hỏi trợ giảng» cell, issue 23)
 from hocai.widgets.error_hunt import Flaw, WorkedExample, live_or_examples
 
 USES = ["Nhờ AI được (rồi kiểm tra)", "Không nên giao cho AI"]
