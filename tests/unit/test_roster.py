@@ -104,7 +104,9 @@ def test_legacy_and_utf16_exports_are_read(tmp_path, encoding):
 
 
 def test_usernames_are_stable_and_collisions_numbered():
-    mk = lambda name, unit="": roster.Participant("", name, *roster.split_name(name), unit=unit)
+    def mk(name, unit=""):
+        return roster.Participant("", name, *roster.split_name(name), unit=unit)
+
     first = roster.assign_usernames([mk("Nguyễn Văn An", "Xã A"), mk("Ngô Văn An", "Xã B")], [])
     assert [p.username for p in first] == ["annv", "annv2"]
     again = roster.assign_usernames([mk("Nông Văn An", "Xã C"), mk("Ngô Văn An", "Xã B")], first)
