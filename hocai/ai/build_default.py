@@ -66,6 +66,9 @@ def _markdown_text(source: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_REFERENCE_CELLS = ("## Nguồn", "## Từ điển của khóa học")
+
+
 def corpus_documents(corpus_dir: Path | None = None, notebooks_dir: Path | None = None) -> list[tuple[str, str]]:
     """(label, NFC text) for every corpus/*.txt and the markdown of every notebooks/*.ipynb, in name order."""
     corpus_dir = Path(corpus_dir or paths.CORPUS)
@@ -85,7 +88,10 @@ def corpus_documents(corpus_dir: Path | None = None, notebooks_dir: Path | None 
                 notebook = nbformat.read(str(path), as_version=4)
             except Exception:  # a notebook being edited may be invalid for a moment; the corpus is enough
                 continue
-            cells = [_markdown_text(cell.source) for cell in notebook.cells if cell.cell_type == "markdown"]
+            # The sources list and the glossary page are reference apparatus, generated and repeated across
+            # lessons: left out so they do not outweigh the lessons' prose in the class model.
+            cells = [_markdown_text(cell.source) for cell in notebook.cells if cell.cell_type == "markdown"
+                     and not cell.source.startswith(_REFERENCE_CELLS)]
             text = nfc("\n\n".join(c for c in cells if c)).strip()
             if text:
                 docs.append((f"notebooks/{path.name}", text))

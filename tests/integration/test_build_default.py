@@ -223,8 +223,10 @@ def test_lesson5_knowledge_cutoff(backend):
 
 
 def test_temperature_and_same_question_different_answers(backend):
-    low = _samples(backend, "Trí tuệ nhân tạo", 0.1, 8)
-    high = _samples(backend, "Trí tuệ nhân tạo", 1.0, 8)
+    # Lesson 2's subject; «Trí tuệ nhân tạo» is followed by four near-equal words in the course text (trong , » ra)
+    # since the second edition cites the AI law, so even 0.1 does not settle it.
+    low = _samples(backend, "Mô hình ngôn ngữ", 0.1, 8)
+    high = _samples(backend, "Mô hình ngôn ngữ", 1.0, 8)
     assert len(set(low)) <= 5 and len(set(high)) >= 20, (set(low), set(high))
     sharp = dict(backend.next_words("Bình dân học vụ", 3, 0.5))
     flat = dict(backend.next_words("Bình dân học vụ", 3, 2.0))
