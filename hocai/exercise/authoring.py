@@ -28,6 +28,8 @@ SETUP_ID = "chuan_bi"
 KEY_ID = "dap_an_giang_vien"
 INTRO_ID = "gioi_thieu"
 END_ID = "ket_thuc"
+SUBMIT_ID = "nop_bai"
+SUBMIT_SOURCE = "# Nút «Nộp bài» — ô này đã khóa, không cần sửa.\nfrom hocai.exercise.submit import show_submit\nshow_submit()"
 REFLECTION_PROMPT_ID = "suy_ngam_de_bai"
 KEY_CALL = re.compile(r"register_key\((.*)\)\s*\n\s*### END SOLUTION", re.S)
 SALT = re.compile(r'salt="([^"]+)"')
@@ -59,6 +61,11 @@ def _code(source: str, metadata: dict) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell(nfc(source))
     cell.metadata = metadata
     return cell
+
+
+def _submit_cell() -> nbformat.NotebookNode:
+    """The exercise's last cell: the «Nộp bài» button (hocai.exercise.submit), locked and hidden."""
+    return _code(SUBMIT_SOURCE, _hidden({"nbgrader": _nbgrader(SUBMIT_ID, locked=True)}))
 
 
 def _literal(value: Any, indent: int = 0) -> str:
@@ -145,6 +152,7 @@ def build_notebook(assignment: dict) -> nbformat.NotebookNode:
     }
     cells.append(answer)
     cells.append(_markdown(assignment["outro"], END_ID))
+    cells.append(_submit_cell())
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
@@ -166,10 +174,10 @@ Mỗi học viên nhận một đề riêng: câu hỏi và thứ tự các lự
 2. Trả lời bằng cách bấm chọn hoặc gõ chữ. Sau mỗi lần trả lời, dòng **✓ Đã lưu** hiện ra: câu trả lời đã được ghi lại.
 3. Bạn có thể đóng bài và mở lại sau, câu trả lời vẫn còn. Muốn sửa, chỉ cần chọn lại.
 4. Cuối bài có một câu **Suy ngẫm**: bấm đúp chuột vào ô trả lời để viết.
-5. Làm xong, lưu bài (Ctrl + S) rồi nộp bài theo hướng dẫn của giảng viên."""
+5. Làm xong, lưu bài (Ctrl + S) rồi bấm nút **Nộp bài** ở cuối bài. Nộp lại được: bài nộp sau cùng được chấm."""
 OUTRO = """## Hoàn thành
 
-Bạn đã làm xong bài. Hãy kiểm tra mỗi câu đều có dòng **✓ Đã lưu**, lưu bài (Ctrl + S) rồi nộp bài theo hướng dẫn của giảng viên."""
+Bạn đã làm xong bài. Hãy kiểm tra mỗi câu đều có dòng **✓ Đã lưu**, lưu bài (Ctrl + S) rồi bấm nút **Nộp bài** ngay bên dưới."""
 START_CALL = re.compile(r'^start\("([^"]+)"(?:, course="([^"]*)")?\)$', re.M)
 
 
@@ -254,6 +262,7 @@ def build_from_bank(bank: dict) -> nbformat.NotebookNode:
     }
     cells.append(answer)
     cells.append(_markdown(OUTRO, END_ID))
+    cells.append(_submit_cell())
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
