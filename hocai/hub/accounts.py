@@ -24,6 +24,8 @@ from hocai.hub import require_root, settings
 
 # nbgrader's JupyterLab tools that only instructors should see.
 INSTRUCTOR_PLUGINS = ("create-assignment", "formgrader", "course-list")
+# Participants submit with the exercise's own «Nộp bài» button (hocai.exercise.submit), never this English panel.
+PARTICIPANT_HIDDEN = (*INSTRUCTOR_PLUGINS, "assignment-list")
 # No look-alike characters (0/o, 1/l/i): passwords are typed from paper by people new to keyboards.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -100,7 +102,7 @@ def _seed_home(username: str, role: str, course_dir: Path) -> list[str]:
 
     home = Path(pwd.getpwnam(username).pw_dir)
     formgrader = role == "instructor"
-    hidden = {} if formgrader else {f"@jupyter/nbgrader:{p}": True for p in INSTRUCTOR_PLUGINS}
+    hidden = {} if formgrader else {f"@jupyter/nbgrader:{p}": True for p in PARTICIPANT_HIDDEN}
     course = Course(course_dir)
     lines = [f"c = get_config()\nc.CourseDirectory.course_id = {course.course_id!r}\n",
              f"c.Exchange.root = {str(settings.exchange_root())!r}\n"]
