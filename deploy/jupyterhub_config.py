@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from hocai.hub import settings
+from hocai.hub import board, settings
 
 c = get_config()  # noqa: F821
 s = settings.load()
@@ -72,8 +72,22 @@ c.JupyterHub.services = [
         "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={int(s.get('idle_timeout', 3600))}"],
     },
 ]
+# The instructors' live board (hocai.hub.board): a hub service only the instructors' group may open.
+if s.get("course_dir"):
+    board_port = int(s.get("board_port", 7870))
+    c.JupyterHub.services.append({
+        "name": board.SERVICE_NAME,
+        "url": f"http://127.0.0.1:{board_port}",
+        "command": [sys.executable, "-m", "hocai.hub.board", str(s["course_dir"]), "--port", str(board_port),
+                    "--hub-auth"],
+        "oauth_no_confirm": True,
+        "display": False,
+        "info": {"title": "Bảng tiến độ lớp học"},
+    })
+c.JupyterHub.load_groups = {"giang-vien": {"users": sorted(s.get("instructors", []))}}
 c.JupyterHub.load_roles = [
     {"name": "user", "scopes": ["self", f"access:services!service={settings.SERVICE_NAME}"]},
+    {"name": "giang-vien", "groups": ["giang-vien"], "scopes": [f"access:services!service={board.SERVICE_NAME}"]},
     {"name": "idle-culler", "services": ["idle-culler"],
      "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
 ]

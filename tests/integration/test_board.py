@@ -1,0 +1,140 @@
+"""The instructor's live board (issue 18, item 3) on a real course: states from homes, exchange and gradebook;
+the web service refuses anyone without the trainer token."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from grader import board
+from grader.answers import submit_answers
+from grader.release import release
+from grader.workspace import init_course
+from hocai.exercise import storage, submit
+
+ROOT = Path(__file__).resolve().parents[2]
+STUDENTS = ("hv1", "hv2", "hv3", "hv4")
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory):
+    """hv1 graded, hv2 submitted, hv3 answering, hv4 nothing; homes as the hub leaves them."""
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    base = tmp_path_factory.mktemp("bang")
+    source = base / "exercises"
+    (source / "bai01").mkdir(parents=True)
+    shutil.copy(ROOT / "exercises" / "bai01" / "bai01.ipynb", source / "bai01")
+    course = init_course(base / "lop", source=source)
+    with course.gradebook() as gb:
+        for sid in STUDENTS:
+            gb.update_or_create_student(sid, first_name="Học", last_name=f"Viên {sid}")
+    release(course, "bai01")
+    homes = {sid: base / "homes" / sid for sid in STUDENTS}
+    for sid in ("hv1", "hv2", "hv3"):
+        (homes[sid] / "bai01").mkdir(parents=True)
+        storage.save("q1", "A", homes[sid] / "bai01", assignment="bai01")
+    submit.record("lessons", "01-ai-la-gi", home=homes["hv1"])
+    submit.record("lessons", "../../etc/passwd", home=homes["hv1"])  # not a lesson: never shown
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S.%f")
+    (course.exchange / course.course_id / "inbound" / f"hv2+bai01+{stamp}").mkdir(parents=True)
+    submit_answers(str(course.root), "hv1", "bai01", {"q1": "A"})
+    api = course.api()
+    result = api.autograde("bai01", "hv1", force=True)
+    assert result["success"], result.get("log")
+    return course, homes
+
+
+def test_each_participant_has_the_state_the_kit_recorded(klass):
+    course, homes = klass
+    _, rows = board.build(course.root, homes)
+    by = {r.username: r for r in rows}
+    assert {u: r.states["bai01"] for u, r in by.items()} == {
+        "hv1": board.GRADED, "hv2": board.SUBMITTED, "hv3": board.IN_PROGRESS, "hv4": board.NOT_STARTED}
+    assert by["hv1"].lessons == ["01-ai-la-gi"]
+    assert by["hv1"].max_score > 0 and by["hv4"].last_activity == 0
+    assert [r.username for r in board.stuck(rows, 10, now=time.time() + 3600)] == [r.username for r in rows
+                                                                                  if not r.completed]
+    assert "hv4" in [r.username for r in board.stuck(rows, 10)]
+    assert "hv3" not in [r.username for r in board.stuck(rows, 10)]
+
+
+def test_a_link_planted_in_a_home_is_not_followed(klass, tmp_path):
+    course, homes = klass
+    fake = tmp_path / "hv4"
+    (fake / ".local" / "share" / "hocai").mkdir(parents=True)
+    secret = tmp_path / "secret.json"
+    secret.write_text(json.dumps({"lessons": {"01-ai-la-gi": "x"}}), encoding="utf-8")
+    (fake / ".local" / "share" / "hocai" / "progress.json").symlink_to(secret)
+    (fake / "bai01").mkdir()
+    (fake / "bai01" / "answers.json").symlink_to(secret)
+    _, rows = board.build(course.root, {**homes, "hv4": fake})
+    row = next(r for r in rows if r.username == "hv4")
+    assert row.lessons == [] and row.states["bai01"] == board.NOT_STARTED
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, token: str | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_service_needs_the_trainer_token_and_exports_the_report(klass, monkeypatch):
+    from tornado import ioloop
+
+    from hocai.hub import board as service
+
+    course, _ = klass
+    monkeypatch.setenv(service.TOKEN_ENV, "bi-mat-giang-vien")
+    port = _free_port()
+    loop_box = {}
+
+    def run():
+        import asyncio
+
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        service.make_app(course.root).listen(port, "127.0.0.1")
+        loop_box["loop"] = ioloop.IOLoop.current()
+        loop_box["loop"].start()
+
+    threading.Thread(target=run, daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(50):
+        if "loop" in loop_box:
+            break
+        time.sleep(0.1)
+    try:
+        for path in ("/", "/data.json", "/export.csv"):
+            status, body = _get(base + path)
+            assert status == 403 and "Chỉ giảng viên" in body.decode("utf-8")
+            assert _get(base + path, "doan-bua")[0] == 403
+        status, body = _get(base + "/data.json", "bi-mat-giang-vien")
+        assert status == 200
+        data = json.loads(body)
+        assert {r["username"] for r in data["rows"]} == set(STUDENTS)
+        status, page = _get(base + "/", "bi-mat-giang-vien")
+        assert status == 200 and "Bảng tiến độ" in page.decode("utf-8") and "viewport" in page.decode("utf-8")
+        status, csv = _get(base + "/export.csv", "bi-mat-giang-vien")
+        assert status == 200 and "hv1" in csv.decode("utf-8-sig")
+        assert _get(base + "/export.xlsx", "bi-mat-giang-vien")[1][:2] == b"PK"
+    finally:
+        loop_box["loop"].add_callback(loop_box["loop"].stop)
