@@ -76,19 +76,17 @@ def expect(qid: str, kind: str, hashes: str | Iterable[str], *, salt: str, tone_
 
 
 def prompt_reason(qid: str, value: Any, *, min_score: int) -> str | None:
-    """None when a rewritten prompt earns the points (rubric score and no personal data); else why not."""
-    from hocai.safety.pii import find_entities
-    from hocai.safety.prompt_coach import check_prompt
+    """None when a rewritten prompt passes the prompt coach's rubric (parts with real content, at least
+    ``min_score`` of them, no personal data); else why not, part by part."""
+    from hocai.safety.prompt_coach import CRITERIA, CRITERIA_VI, check_prompt
 
     if type(value) is not str or not clean(value):
         return f"Câu {qid}: chưa có câu lệnh viết lại."
-    text = clean(value)
-    if find_entities(text):
-        return f"Câu {qid}: câu lệnh vẫn còn dữ liệu cá nhân."
-    score = check_prompt(text).score
-    if type(score) is not int or score < min_score:
-        return f"Câu {qid}: câu lệnh mới đạt {score}/5 tiêu chí, cần ít nhất {min_score}."
-    return None
+    report = check_prompt(clean(value), min_parts=min_score)
+    if report.passes:
+        return None
+    missing = "; ".join(f"{CRITERIA_VI[key]}: {report.reasons[key]}" for key in CRITERIA if not report.criteria[key])
+    return f"Câu {qid}: {report.verdict}" + (f" ({missing}.)" if missing else "")
 
 
 def rewritten_prompt(question: str | dict, *, min_score: int) -> None:

@@ -131,10 +131,9 @@ def prompt_command(args: argparse.Namespace) -> int:
     if args.json:
         _write(_json_line(prompt_coach.to_json(report)))
         return 0
-    lines = [f"Điểm câu lệnh: {report.score}/5"]
+    lines = [report.verdict, f"Điểm câu lệnh: {report.score}/5"]
     for key in prompt_coach.CRITERIA:
-        mark = "có" if report.criteria[key] else "còn thiếu"
-        lines.append(f"  - {prompt_coach.CRITERIA_VI[key]}: {mark}")
+        lines.append(f"  - {prompt_coach.CRITERIA_VI[key]}: {report.reasons[key]}")
     if report.warnings:
         lines += ["", "Cảnh báo:"] + [f"  ! {warning}" for warning in report.warnings]
     if report.tips:

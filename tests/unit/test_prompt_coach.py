@@ -105,7 +105,7 @@ def test_improved_prompt_fills_every_missing_part():
     for label in ("Nhiệm vụ:", "Bối cảnh:", "Định dạng:", "Giới hạn:"):
         assert label in improved
     assert "thông báo lịch tiêm chủng" in improved
-    assert check_prompt(improved).score == 5
+    assert not check_prompt(improved).passes, "the coach's own template, brackets unfilled, must not pass"
 
 
 def test_all_messages_are_vietnamese_nfc():
@@ -124,6 +124,8 @@ def test_empty_or_emoji_prompt_scores_zero(text):
 
 def test_to_json_is_serialisable_and_complete():
     record = to_json(check_prompt("Viết thư mời cho bà Lê Thị Hoa, email hoa.le@gmail.com"))
-    assert set(record) == {"score", "criteria", "tips", "warnings", "pii", "improved"}
+    assert set(record) == {"passes", "verdict", "score", "min_parts", "criteria", "parts", "tips", "warnings", "pii",
+                           "improved"}
+    assert record["passes"] is False and "dữ liệu cá nhân" in record["verdict"]
     assert {"start", "end", "label", "text"} == set(record["pii"][0])
     json.dumps(record, ensure_ascii=False)
