@@ -238,13 +238,15 @@ def _rewrite_prompt(view: QuestionView, initial: Any) -> list:
 
     def coach(_: Any) -> None:
         try:
-            from hocai.safety.prompt_coach import check_prompt
+            from hocai.safety.prompt_coach import CRITERIA, CRITERIA_VI, PASS_MIN_PARTS, check_prompt
         except ImportError:
             feedback.value = "<i>Công cụ nhận xét câu lệnh chưa có trên máy này.</i>"
             return
-        report = check_prompt(area.value)
+        report = check_prompt(area.value, min_parts=int(view.spec.get("min_score") or PASS_MIN_PARTS))
+        parts = "".join(f"<li>{'✔' if report.criteria[k] else '✘'} {CRITERIA_VI[k]}: {_esc(report.reasons[k])}</li>"
+                        for k in CRITERIA)
         tips = "".join(f"<li>{_esc(t)}</li>" for t in [*report.warnings, *report.tips])
-        feedback.value = f"<b>Đạt {report.score}/5 tiêu chí.</b><ul>{tips}</ul>"
+        feedback.value = f"<b>{_esc(report.verdict)}</b><ul>{parts}</ul><ul>{tips}</ul>"
 
     button.on_click(coach)
     return [w.HTML("<b>Câu lệnh cần viết lại:</b>"), original, area, button, feedback]

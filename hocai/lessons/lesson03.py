@@ -119,12 +119,17 @@ CRITERIA = {"role": "Vai trò", "task": "Nhiệm vụ", "context": "Bối cảnh
 def render_check(result: dict[str, Any]) -> Html:
     """The prompt coach's verdict: which parts are there, tips, warnings and a fuller prompt to start from."""
     criteria = result.get("criteria") or {}
+    parts = result.get("parts") or {}
     rows = "".join(
         f'<li style="color:{GOOD_COLOUR if ok else BAD_COLOUR}">{"✔" if ok else "✘"} '
-        f"{esc(CRITERIA.get(key, key))}</li>"
+        f"{esc(CRITERIA.get(key, key))}"
+        + (f": {esc(parts[key].get('reason', ''))}" if isinstance(parts.get(key), dict) else "") + "</li>"
         for key, ok in criteria.items()
     )
-    html = f"<p><b>Điểm: {esc(result.get('score', 0))}/{len(criteria) or 5}</b></p><ul>{rows}</ul>"
+    verdict = result.get("verdict")
+    html = (f'<p style="color:{GOOD_COLOUR if result.get("passes") else BAD_COLOUR}"><b>{esc(verdict)}</b></p>'
+            if verdict else "")
+    html += f"<p><b>Điểm: {esc(result.get('score', 0))}/{len(criteria) or 5}</b></p><ul>{rows}</ul>"
     warnings = result.get("warnings") or []
     if warnings:
         html += (f'<p style="color:{BAD_COLOUR}"><b>Cảnh báo:</b></p><ul>'

@@ -79,3 +79,24 @@ def test_labelled_set_agreement():
               if passes and row["label"] in ("keyword_stuffed", "unfilled_template")]
     assert cheats == []
     assert not any(passes for row, passes in verdicts if row["label"] == "personal_data")
+
+
+def test_the_exercise_widget_shows_the_verdict_part_by_part():
+    import ipywidgets as w
+
+    from hocai.exercise.widgets import QuestionView
+
+    spec = {"id": "q5", "type": "rewrite_prompt", "points": 3, "min_score": PASS_MIN_PARTS, "prompt": "Viết lại",
+            "original": "viết thông báo họp"}
+    view = QuestionView(spec, NATURAL)
+    button = next(c for c in view.box.children if isinstance(c, w.Button))
+    feedback = view.box.children[list(view.box.children).index(button) + 1]
+    button.click()
+    assert "Câu lệnh đạt" in feedback.value and "✘ Vai trò" in feedback.value and "✔ Bối cảnh" in feedback.value
+
+
+def test_lesson03_card_shows_the_verdict_and_each_part_reason():
+    from hocai.lessons import lesson03
+
+    html = lesson03.render_check(to_json(check_prompt("vai trò bối cảnh định dạng giới hạn viết")))
+    assert "Câu lệnh chưa đạt" in html and "✘ Bối cảnh: chưa thấy bối cảnh" in html
