@@ -11,6 +11,7 @@ import gradio as gr
 from hocai.app import ui_views as views
 from hocai.app.limits import RateLimiter
 from hocai.app.service import SAFETY_MAX_CHARS, Playground
+from hocai.app.ui_assistant import assistant_tab
 from hocai.app.ui_handlers import Handlers
 from hocai.app.ui_style import TOGGLE_CONTRAST_JS
 
@@ -172,6 +173,8 @@ def build_page(service: Playground, demo: gr.Blocks, limiter: RateLimiter | None
             _prompt_tab(h)
         with gr.Tab("AI đoán chữ thế nào", id="words"):
             _words_tab(h, limit)
+        with gr.Tab("Hỏi trợ giảng", id="assistant"):
+            assistant_tab(service, limiter)
 
     def refresh() -> tuple[str, str]:
         health = service.health()

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from hocai.assistant.textnorm import fold, terms
+from hocai.assistant.textnorm import content_words, fold, terms
 from hocai.exercise import bank
 
 EXERCISE_MATCH = 0.6  # share of the question's terms (syllables and pairs) found in one stem: that exercise
 EXERCISE_NEAR = 0.4  # from here on, passages holding that exercise's key texts are left out of the reply
+VERBATIM = 0.9  # a short question counts as the exercise only when copied from it
+MIN_WORDS = 10  # an exercise question quotes its situation; a short question is a question about the lesson
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,16 @@ def stems() -> tuple[Stem, ...]:
 def match(question: str) -> tuple[Stem | None, float]:
     """The exercise stem the question most looks like, and the share of its content words in that stem."""
     words = set(terms(question))
-    if len(words) < 8:
+    few = len(content_words(question)) < MIN_WORDS
+    if len(words) < 4:
         return None, 0.0
     best, share = None, 0.0
     for stem in stems():
         s = sum(w in stem.words for w in words) / len(words)
         if s > share:
             best, share = stem, s
+    if few and share < VERBATIM:
+        return best, min(share, EXERCISE_NEAR - 0.01)  # short and not copied: a question about the lesson
     return best, share
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from hocai.assistant import passages as P
 from hocai.assistant.bm25 import BM25
+from hocai.assistant.spelling import Speller
 from hocai.assistant.textnorm import STOPWORDS, fold, syllables, terms
 
 VERSION = "1"
@@ -27,7 +28,7 @@ def cache_dir() -> Path:
 def content_hash(files: list[Path]) -> str:
     """Of the indexed files and of the code that turns them into an index: either changing means a rebuild."""
     h = hashlib.sha256(VERSION.encode())
-    code = [Path(__file__).with_name(n) for n in ("index.py", "passages.py", "textnorm.py", "bm25.py")]
+    code = [Path(__file__).with_name(n) for n in ("index.py", "passages.py", "textnorm.py", "bm25.py", "spelling.py")]
     for f in [*code, *files]:
         h.update(f.name.encode())
         h.update(f.read_bytes())
@@ -58,6 +59,14 @@ class Index:
         self.bm25 = BM25(docs)
         self.doc_words = [set(d) for d in docs]
         self.max_idf = max(self.bm25.idf.values(), default=1.0)
+        df: dict[str, int] = {}
+        for p in items:
+            for w in set(syllables(p.text)):
+                df[w] = df.get(w, 0) + 1
+        known = set(STOPWORDS)
+        for f in P.corpus_files():
+            known.update(syllables(f.read_text(encoding="utf-8", errors="replace")))
+        self.speller = Speller(df, known)
         self.weights = np.array([_weight(p) for p in items])
 
     def _doc_terms(self, text: str, accented: str | None = None) -> list[str]:
@@ -69,7 +78,7 @@ class Index:
         """The question's terms, a glossary variant ("prompt") replaced by the kit's word ("câu lệnh")."""
         if not self.folded:
             return self._doc_terms(question)
-        folded = " " + " ".join(syllables(question)) + " "
+        folded = " " + " ".join(self.speller.correct(w) for w in syllables(question)) + " "
         for variant, term in self.synonyms:
             folded = folded.replace(f" {variant} ", f" {fold(term)} ")
         return self._doc_terms(folded, question)
@@ -83,11 +92,7 @@ class Index:
     def coverage(self, query: list[str], i: int) -> float:
         """idf-weighted share of the question's content syllables found in passage i: the relevance signal."""
         words = {t for t in query if "_" not in t and not t.startswith("~") and t not in STOPWORDS}
-        if not self.folded:
-            words = {fold(w) for w in words}
-            found = {fold(w) for w in self.doc_words[i]}
-        else:
-            found = self.doc_words[i]
+        found = self.doc_words[i]
         idf = self.bm25.idf
         total = sum(idf.get(w, self.max_idf) for w in words)
         got = sum(idf.get(w, 0.0) for w in words if w in found)

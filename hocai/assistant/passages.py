@@ -19,6 +19,7 @@ from hocai.text import nfc
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 GLOSSARY = ROOT / "hocai" / "content" / "glossary.toml"
+CORPUS = ROOT / "corpus"
 _HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$", re.M)
 _NUMBER = re.compile(r"^(\d+)\.\s")
 SKIP_SECTIONS = ("Nguồn",)
@@ -130,9 +131,14 @@ def synonyms(path: Path = GLOSSARY) -> list[tuple[str, str]]:
     return pairs
 
 
+def corpus_files() -> list[Path]:
+    """The kit's own Vietnamese texts: a wider vocabulary for the spelling helper (not searched)."""
+    return sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
+
+
 def sources() -> list[Path]:
     """Every file the index is built from, for its content hash."""
-    files = lesson_files()
+    files = lesson_files() + corpus_files()
     return files + ([GLOSSARY] if GLOSSARY.exists() else [])
 
 

@@ -13,7 +13,8 @@ STOPWORDS = frozenset("""
 la gi the nao lam sao co khong cua va toi ban nhu cho khi thi mot nhung cac duoc de voi trong nay do vay hay
 hoac o tai vi neu ma se da dang can phai em anh chi minh a u nhe di ve ra len tu den bang nen rat cung chua
 vao thi con ca moi nhieu it hon nhat bao gio nhe oi nhi kia ay day cho biet giup hoi xin muon duoc
-""".split())
+ko hok hong gium dum nha ha ho vay dau may gom nghia tui thay ong ba cai chiec hoai luon roi chua lai chu
+""".split())  # the second line: question and colloquial particles participants type ("ko", "giùm", "mấy", "gồm")
 
 
 def fold(text: str) -> str:
