@@ -30,7 +30,7 @@ def _tool(module: str, name: str) -> Any:
 
 
 def masked_summary(masked: list[dict[str, str]]) -> str:
-    """'Đã che trước khi gửi cho AI: số điện thoại (1), số CCCD (1)'."""
+    """'Đã che trước khi gửi cho AI: số điện thoại (1), số định danh cá nhân (1)'."""
     counts: dict[str, int] = {}
     for item in masked:
         name = item["label_vi"]

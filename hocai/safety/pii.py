@@ -23,7 +23,7 @@ __all__ = ["Entity", "Redaction", "PLACEHOLDERS", "LABEL_NAMES_VI", "LABELS", "f
 
 PLACEHOLDERS: dict[str, str] = {
     "PERSON": "[HỌ TÊN]",
-    "CCCD": "[SỐ CCCD]",
+    "CCCD": "[SỐ ĐỊNH DANH]",
     "PHONE": "[SỐ ĐIỆN THOẠI]",
     "EMAIL": "[EMAIL]",
     "BANK_ACCOUNT": "[SỐ TÀI KHOẢN]",
@@ -38,7 +38,7 @@ PLACEHOLDERS: dict[str, str] = {
 
 LABEL_NAMES_VI: dict[str, str] = {
     "PERSON": "Họ tên",
-    "CCCD": "Số CCCD/CMND",
+    "CCCD": "Số định danh cá nhân",
     "PHONE": "Số điện thoại",
     "EMAIL": "Thư điện tử",
     "BANK_ACCOUNT": "Số tài khoản ngân hàng",

@@ -67,12 +67,12 @@ def test_every_tab_once_and_nothing_typed_reaches_the_log(app, workshop, artifac
     page.get_by_label("Tin nhắn của bạn").fill(secret)
     button(page, "Gửi").click()
     masked = page.locator("#hocai-masked")
-    masked.get_by_text("Số CCCD/CMND").wait_for()
+    masked.get_by_text("Số định danh cá nhân").wait_for()
     assert "Số điện thoại" in masked.inner_text()
     chat = page.locator("#hocai-chatbot")
     chat.get_by_text("Đã che trước khi gửi cho AI").first.wait_for()
     shown = chat.inner_text()
-    assert "[SỐ ĐIỆN THOẠI]" in shown and "[SỐ CCCD]" in shown
+    assert "[SỐ ĐIỆN THOẠI]" in shown and "[SỐ ĐỊNH DANH]" in shown
     assert PHONE not in page.locator("body").inner_text() and CCCD not in page.locator("body").inner_text()
     assert "Luôn kiểm tra lại" in page.locator("body").inner_text()
     assert "mô hình thu nhỏ" in page.locator("#hocai-model-card").inner_text()
@@ -83,9 +83,9 @@ def test_every_tab_once_and_nothing_typed_reaches_the_log(app, workshop, artifac
     button(page, "Ví dụ").click()
     page.wait_for_timeout(300)
     button(page, "Kiểm tra").click()
-    page.locator("#hocai-pii-marked").get_by_text("Số CCCD/CMND").first.wait_for()
+    page.locator("#hocai-pii-marked").get_by_text("Số định danh cá nhân").first.wait_for()
     redacted = page.locator("#hocai-pii-redacted textarea")
-    page.wait_for_function("document.querySelector('#hocai-pii-redacted textarea').value.includes('[SỐ CCCD]')")
+    page.wait_for_function("document.querySelector('#hocai-pii-redacted textarea').value.includes('[SỐ ĐỊNH DANH]')")
     assert "001168012345" not in redacted.input_value()
     page.screenshot(path=artifacts / "app-2-du-lieu-ca-nhan.png", full_page=True)
 

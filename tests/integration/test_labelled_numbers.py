@@ -31,7 +31,7 @@ def test_lesson_pii_widget_masks_labelled_numbers(service, monkeypatch):
     redacted = shown.split("Văn bản sau khi che")[1].split("Đã tìm thấy")[0]
     for value in VALUES:
         assert value not in redacted
-    assert redacted.count("[MÃ SỐ THUẾ]") == 2 and "[SỐ CCCD]" in redacted and "[SỐ THẺ]" in redacted
+    assert redacted.count("[MÃ SỐ THUẾ]") == 2 and "[SỐ ĐỊNH DANH]" in redacted and "[SỐ THẺ]" in redacted
 
 
 def test_app_chat_masks_labelled_numbers_before_the_model(service):

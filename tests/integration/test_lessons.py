@@ -158,4 +158,4 @@ def test_lesson_renderers_on_live_results(service_url: str, monkeypatch):
     assert lesson02.render_next_words(client.next_words("Ủy ban nhân dân", 4)).count("%</div>") == 4
     assert lesson02.render_samples(client.sample("Căn cứ", 1.0, 3, 5)).count("<li>") == 3
     assert "Điểm: " in lesson03.render_check(client.prompt_check(lesson03.WEAK_PROMPT))
-    assert "[SỐ CCCD]" in lesson04.render_pii(client.pii(lesson04.CITIZEN_FILE))
+    assert "[SỐ ĐỊNH DANH]" in lesson04.render_pii(client.pii(lesson04.CITIZEN_FILE))

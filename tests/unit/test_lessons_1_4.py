@@ -125,7 +125,7 @@ def test_lesson04_fictional_file_and_render():
     labels = {e["label"] for e in result["entities"]}
     assert {"PERSON", "CCCD", "PHONE", "DATE_OF_BIRTH"} <= labels
     html = lesson04.render_pii(result)
-    assert "Số CCCD/CMND" in html and "034068001234" in html
+    assert "Số định danh cá nhân" in html and "034068001234" in html
     assert "bệnh tiểu đường" in html, "the lesson's point: the tool leaves health data for a human to catch"
     assert "không tìm thấy" in lesson04.render_pii({"entities": [], "redacted": "x"})
     assert {item["answer"] for item in lesson04.DATA_ITEMS} == {0, 1, 2}

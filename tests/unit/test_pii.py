@@ -68,7 +68,7 @@ def test_every_label_has_a_placeholder_and_a_vietnamese_name():
     assert set(PLACEHOLDERS) == set(LABEL_NAMES_VI) == set(LABELS) == {
         "PERSON", "CCCD", "PHONE", "EMAIL", "BANK_ACCOUNT", "CARD", "TAX_CODE", "SOCIAL_INSURANCE",
         "LICENSE_PLATE", "DATE_OF_BIRTH", "ADDRESS", "PASSPORT"}
-    assert PLACEHOLDERS["PERSON"] == "[HỌ TÊN]" and PLACEHOLDERS["CCCD"] == "[SỐ CCCD]"
+    assert PLACEHOLDERS["PERSON"] == "[HỌ TÊN]" and PLACEHOLDERS["CCCD"] == "[SỐ ĐỊNH DANH]"
     assert all(unicodedata.is_normalized("NFC", v) for v in [*PLACEHOLDERS.values(), *LABEL_NAMES_VI.values()])
 
 
@@ -185,7 +185,7 @@ def test_redaction_uses_vietnamese_placeholders():
 def test_to_json_shape():
     out = to_json("CCCD 001085012345")
     assert out == {"entities": [{"start": 5, "end": 17, "label": "CCCD", "text": "001085012345"}],
-                   "redacted": "CCCD [SỐ CCCD]"}
+                   "redacted": "CCCD [SỐ ĐỊNH DANH]"}
     json.dumps(out, ensure_ascii=False)
 
 
@@ -330,5 +330,5 @@ def test_the_app_chat_masks_labelled_numbers_with_a_failed_check_digit(tiny_mode
     sent = chat[0]["content"]
     for value in LABELLED_INVALID_VALUES:
         assert value not in str(chat) and value not in panel
-    assert sent.count("[MÃ SỐ THUẾ]") == 2 and "[SỐ CCCD]" in sent and "[SỐ THẺ]" in sent
+    assert sent.count("[MÃ SỐ THUẾ]") == 2 and "[SỐ ĐỊNH DANH]" in sent and "[SỐ THẺ]" in sent
     assert LABEL_NAMES_VI["TAX_CODE"] in panel

@@ -55,7 +55,7 @@ def test_chat_masks_before_the_model_and_says_what_and_why(h):
     assert len(outputs) >= 2
     chat, panel, box = outputs[-1]
     assert box == ""
-    assert chat[0] == {"role": "user", "content": "Số của tôi [SỐ ĐIỆN THOẠI], CCCD [SỐ CCCD]"}
+    assert chat[0] == {"role": "user", "content": "Số của tôi [SỐ ĐIỆN THOẠI], CCCD [SỐ ĐỊNH DANH]"}
     assert chat[1]["role"] == "assistant" and "Đã che trước khi gửi cho AI" in chat[1]["content"]
     text = str(chat) + panel
     assert PHONE not in text and CCCD not in text
@@ -83,8 +83,8 @@ def test_pii_tab_highlights_with_vietnamese_labels_and_gives_a_copy(h):
     pieces, summary, redacted = h.pii(text)
     assert "".join(p for p, _ in pieces) == text
     labelled = {p: label for p, label in pieces if label}
-    assert labelled[PHONE] == "Số điện thoại" and labelled[CCCD] == "Số CCCD/CMND"
-    assert PHONE not in redacted and "[SỐ ĐIỆN THOẠI]" in redacted and "[SỐ CCCD]" in redacted
+    assert labelled[PHONE] == "Số điện thoại" and labelled[CCCD] == "Số định danh cá nhân"
+    assert PHONE not in redacted and "[SỐ ĐIỆN THOẠI]" in redacted and "[SỐ ĐỊNH DANH]" in redacted
     assert "Tìm thấy 3 mục" in summary
 
 
