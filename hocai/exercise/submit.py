@@ -16,8 +16,9 @@ import contextlib
 import datetime
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import nbformat
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, Sequence
 
 import ipywidgets as widgets
@@ -13,6 +14,7 @@ RIGHT = "Đúng rồi!"
 WRONG = "Chưa đúng…"
 PICK_ONE = "Hãy chọn ít nhất một ý rồi bấm «Kiểm tra»."
 CHECK = "Kiểm tra"
+FINISHED = "✓ Bạn đã làm xong phần Tự kiểm tra của bài này. Tiến độ của tôi:"
 
 
 def correct_set(question: dict[str, Any]) -> frozenset[int]:
@@ -77,18 +79,33 @@ def _multiple(question: dict[str, Any], done: Callable[[bool], None]) -> widgets
     return widgets.VBox([hint, *boxes, button, out])
 
 
-def self_check(questions: Sequence[dict[str, Any]], *, title: str = "Tự kiểm tra") -> widgets.VBox:
-    """A VBox of questions; ``answer`` is an option index (one choice) or a list of indexes (several)."""
+def self_check(questions: Sequence[dict[str, Any]], *, title: str = "Tự kiểm tra",
+               lesson: str | None = None) -> widgets.VBox:
+    """A VBox of questions; ``answer`` is an option index (one choice) or a list of indexes (several).
+
+    When every question has been answered the lesson is recorded as finished for «Tiến độ của tôi» and the
+    instructor's board; ``lesson`` defaults to the calling hocai.lessons.lessonNN module's notebook."""
+    from hocai.widgets import my_progress
+
     for question in questions:
         correct_set(question)
+    if lesson is None:
+        lesson = my_progress.lesson_of(sys._getframe(1).f_globals.get("__name__", ""))
     solved: dict[int, bool] = {}
     score = widgets.HTML()
 
     def recorder(number: int):
         def done(ok: bool) -> None:
+            first_time = len(solved) < len(questions)
             solved[number] = ok
             right = sum(solved.values())
             score.value = f'<div style="{FONT}">Bạn đã làm đúng {right}/{len(questions)} câu.</div>'
+            if len(solved) == len(questions):
+                if first_time:
+                    my_progress.record_lesson(lesson)
+                if lesson:
+                    score.value += (f'<div style="{FONT}color:{GOOD}">{esc(FINISHED)}</div>'
+                                    + my_progress.render())
 
         return done
 
