@@ -28,6 +28,8 @@ $(STAMP): pyproject.toml
 	# torch first: the pinned CPU build; anything else would pull GBs of CUDA packages.
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[test]'
+	# Vietnamese for the JupyterLab labels the language pack lacks (hocai/l10n, issue 18).
+	$(BIN)/python -m hocai.l10n
 	# JupyterHub's proxy (workshop server) comes from the npm registry.
 	if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund --no-save --prefix $(VENV)/node configurable-http-proxy@4; fi
 	touch $(STAMP)
