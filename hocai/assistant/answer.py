@@ -65,11 +65,13 @@ def retrieve(question: str, index: Index | None = None, base: str = "/lab/tree/n
     """Declined, exercise pointer, or the top passages; no model involved."""
     index = index or current()
     stem, share = exercises.match(question)
-    if stem is not None and share >= exercises.EXERCISE_MATCH:
+    says_exercise = " bai tap " in f" {' '.join(syllables(question))} "  # "trong bài tập 7 thì chọn ý nào?"
+    if stem is not None and (share >= exercises.EXERCISE_MATCH or (says_exercise and share >= exercises.EXERCISE_NEAR)):
         return _pointer(question, stem, index, base)
     hits = index.search(question, k=TOP_K + 3)
-    if stem is not None and share >= exercises.EXERCISE_NEAR:
-        hits = [h for h in hits if not exercises.holds_key(h.passage.text, stem)]
+    close = exercises.near(question)
+    if close:
+        hits = [h for h in hits if not any(exercises.holds_key(h.passage.text, s) for s in close)]
     hits = hits[:TOP_K]
     if not hits or hits[0].coverage < MIN_COVERAGE:
         return {"status": "declined", "text": DECLINED, "sources": []}

@@ -48,8 +48,7 @@ def ask(question: Any, *, mask: Callable[[str], tuple[str, list]] | None = None,
     result = answer.retrieve(question, current(), base)
     if result["status"] == "answer" and backend is not None and not getattr(backend, "teaching_model", True):
         reply = _generate(backend, question, result)
-        stem, share = exercises.match(question)
-        if reply and not (stem and share >= exercises.EXERCISE_NEAR and exercises.holds_key(reply, stem)):
+        if reply and not any(exercises.holds_key(reply, s) for s in exercises.near(question)):
             result["answer"] = reply
     top = result["sources"][0] if result["sources"] else {"lesson": None, "section": ""}
     stats.record(top["lesson"], top["section"], result["status"])

@@ -78,6 +78,14 @@ def match(question: str) -> tuple[Stem | None, float]:
     return best, share
 
 
+def near(question: str) -> list[Stem]:
+    """Every exercise variant the question is close to (not only the closest): their keys stay out of a reply."""
+    words = set(terms(question))
+    if len(content_words(question)) < MIN_WORDS or not words:
+        return []
+    return [stem for stem in stems() if sum(w in stem.words for w in words) / len(words) >= EXERCISE_NEAR]
+
+
 def holds_key(text: str, stem: Stem) -> bool:
     """Does ``text`` contain one of the stem's key texts (folded, so tones do not hide it)?"""
     folded = fold(text)
