@@ -138,3 +138,18 @@ def test_service_needs_the_trainer_token_and_exports_the_report(klass, monkeypat
         assert _get(base + "/export.xlsx", "bi-mat-giang-vien")[1][:2] == b"PK"
     finally:
         loop_box["loop"].add_callback(loop_box["loop"].stop)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give a folder to another account")
+def test_a_submission_made_in_someone_elses_name_does_not_count(klass):
+    """A participant can set JUPYTERHUB_USER in their kernel; the folder's owner still gives them away."""
+    course, homes = klass
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S.%f")
+    forged = course.exchange / course.course_id / "inbound" / f"hv4+bai01+{stamp}"
+    forged.mkdir()
+    os.chown(forged, 65534, 65534)
+    try:
+        _, rows = board.build(course.root, homes)
+        assert next(r for r in rows if r.username == "hv4").states["bai01"] == board.NOT_STARTED
+    finally:
+        forged.rmdir()
