@@ -31,7 +31,23 @@ LAB_SETTINGS = {
     "@jupyterlab/translation-extension:plugin": {"locale": "vi_VN"},
     # No news feed or update check: the kit works offline and calls nobody.
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    # Participants never open lesson code (issue 16): a locked text cell keeps no editor on double-click, and
+    # the View menu loses «expand code»; hidden and read-only cells come from hocai.lessons.harden.
+    "@jupyterlab/notebook-extension:tracker": {"showEditorForReadOnlyMarkdown": False},
+    "@jupyterlab/mainmenu-extension:plugin": {"menus": [{"id": "jp-mainmenu-view", "items": [
+        {"command": "notebook:show-cell-code", "disabled": True},
+        {"command": "notebook:show-all-cell-code", "disabled": True},
+    ]}]},
 }
+# Loaded by JupyterLab's custom CSS (LabApp.custom_css, LAB_SERVER_CONFIG): a hidden code cell shows
+# only «…», not its first line, and clicking it does not open the code; no per-cell toolbar (move, delete).
+LOCKED_CSS = """/* hocai (issue 16): participants never see or open the code of a lesson. */
+.jp-Notebook .jp-CodeCell .jp-InputPlaceholder .jp-PlaceholderText { display: none; }
+.jp-Notebook .jp-CodeCell .jp-InputPlaceholder,
+.jp-Notebook .jp-CodeCell .jp-InputCollapser { pointer-events: none; }
+.jp-Notebook .jp-cell-toolbar { display: none !important; }
+"""
+LAB_SERVER_CONFIG = {"LabApp": {"custom_css": True}}
 STARTUP_TIMEOUT_S = 120
 MAX_RESTARTS = 3
 
@@ -53,6 +69,28 @@ def ensure_vietnamese_lab(prefix: Path | None = None) -> Path:
         tmp.write_text(json.dumps(merged, ensure_ascii=False, indent=2), encoding="utf-8")
         tmp.replace(target)
     return target
+
+
+def ensure_locked_lab() -> Path | None:
+    """Write LOCKED_CSS where JupyterLab (and Notebook 7) serve custom CSS from: the user's Jupyter config dir.
+    A custom.css the user wrote themselves is left alone (None); LabApp.custom_css is turned on at launch."""
+    from jupyter_core.paths import jupyter_config_dir
+
+    css = Path(jupyter_config_dir()) / "custom" / "custom.css"
+    try:
+        if css.exists():
+            current = css.read_text(encoding="utf-8")
+            if current == LOCKED_CSS:
+                return css
+            if not current.startswith(LOCKED_CSS.splitlines()[0]):
+                return None
+        css.parent.mkdir(parents=True, exist_ok=True)
+        tmp = css.with_suffix(".tmp")
+        tmp.write_text(LOCKED_CSS, encoding="utf-8")
+        tmp.replace(css)
+    except OSError:
+        return None
+    return css
 
 
 def _check_ports(lab_port: int, app_port: int) -> None:
@@ -211,6 +249,7 @@ def start_command(args: argparse.Namespace) -> int:
     try:
         _resolve_model()
         ensure_vietnamese_lab()
+        ensure_locked_lab()
         token = secrets.token_hex(16)
         app_url = f"http://127.0.0.1:{args.app_port}/"
         lab_base = f"http://127.0.0.1:{args.lab_port}/"
@@ -223,6 +262,7 @@ def start_command(args: argparse.Namespace) -> int:
             "--ServerApp.port_retries=0", "--ServerApp.open_browser=False",
             f"--ServerApp.root_dir={paths.ROOT}", "--ServerApp.default_url=/lab/tree/notebooks",
             f"--IdentityProvider.token={token}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.custom_css=True",
         ] + (["--allow-root"] if os.geteuid() == 0 else []), env, logs / "jupyterlab.log")
         children = [app, lab]
         for child in children:

@@ -99,6 +99,7 @@ def _seed_home(username: str, role: str, course_dir: Path) -> list[str]:
     """
     from grader.workspace import Course
     from hocai.hub.homecopy import write_home
+    from hocai.workshop import LAB_SERVER_CONFIG, LOCKED_CSS
 
     home = Path(pwd.getpwnam(username).pw_dir)
     formgrader = role == "instructor"
@@ -110,7 +111,9 @@ def _seed_home(username: str, role: str, course_dir: Path) -> list[str]:
         lines += formgrader_config_lines(home)
     files = {
         ".jupyter/jupyter_server_config.json": json.dumps(
-            {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": formgrader}}}),
+            {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": formgrader}},
+             **LAB_SERVER_CONFIG}),
+        ".jupyter/custom/custom.css": LOCKED_CSS,
         ".jupyter/labconfig/page_config.json": json.dumps({"disabledExtensions": hidden}),
         ".jupyter/nbgrader_config.py": "".join(lines),
     }

@@ -81,9 +81,10 @@ def lesson(class_lab, tabs, artifacts, request):
 
 
 def cell(page, code: str):
-    """The code cell whose source is ``code`` (e.g. ``bai.sampler()``), scrolled into view (JupyterLab renders
-    cells out of view lazily)."""
-    found = page.locator(".jp-CodeCell", has=page.locator(".jp-InputArea", has_text=code))
+    """The code cell that calls ``code`` (e.g. ``bai.sampler()``, now ``from hocai.lessons.lesson02 import sampler;
+    sampler()`` with its code hidden), scrolled into view (JupyterLab renders cells out of view lazily)."""
+    call = code.replace("bai.", "; ", 1)
+    found = page.locator(".jp-CodeCell", has=page.locator(".jp-Cell-inputWrapper", has_text=call))
     found.first.scroll_into_view_if_needed(timeout=60_000)
     return found.first
 

@@ -61,3 +61,23 @@ def test_exercise_code_is_hidden_and_locked_for_nbgrader(path: Path):
         assert meta.get("jupyter", {}).get("source_hidden") is True, cell.source[:80]
         grader = meta.get("nbgrader", {})
         assert grader.get("locked") is True or grader.get("solution") is True, cell.source[:80]
+
+
+def test_lab_lock_css_written_once_and_a_users_own_left_alone(tmp_path, monkeypatch):
+    from hocai.workshop import LOCKED_CSS, ensure_locked_lab
+
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path))
+    css = ensure_locked_lab()
+    assert css == tmp_path / "custom" / "custom.css" and css.read_text(encoding="utf-8") == LOCKED_CSS
+    assert ensure_locked_lab() == css
+    css.write_text(".mine { color: red }", encoding="utf-8")
+    assert ensure_locked_lab() is None and css.read_text(encoding="utf-8") == ".mine { color: red }"
+
+
+def test_lab_settings_hide_code_for_good():
+    from hocai.workshop import LAB_SETTINGS, LOCKED_CSS
+
+    menus = LAB_SETTINGS["@jupyterlab/mainmenu-extension:plugin"]["menus"]
+    disabled = {item["command"] for menu in menus for item in menu["items"] if item.get("disabled")}
+    assert {"notebook:show-cell-code", "notebook:show-all-cell-code"} <= disabled
+    assert ".jp-PlaceholderText { display: none; }" in LOCKED_CSS
