@@ -142,7 +142,7 @@ def step_ms(model, ids: list[int], batch: int, steps: int = 12) -> float:
     return round((time.perf_counter() - started) / steps * 1000, 1)
 
 
-def model_steps(backend: "BenchBackend", make_model, ids: list[int]) -> dict[str, Any]:
+def model_steps(backend: BenchBackend, make_model, ids: list[int]) -> dict[str, Any]:
     """Bare model step times, with the backend's packed weights and with a plain copy (the baseline).
 
     ``8 × step(1) / step(8)`` bounds what batching 8 clients can gain on this CPU whatever the serving
@@ -311,8 +311,9 @@ def main() -> int:
         tiny = default_model(build, Path(scratch.name))
         result["build"] = build
         print(f"Default model build: {build['seconds']} s ({build['source']})")
-        from hocai.ai import store
         from transformers import AutoTokenizer
+
+        from hocai.ai import store
 
         ids = AutoTokenizer.from_pretrained(tiny)("Cán bộ xã dùng trí tuệ nhân tạo để soạn văn bản trả lời người dân "
                                                   "về thủ tục hành chính", add_special_tokens=False)["input_ids"]

@@ -22,7 +22,6 @@ import json
 import os
 import platform
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -182,7 +181,7 @@ def start_service(model: Path, port: int, scratch: Path, env_extra: dict[str, st
 
 def teaching_model(scratch: Path) -> Path:
     """The store's teaching model, or one built now into the scratch folder (about 150 s)."""
-    from hocai.ai import build_default, store
+    from hocai.ai import store
 
     folder = store.resolve(store.DEFAULT_MODEL)
     if store.is_installed(folder):
@@ -236,7 +235,7 @@ class Watch:
             except psutil.Error:
                 return
 
-    def __enter__(self) -> "Watch":
+    def __enter__(self) -> Watch:
         self.cpu0, self.t0 = sum(self.proc.cpu_times()[:2]), time.perf_counter()
         self.thread.start()
         return self

@@ -292,7 +292,7 @@ def submit_answers(folder: str, participant: str, assignment: str, answers: dict
                 cell.source = reflections[grade_id]
         nbformat.write(nb, staging / path.name)
     storage.write(stored, staging, assignment=assignment, participant=participant)
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime(TIMESTAMP_FORMAT)
+    stamp = datetime.datetime.now(datetime.UTC).strftime(TIMESTAMP_FORMAT)
     (staging / "timestamp.txt").write_text(stamp, encoding="utf-8")
     shutil.rmtree(dest, ignore_errors=True)
     staging.rename(dest)

@@ -13,9 +13,9 @@ import shutil
 import stat
 import sys
 import tomllib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from hocai.errors import UserError
 from hocai.fileio import write_text_atomic

@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 import hocai  # noqa: F401  (applies the offline environment first)
 from hocai.errors import UserError
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with Vietnamese usage errors and exit code 2."""

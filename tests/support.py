@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import queue
 import signal
 import subprocess
 import sys
 import threading
 import time
-import json
 from pathlib import Path
 
 from hocai.net import free_port
@@ -153,7 +153,7 @@ class ClassHub:
         self._people = people
         self.passwords: dict[str, str] = {}
 
-    def start(self) -> "ClassHub":
+    def start(self) -> ClassHub:
         """Course, roster, release, accounts, hub: everything a trainer does before class."""
         import csv
 

@@ -9,8 +9,8 @@ import os
 import shutil
 import socket
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlparse
 
 from hocai.ai import store

@@ -16,8 +16,9 @@ import copy
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from hocai import paths
 from hocai.errors import UserError

@@ -13,8 +13,9 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from hocai import paths
 from hocai.ai.catalogue_entries import find_entry  # maps Hugging Face ids to store names

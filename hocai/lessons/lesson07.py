@@ -10,8 +10,19 @@ from typing import Any
 import ipywidgets as widgets
 
 from hocai.ai import client
-from hocai.widgets import (BAD_COLOUR, GOOD_COLOUR, Html, bar_chart, card, esc, panel, reveal, self_check, service_box,
-                           sorter)
+from hocai.widgets import (
+    BAD_COLOUR,
+    GOOD_COLOUR,
+    Html,
+    bar_chart,
+    card,
+    esc,
+    panel,
+    reveal,
+    self_check,
+    service_box,
+    sorter,
+)
 from hocai.widgets.assistant import ask_box  # noqa: F401  (the «Hỏi trợ giảng» cell, issue 23)
 
 KINDS = ["Lừa đảo", "Tin bình thường"]

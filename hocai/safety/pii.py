@@ -14,9 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from hocai.safety._pii_numbers import find_numbers
 from hocai.safety._pii_address import find_addresses
 from hocai.safety._pii_dates import find_birth_dates
+from hocai.safety._pii_numbers import find_numbers
 from hocai.safety._pii_people import find_people
 
 __all__ = ["Entity", "Redaction", "PLACEHOLDERS", "LABEL_NAMES_VI", "LABELS", "find_entities", "redact", "to_json"]

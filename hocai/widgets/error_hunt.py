@@ -9,8 +9,9 @@ instruct model (``uses_live_model``), the lesson also lets participants ask it f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import ipywidgets as widgets
 

@@ -20,7 +20,6 @@ import pytest
 import requests
 from support import ClassHub
 
-
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = [("Nguyễn Thị Hubthử", "hubthua"), ("Trần Văn Hubthử", "hubthub"), ("Lê Minh Hubthử", "hubthuc")]
 USERS = [username for _, username in PEOPLE]

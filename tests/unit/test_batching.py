@@ -14,6 +14,7 @@ from hocai.ai.backends.local import LocalBackend
 from hocai.ai.batching import Batcher, RowSampler, budget
 from hocai.errors import UserError
 
+
 class CountingBackend(LocalBackend):
     """Counts real ``model.generate`` calls and the rows each one served."""
 

@@ -4,7 +4,6 @@ import datetime as dt
 import shutil
 import subprocess
 
-
 from grader import certificates
 
 

@@ -7,7 +7,6 @@ import ipywidgets as widgets
 import pytest
 
 from hocai.lessons import lesson02, lesson03, lesson04, lesson05, lesson07, lesson08
-from hocai.widgets.self_check import correct_set
 
 ROOT = Path(__file__).resolve().parents[2]
 

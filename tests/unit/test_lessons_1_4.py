@@ -10,7 +10,6 @@ from hocai.lessons import lesson01, lesson02, lesson03, lesson04
 from hocai.safety.pii import to_json
 
 
-
 def _html(widget) -> str:
     found = [widget.value] if isinstance(widget, widgets.HTML) else []
     for child in getattr(widget, "children", ()):

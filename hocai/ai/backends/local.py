@@ -6,8 +6,9 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import torch
 
@@ -38,7 +39,7 @@ class RowStream:
     """One request's text pieces, submitted when iteration starts (its timeout counts from then); afterwards
     its token counts, which the OpenAI-compatible routes report as ``usage``."""
 
-    def __init__(self, backend: "LocalBackend", request: GenRequest):
+    def __init__(self, backend: LocalBackend, request: GenRequest):
         self.backend = backend
         self.request = request
 
@@ -176,7 +177,7 @@ class LocalBackend(Backend):
         kwargs["stopping_criteria"] = StoppingCriteriaList(kwargs["stopping_criteria"])
         return self.model.generate(**kwargs)
 
-    def stream_ids(self, ids: list[int], *, max_new_tokens: int, temperature: float) -> "RowStream":
+    def stream_ids(self, ids: list[int], *, max_new_tokens: int, temperature: float) -> RowStream:
         return RowStream(self, GenRequest(ids, max_new_tokens, temperature))
 
     def _drain(self, request: GenRequest) -> Iterator[str]:

@@ -19,8 +19,8 @@ import ctypes
 import gc
 import logging
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import torch
 
