@@ -19,7 +19,8 @@ _DATE = (
     r"|(?P<d3>(?P<f>\d{1,2})[/.\-](?P<y3>\d{4}))"
 )
 _DOB = re.compile(
-    rf"{lead('n|s|d')}(?<![\w])(?:(?P<full>(?i:ngày,? tháng,? năm sinh|ngày/tháng/năm sinh|ngày sinh|sinh ngày|sinh vào ngày|"
+    rf"{lead('n|s|d')}(?<![\w])(?:(?P<full>(?i:ngày,? tháng,? năm sinh|ngày/tháng/năm sinh|ngày sinh|sinh ngày|"
+    rf"sinh vào ngày|"
     rf"sinh vào|dob|date of birth)|(?<!học )(?<!sinh )(?i:sinh)(?=[ ]*(?:ngày[ ]*)?\d))"
     rf"|(?P<year>(?i:năm sinh|sinh năm|sn|ns|sinh)))"
     rf"[ ]*(?::|-|là)?[ ]*(?:ngày[ ]+)?(?:(?P<date>{_DATE})|(?P<yonly>\d{{4}}))(?![\w]|[/.\-]\d)"

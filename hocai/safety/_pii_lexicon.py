@@ -39,7 +39,8 @@ PLACE_NAMES = (
 ).split("|")
 
 # Names that may close an address after a comma: the provinces and the usual short forms.
-PROVINCES = PLACE_NAMES[: PLACE_NAMES.index("Cà Mau") + 1] + ["TP.HCM", "TP. HCM", "TPHCM", "Sài Gòn", "Việt Nam", "Huế"]
+PROVINCES = PLACE_NAMES[: PLACE_NAMES.index("Cà Mau") + 1] + [
+    "TP.HCM", "TP. HCM", "TPHCM", "Sài Gòn", "Việt Nam", "Huế"]
 
 # Words that, written capitalised right after a name-like start, make it an organisation or a title.
 NON_NAME_WORDS = frozenset(

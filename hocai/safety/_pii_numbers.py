@@ -24,7 +24,8 @@ _CONTEXT_WORDS = {
     r"nhắn(?: tin)?|liên hệ|alo|hotline cá nhân|sms|tel|phone|mobile",
     "bank": r"stk|số tk|tk|số tài khoản|tài khoản(?: ngân hàng)?|chuyển khoản|ck|ngân hàng|vietcombank|"
     r"vietinbank|bidv|agribank|techcombank|mb ?bank|acb|vpbank|sacombank|tpbank|momo",
-    "card": r"thẻ(?! bhyt| bảo hiểm| căn cước| cccd)|số thẻ|thẻ tín dụng|thẻ ghi nợ|thẻ atm|thẻ visa|thẻ mastercard|thẻ ngân hàng|thẻ napas|"
+    "card": r"thẻ(?! bhyt| bảo hiểm| căn cước| cccd)|số thẻ|thẻ tín dụng|thẻ ghi nợ|thẻ atm|thẻ visa|thẻ mastercard|"
+    r"thẻ ngân hàng|thẻ napas|"
     r"visa|mastercard|jcb|credit card|card",
     "tax": r"mst|mã số thuế|mã thuế|mã số doanh nghiệp|msdn|tax code",
     "si": r"bhxh|bảo hiểm xã hội|sổ bảo hiểm|mã số bảo hiểm|mã bảo hiểm|bhyt|bảo hiểm y tế|thẻ bhyt|mã số bhxh",
@@ -58,7 +59,8 @@ _PLATE = re.compile(
 _LETTER_CODE = re.compile(
     r"(?=[A-Z][A-Z\d])(?<![\w])(?:(?P<passport>[A-Z]\d{7,8})|(?P<health>[A-Z]{2}[ ]?\d[ ]?\d{2}[ ]?\d{10}))(?![\w])"
 )
-EMAIL = re.compile(r"(?=[A-Za-z0-9])(?<![\w.+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+EMAIL = re.compile(r"(?=[A-Za-z0-9])(?<![\w.+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*"
+                   r"@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 
 
 def luhn_ok(digits: str) -> bool:
@@ -234,7 +236,8 @@ def find_numbers(text: str) -> Iterator[tuple[int, int, str]]:
         code = int(match.group("code"))
         if code < 11:
             continue
-        if match.group("moto") is None and not (match.group("s1") or "-" in match.group(0) or "." in match.group("num")):
+        if match.group("moto") is None and not (match.group("s1") or "-" in match.group(0)
+                                                or "." in match.group("num")):
             continue
         if _context(text, match.start()) == "public":
             continue

@@ -33,7 +33,8 @@ _NAME_LABELS = tuple(
     "người lập biên bản|thư ký|chủ trì|người bảo lãnh|học sinh|giáo viên|bố|mẹ|cha|vợ|chồng|con|"
     "người được khen thưởng|họ tên bố|họ tên mẹ|họ tên cha|giáo viên chủ nhiệm|gvcn|người nộp|người đề nghị".split("|")
 )
-_NAME_PHRASES = tuple("tôi|tôi tên|tên tôi|tên|mình|mình tên|em|em tên|con tên|cháu tên|tên con|tên cháu|tên em".split("|"))
+_NAME_PHRASES = tuple(
+    "tôi|tôi tên|tên tôi|tên|mình|mình tên|em|em tên|con tên|cháu tên|tên con|tên cháu|tên em".split("|"))
 # Blanks (not line breaks) around a colon; found from each colon outwards so that a long run of spaces
 # costs linear time, not a scan from every space.
 _BLANKS_AFTER = re.compile(r"[^\S\n]*")

@@ -83,30 +83,41 @@ _TASK = _rx(
 )
 _CONTEXT = _rx(
     r"\bnguoi (?:nhan|doc|nghe|xem|dung|duoc moi)\b|\bdoi tuong\b|\bmuc dich\b"
-    r"|\b(?:cho|danh cho|gui|gui den|gui cho|toi|moi)\b (?:\w+ ){0,3}(?:nguoi dan|hoc sinh|phu huynh|can bo|nguoi cao tuoi"
+    r"|\b(?:cho|danh cho|gui|gui den|gui cho|toi|moi)\b (?:\w+ ){0,3}(?:nguoi dan|hoc sinh|phu huynh|can bo"
+    r"|nguoi cao tuoi"
     r"|ba con|lanh dao|dong nghiep|giao vien|hoi vien|doan vien|cong chuc|nhan dan|tre em|hoc vien|ho dan|truong thon"
     r"|chi hoi|to truong|thanh vien|cac (?:thon|to|lop|hoi|ban|doan|chi))"
     r"|\b(?:nguoi dan|hoc sinh|phu huynh|nguoi cao tuoi|ba con|hoi vien|doan vien|ho dan|truong thon)\b"
     r"|\blop \d+|\bkhoi \d+|\b\d+ (?:gio|h)\b|\bthu (?:hai|ba|tu|nam|sau|bay)\b|\bchu nhat\b|\bngay \d|\bthang \d"
-    r"|\b\d{1,2}/\d{1,2}\b|\b(?:sang|chieu|toi) (?:thu|ngay|mai|nay|chu)|\bhoc ky\b|\bnam hoc\b|\bcuoi (?:tuan|thang|nam)\b"
+    r"|\b\d{1,2}/\d{1,2}\b|\b(?:sang|chieu|toi) (?:thu|ngay|mai|nay|chu)|\bhoc ky\b|\bnam hoc\b|\bcuoi (?:tuan|thang"
+    r"|nam)\b"
     r"|\b(?:tai|o) (?:hoi truong|phong|nha van hoa|tram|truong|xa|phuong|thon|ubnd|uy ban|san|tru so|bo phan|lop)"
     r"|\b(?:de|nham) (?:\w+ ){0,2}\w+|\bvi (?:sap|dang|co|nhieu|nam)\b|\bsap toi\b|\bnhan dip\b"
     r"|\b(?:toi|chung toi|em|minh) (?:dang|can|muon|lam|phu trach|day|chu nhiem)\b"
     r"|\b(?:ubnd|uy ban|xa|phuong|thon|truong|to dan pho|bo phan mot cua|tram y te)\b"
 )
 _FORMAT = _rx(
-    r"\bgach dau dong\b|\bdau dong\b|\b(?:dang|lap|ke|thanh|mot|1) bang\b|\bbang (?:so sanh|tong hop|bieu|gom|co \d|\d+ cot)\b|\bdanh sach\b|\b\d+ (?:y|muc|doan|cau|dong|buoc|phan|gach|diem|trang|slide|cot|hang)\b"
+    r"\bgach dau dong\b|\bdau dong\b|\b(?:dang|lap|ke|thanh|mot|1) bang\b|\bbang (?:so sanh|tong hop|bieu|gom|co \d"
+    r"|\d+ cot)\b|\bdanh sach\b|\b\d+ (?:y|muc|doan|cau|dong|buoc|phan|gach|diem|trang|slide|cot|hang)\b"
     r"|\b(?:mot|hai|ba|bon|nam) (?:y|muc|doan|cau|buoc|phan|cot|diem)\b"
-    r"|\bdang (?:cong van|thu|to trinh|bao cao|thong bao|bai|doan|danh sach|cau hoi|so do|email|tin nhan|ke hoach|kich ban|bang|phieu|the)\b"
-    r"|\btheo (?:mau|cau truc|dang|thu tu)\b|\bde muc\b|\btieu de\b|\bdoan van\b|\btrinh bay (?:theo|thanh|duoi dang|gom|co)\b"
-    r"|\bmarkdown\b|\bjson\b|\bbullet\b|\bthe thuc\b|\bmau (?:cong van|bao cao|don)\b|\bthanh (?:\d+ )?(?:bang|muc|phan|doan|cau)\b"
+    r"|\bdang (?:cong van|thu|to trinh|bao cao|thong bao|bai|doan|danh sach|cau hoi|so do|email|tin nhan|ke hoach"
+    r"|kich ban|bang|phieu|the)\b"
+    r"|\btheo (?:mau|cau truc|dang|thu tu)\b|\bde muc\b|\btieu de\b|\bdoan van\b|\btrinh bay (?:theo|thanh|duoi dang"
+    r"|gom|co)\b"
+    r"|\bmarkdown\b|\bjson\b|\bbullet\b|\bthe thuc\b|\bmau (?:cong van|bao cao|don)\b|\bthanh (?:\d+ )?(?:bang|muc"
+    r"|phan|doan|cau)\b"
     r"|\b(?:cac|nhung) y chinh\b|\by chinh\b|\bgom (?:cac |co )?(?:y|phan|muc|cot|noi dung|thoi gian|loi|tieu de)\b"
     r"|\bdanh so\b|\bloi chao\b|\bky ten\b|\bcau hoi trac nghiem\b|\bco (?:dap an|vi du|ket luan|mo dau)\b"
 )
 _LIMITS = _rx(
-    r"\bkhong qua\b|\btoi da\b|\bit nhat\b|\bduoi \d+|\bkhoang \d+ (?:tu|chu|cau|dong|trang|phut)\b|\btrong (?:vong )?\d+ (?:tu|chu|cau|dong|trang|phut)\b"
-    r"|\b\d+ (?:tu|chu)\b|\btranh (?:dung|nhac|viet|neu|tu|su dung|lap|thuat ngu|ngon ngu|cac|nhung|bia|dua|noi|gay)\b|\bchi (?:dung|su dung|neu|viet|tra loi|dua)\b|\bkhong (?:tu |duoc )?(?:dung|su dung|neu|viet|them|bia|dua|ghi|dien|suy doan|doan|noi)\b"
-    r"|\bngan gon\b|\bvua du\b|\bdo dai\b|\bgiong (?:van|dieu|than|nhe|lich|trang|vui|de|noi|ke)|\bvan phong (?:trang trong|hanh chinh|de hieu|lich su|gian di|nghiem tuc|than thien|cong vu)|\bde hieu\b|\bdon gian\b|\blich su\b|\bthan thien\b"
+    r"\bkhong qua\b|\btoi da\b|\bit nhat\b|\bduoi \d+|\bkhoang \d+ (?:tu|chu|cau|dong|trang|phut)\b"
+    r"|\btrong (?:vong )?\d+ (?:tu|chu|cau|dong|trang|phut)\b"
+    r"|\b\d+ (?:tu|chu)\b|\btranh (?:dung|nhac|viet|neu|tu|su dung|lap|thuat ngu|ngon ngu|cac|nhung|bia|dua|noi"
+    r"|gay)\b|\bchi (?:dung|su dung|neu|viet|tra loi|dua)\b|\bkhong (?:tu |duoc )?(?:dung|su dung|neu|viet|them|bia"
+    r"|dua|ghi|dien|suy doan|doan|noi)\b"
+    r"|\bngan gon\b|\bvua du\b|\bdo dai\b|\bgiong (?:van|dieu|than|nhe|lich|trang|vui|de|noi|ke)"
+    r"|\bvan phong (?:trang trong|hanh chinh|de hieu|lich su|gian di|nghiem tuc|than thien|cong vu)|\bde hieu\b"
+    r"|\bdon gian\b|\blich su\b|\bthan thien\b"
     r"|\btrang trong\b|\bnhe nhang\b|\bkhong duoc\b|\bneu khong (?:biet|chac|ro|co)\b|\bghi ro nguon\b|\bde trong\b"
     r"|\bkhong bia\b|\bmot trang\b|\bgon gang\b"
 )
@@ -114,7 +125,9 @@ _PATTERNS = {"context": _CONTEXT, "format": _FORMAT, "limits": _LIMITS}
 # Where a role phrase ("Bạn là chuyên viên văn phòng UBND xã") ends, so its words do not also count as a task.
 _ROLE_END = _rx(r",|\bcan\b(?! bo)|\b(?:muon|hay|dang|se|vua|nho|phai)\b")
 # Brackets that the lesson itself recommends: a blank for personal data or for a document to paste.
-_ALLOWED_BLANK = _rx(r"ho ten|ho va ten|\bten\b|can cuoc|cccd|dien thoai|dinh danh|dia chi|ngay sinh|\bdan\b|ma so|email")
+_ALLOWED_BLANK = _rx(
+    r"ho ten|ho va ten|\bten\b|can cuoc|cccd|dien thoai|dinh danh|dia chi|ngay sinh|\bdan\b|ma so|email"
+)
 MAX_BLANKS = 1
 
 _TIPS = {
@@ -136,11 +149,13 @@ _FILLERS = {
 _INTERNAL = (
     (_rx(r"\btuyet mat\b"), "tuyệt mật"),
     (_rx(r"\btoi mat\b"), "tối mật"),
-    (_rx(r"\b(?:tai lieu|van ban|ho so|cong van|thong tin|muc|bao cao|do)\s+mat\b(?!\s*(?:khau|ma|ong|do|troi|dat))|\bmat\s*[:\-–]|^\s*mat\b|\bdong dau mat\b"), "mật"),
+    (_rx(r"\b(?:tai lieu|van ban|ho so|cong van|thong tin|muc|bao cao|do)\s+mat\b(?!\s*(?:khau|ma|ong|do|troi|dat))"
+         r"|\bmat\s*[:\-–]|^\s*mat\b|\bdong dau mat\b"), "mật"),
     (_rx(r"\bluu hanh noi bo\b"), "lưu hành nội bộ"),
     (_rx(r"\bnoi bo\b"), "nội bộ"),
     (_rx(r"\bkhong pho bien\b"), "không phổ biến"),
-    (_rx(r"\bdu thao\b(?: \w+){0,4} chua (?:ban hanh|cong bo|phat hanh)|\bchua (?:ban hanh|cong bo)\b"), "dự thảo chưa ban hành"),
+    (_rx(r"\bdu thao\b(?: \w+){0,4} chua (?:ban hanh|cong bo|phat hanh)|\bchua (?:ban hanh|cong bo)\b"),
+     "dự thảo chưa ban hành"),
     (_rx(r"\bbi mat nha nuoc\b"), "bí mật nhà nước"),
 )
 

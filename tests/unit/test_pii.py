@@ -57,7 +57,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ("nhà ở thôn 3, xã Ea Tu, TP. Buôn Ma Thuột, tỉnh Đắk Lắk.", "ADDRESS",
          "thôn 3, xã Ea Tu, TP. Buôn Ma Thuột, tỉnh Đắk Lắk"),
         ("quê ấp Bình An, xã Tân Phú, huyện Châu Thành", "ADDRESS", "ấp Bình An, xã Tân Phú, huyện Châu Thành"),
-        ("giao tới 123/4 Nguyễn Trãi, Phường 2, Quận 5, TP.HCM", "ADDRESS", "123/4 Nguyễn Trãi, Phường 2, Quận 5, TP.HCM"),
+        ("giao tới 123/4 Nguyễn Trãi, Phường 2, Quận 5, TP.HCM", "ADDRESS",
+         "123/4 Nguyễn Trãi, Phường 2, Quận 5, TP.HCM"),
     ],
 )
 def test_each_label_is_found(text, label, value):

@@ -10,7 +10,8 @@ from hocai.safety import pii
 from hocai.safety.prompt_coach import CRITERIA, PromptReport, check_prompt, to_json
 from hocai.text import strip_diacritics
 
-FULL = ("Bạn là cán bộ văn phòng UBND xã. Hãy soạn thông báo mời người dân xã Tân Lập đi tiêm chủng cho trẻ dưới 5 tuổi, "
+FULL = ("Bạn là cán bộ văn phòng UBND xã. Hãy soạn thông báo mời người dân xã Tân Lập đi tiêm chủng "
+        "cho trẻ dưới 5 tuổi, "
         "trình bày dạng gạch đầu dòng, không quá 150 từ, dùng từ ngữ dễ hiểu.")
 
 

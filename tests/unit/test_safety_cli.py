@@ -80,7 +80,8 @@ def test_prompt_check_json_and_text():
 
 
 @pytest.mark.parametrize("command", [["pii"], ["scam", "--json"], ["prompt-check"]])
-@pytest.mark.parametrize("data", [b"\xff\xfe\xfa\x00binary", b"Ti\xeang Vi\xea\xf2t", "Tiếng Việt".encode("utf-16"), b"abc\x00def"])
+@pytest.mark.parametrize("data", [b"\xff\xfe\xfa\x00binary", b"Ti\xeang Vi\xea\xf2t", "Tiếng Việt".encode("utf-16"),
+                                  b"abc\x00def"])
 def test_binary_or_legacy_encoding_is_refused_with_exit_2(command, data):
     code, out, err = hocai(*command, stdin=data)
     assert code == 2 and out == ""

@@ -32,7 +32,8 @@ def test_labelled_set_is_large_balanced_and_mixed():
     assert 0.15 <= without_accents / len(rows) <= 0.6
     assert len({row["text"] for row in rows}) == len(rows)
     kinds = {row["kind"] for row in rows if row["scam"]}
-    assert {"police", "tax", "electricity", "bank", "vneid", "court", "deepfake", "job", "investment", "delivery"} <= kinds
+    assert {"police", "tax", "electricity", "bank", "vneid", "court", "deepfake", "job", "investment",
+            "delivery"} <= kinds
 
 
 def test_goals_on_the_labelled_set():
@@ -50,7 +51,8 @@ def test_goals_on_the_labelled_set():
     "Mã OTP của Quý khách là 480213. Tuyệt đối KHÔNG cung cấp mã OTP cho bất kỳ ai, kể cả nhân viên ngân hàng.",
     "TK 1234xxx789 +5,000,000VND luc 10:22 15/03. SD: 12,450,000VND. ND: LUONG THANG 3",
     "UBND phường Tân Mai mời họp tổ dân phố số 3 vào 19h30 thứ Sáu tại nhà văn hóa.",
-    "Công an phường khuyến cáo người dân không cung cấp mã OTP, không chuyển tiền vào tài khoản lạ, không bấm đường link lạ.",
+    "Công an phường khuyến cáo người dân không cung cấp mã OTP, không chuyển tiền vào tài khoản lạ, "
+    "không bấm đường link lạ.",
     "Kính gửi phụ huynh: thứ Hai học sinh nghỉ học để trường tổ chức thi, các con đi học lại thứ Ba.",
     "EVNHANOI: tiền điện tháng 10 của quý khách là 356.000đ, thanh toán tại evnhanoi.vn hoặc ứng dụng EVNHANOI.",
     "Cục Thuế nhắc hạn quyết toán thuế TNCN trên thuedientu.gdt.gov.vn trước ngày 4/5.",
@@ -102,7 +104,8 @@ def test_advice_names_the_official_ways_to_get_help():
 
 
 def test_deepfake_advice_says_to_call_back_on_a_known_number():
-    verdict = check_message("Bố ơi con bị tai nạn, mạng yếu không gọi video được, bố chuyển gấp 15 triệu vào tài khoản bạn con.")
+    verdict = check_message("Bố ơi con bị tai nạn, mạng yếu không gọi video được, "
+                            "bố chuyển gấp 15 triệu vào tài khoản bạn con.")
     assert verdict.scam
     assert "số quen thuộc" in verdict.advice[0]
 
