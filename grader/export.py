@@ -135,11 +135,16 @@ def write_html(report: Report, out: Path) -> None:
     for record in frame.itertuples(index=False):
         cells = []
         for column, value in zip(frame.columns, record):
-            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else f"{value:g}" if isinstance(value, float) else str(value)
-            style = f' style="color:{STATUS_COLOURS[text]};font-weight:600"' if column == "Trạng thái" and text in STATUS_COLOURS else ""
+            text = ("" if value is None or (isinstance(value, float) and pd.isna(value))
+                    else f"{value:g}" if isinstance(value, float) else str(value))
+            style = (f' style="color:{STATUS_COLOURS[text]};font-weight:600"'
+                     if column == "Trạng thái" and text in STATUS_COLOURS else "")
             cells.append(f"<td{style}>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     summary = " · ".join(f"{html.escape(k)}: <b>{v}</b>" for k, v in counts.items())
+    all_submitted = "nộp đủ mọi bài và " if report.rule["require_all"] else ""
+    submitted_bars = _svg_bars(list(report.completion_by_assignment().items()), n)
+    score_bars = _svg_bars(list(report.score_histogram().items()), n, "#1b7f3b")
     page = f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Kết quả học phần «Tìm hiểu trí tuệ nhân tạo» — {html.escape(report.course_id)}</title>
@@ -153,10 +158,10 @@ tr:nth-child(even) td {{ background: #fafafa; }}
 </style></head><body>
 <h1>Kết quả học phần «Tìm hiểu trí tuệ nhân tạo»</h1>
 <p>Khoá học: <b>{html.escape(report.course_id)}</b> · {n} học viên · {summary}</p>
-<p>Điều kiện hoàn thành: {'nộp đủ mọi bài và ' if report.rule['require_all'] else ''}đạt từ {report.rule['min_percent']:g}% tổng điểm.</p>
+<p>Điều kiện hoàn thành: {all_submitted}đạt từ {report.rule['min_percent']:g}% tổng điểm.</p>
 <div class="charts">
-<figure><figcaption>Số người đã nộp theo bài</figcaption>{_svg_bars(list(report.completion_by_assignment().items()), n)}</figure>
-<figure><figcaption>Phân bố tỉ lệ điểm (%)</figcaption>{_svg_bars(list(report.score_histogram().items()), n, "#1b7f3b")}</figure>
+<figure><figcaption>Số người đã nộp theo bài</figcaption>{submitted_bars}</figure>
+<figure><figcaption>Phân bố tỉ lệ điểm (%)</figcaption>{score_bars}</figure>
 </div>
 <table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>
 </body></html>

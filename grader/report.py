@@ -91,8 +91,9 @@ def build_report(course_dir: Path) -> Report:
             notes += [f"{a}: chờ chấm tay" for a, s in submitted.items() if s.needs_manual_grade]
             total = sum(v for v in scores.values() if v is not None)
             top = sum(max_scores.values())
-            row = Row(student.id, person.full_name if person else f"{student.last_name or ''} {student.first_name or ''}".strip(),
-                      person.unit if person else "", person.position if person else "", scores, total, top, "", missing, notes)
+            name = person.full_name if person else f"{student.last_name or ''} {student.first_name or ''}".strip()
+            row = Row(student.id, name, person.unit if person else "", person.position if person else "", scores, total,
+                      top, "", missing, notes)
             if not submitted:
                 row.status = NOT_SUBMITTED
             elif (missing and rule["require_all"]) or row.percent < float(rule["min_percent"]):

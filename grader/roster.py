@@ -19,7 +19,8 @@ from hocai.errors import UserError
 from hocai.text import ascii_slug, clean, strip_diacritics
 
 ROSTER_FILE = "roster.json"
-ROLES = {"học viên": "participant", "giảng viên": "instructor", "participant": "participant", "instructor": "instructor"}
+ROLES = {"học viên": "participant", "giảng viên": "instructor", "participant": "participant",
+         "instructor": "instructor"}
 # Header spellings seen in commune lists, compared without diacritics, case or spaces.
 COLUMNS = {
     "full_name": ("ho va ten", "ho ten", "hovaten", "hoten", "full name", "name"),
@@ -121,7 +122,8 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         except Exception:
             raise UserError(f"Không đọc được tệp Excel «{path.name}»; hãy mở và lưu lại dưới dạng .xlsx.") from None
         sheet = book.worksheets[0]
-        rows = [(i, ["" if v is None else str(v) for v in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+        rows = [(i, ["" if v is None else str(v) for v in row])
+                for i, row in enumerate(sheet.iter_rows(values_only=True), 1)]
         book.close()
     elif suffix in {".csv", ".txt"}:
         text = _decode(path.read_bytes(), path.name)
@@ -144,7 +146,8 @@ def parse_roster(path: Path) -> tuple[list[Participant], list[str]]:
     """All participants of the file, or a UserError listing every bad row by line number; plus notes."""
     header, body = read_rows(Path(path))
     keys = [_header_key(h) for h in header]
-    notes = [f"Đã bỏ qua cột «{h}»: bộ công cụ không lưu số giấy tờ tùy thân." for h in header if _is_identity_column(h)]
+    notes = [f"Đã bỏ qua cột «{h}»: bộ công cụ không lưu số giấy tờ tùy thân."
+             for h in header if _is_identity_column(h)]
     if "full_name" not in keys:
         raise UserError("Danh sách phải có cột «Họ và tên» ở dòng đầu tiên.")
     problems: list[str] = []

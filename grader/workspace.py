@@ -111,7 +111,8 @@ class Course:
         self.root = Path(root).expanduser().resolve()
         settings_path = self.root / SETTINGS
         if not settings_path.is_file():
-            raise UserError(f"«{root}» không phải thư mục khoá học (thiếu {SETTINGS}); hãy tạo bằng «hocai course init».")
+            raise UserError(f"«{root}» không phải thư mục khoá học (thiếu {SETTINGS}); "
+                            "hãy tạo bằng «hocai course init».")
         try:
             self.settings = tomllib.loads(settings_path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError:
@@ -188,7 +189,8 @@ class Course:
             return names
         name = nfc(name)
         if name not in names:
-            raise UserError(f"Không có bài tập «{name}» trong khoá học; các bài hiện có: {', '.join(names) or 'chưa có'}.")
+            raise UserError(f"Không có bài tập «{name}» trong khoá học; "
+                            f"các bài hiện có: {', '.join(names) or 'chưa có'}.")
         return [name]
 
     def students(self) -> set[str]:
