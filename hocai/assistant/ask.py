@@ -16,6 +16,7 @@ EMPTY = "Hãy gõ câu hỏi vào ô trước khi bấm nút."
 MAX_CHARS = 1000
 TOO_LONG = "Câu hỏi quá dài (tối đa {limit} ký tự); hãy hỏi ngắn gọn hơn."
 LINK_BASE = "/lab/tree/notebooks/"
+ANSWER_TOKENS = 200
 
 
 def check_question(question: Any) -> str:
@@ -32,7 +33,8 @@ def _generate(backend: Any, question: str, result: dict[str, Any]) -> str:
     try:
         backend.ready()
         pieces = backend.chat_stream(answer.grounded_prompt(question, result["sources"]),
-                                     max_new_tokens=200, temperature=0.2)
+                                     max_new_tokens=min(ANSWER_TOKENS, getattr(backend, "max_new_tokens_cap", ANSWER_TOKENS)),
+                                     temperature=0.2)
         return clean("".join(pieces))
     except UserError:
         return ""
