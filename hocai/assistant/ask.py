@@ -32,9 +32,9 @@ def _generate(backend: Any, question: str, result: dict[str, Any]) -> str:
     """A short answer from an instruct model, grounded in the passages; '' when the model fails."""
     try:
         backend.ready()
+        tokens = min(ANSWER_TOKENS, getattr(backend, "max_new_tokens_cap", ANSWER_TOKENS))
         pieces = backend.chat_stream(answer.grounded_prompt(question, result["sources"]),
-                                     max_new_tokens=min(ANSWER_TOKENS, getattr(backend, "max_new_tokens_cap", ANSWER_TOKENS)),
-                                     temperature=0.2)
+                                     max_new_tokens=tokens, temperature=0.2)
         return clean("".join(pieces))
     except UserError:
         return ""
