@@ -60,11 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add(models, "list", "hocai.ai.catalogue:list_command", "Liệt kê các mô hình.", "models list")
     _add(models, "build-default", "hocai.ai.build_default:build_command", "Tạo mô hình thu nhỏ mặc định.",
          "models build-default")
-    _add(models, "fetch", "hocai.ai.catalogue:fetch_command", "Tải một mô hình (cần mạng).", "models fetch").add_argument("name")
+    p = _add(models, "fetch", "hocai.ai.catalogue:fetch_command", "Tải một mô hình (cần mạng).", "models fetch")
+    p.add_argument("name")
     p = _add(models, "export", "hocai.ai.catalogue:export_command", "Chép mô hình ra USB.", "models export")
     p.add_argument("name")
     p.add_argument("path")
-    _add(models, "import", "hocai.ai.catalogue:import_command", "Nhập mô hình từ USB.", "models import").add_argument("path")
+    p = _add(models, "import", "hocai.ai.catalogue:import_command", "Nhập mô hình từ USB.", "models import")
+    p.add_argument("path")
     p = _add(models, "bench", "hocai.ai.speed:bench_command", "Đo tốc độ một mô hình trong danh mục trên máy này.",
              "models bench")
     p.add_argument("name")
@@ -96,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = _add(course, name, target, help_text, f"course {name}")
         p.add_argument("dir")
         p.add_argument("assignment", nargs="?")
-    p = _add(course, "questions", "grader.answers:questions_command", "Liệt kê câu hỏi của một bài.", "course questions")
+    p = _add(course, "questions", "grader.answers:questions_command", "Liệt kê câu hỏi của một bài.",
+             "course questions")
     p.add_argument("dir")
     p.add_argument("assignment")
     p.add_argument("--participant", help="Đề riêng của học viên này (biến thể, thứ tự lựa chọn), để in phiếu giấy.")

@@ -95,7 +95,8 @@ def ensure_locked_lab() -> Path | None:
 
 def _check_ports(lab_port: int, app_port: int) -> None:
     if lab_port == app_port:
-        raise UserError("Cổng của JupyterLab và của Sân tập AI phải khác nhau, ví dụ: hocai start --lab-port 8888 --app-port 7860")
+        raise UserError("Cổng của JupyterLab và của Sân tập AI phải khác nhau, "
+                        "ví dụ: hocai start --lab-port 8888 --app-port 7860")
     for port, option in ((lab_port, "--lab-port"), (app_port, "--app-port")):
         if not 0 < port < 65536:
             raise UserError(f"Số cổng {port} không hợp lệ; hãy chọn một số từ 1024 đến 65535.")

@@ -102,7 +102,8 @@ class CopyTrainer:
         groups = balanced_sentences(text)
         if any(len(group) < 2 for group in groups.values()):
             raise UserError(NO_TEXT.format(path=balanced_path()))
-        self.groups = [[tokenizer(s, add_special_tokens=False)["input_ids"] for s in group] for group in groups.values()]
+        self.groups = [[tokenizer(s, add_special_tokens=False)["input_ids"] for s in group]
+                       for group in groups.values()]
         self.generator = torch.Generator().manual_seed(recipe["seed"])
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=recipe["lr"], betas=(0.9, 0.95),
                                            weight_decay=0.0, foreach=False)

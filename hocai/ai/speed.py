@@ -3,8 +3,9 @@
 Decoding speed on a CPU depends on the model's shape (how many bytes of weights each token reads), not on
 what the weights say, so a model of the same shape with random weights decodes at the same speed. Here the
 shape is built with random weights, loaded as the service loads them (int8 where the catalogue and
-``quant.resolve`` say so, else packed bfloat16; the teaching model itself, in float32), and a few decode steps of one participant are timed (the fastest counts): a big shape on two shared cores
-takes minutes to measure fully, a few steps take seconds and give the same per-token figure.
+``quant.resolve`` say so, else packed bfloat16; the teaching model itself, in float32), and a few decode steps
+of one participant are timed (the fastest counts): a big shape on two shared cores takes minutes to measure
+fully, a few steps take seconds and give the same per-token figure.
 
 ``hocai models bench NAME`` prints the figure; ``--save`` writes it into models/catalogue.toml
 (``measured_tokens_per_s`` and ``measured_on``, only those two fields of that model).
@@ -187,7 +188,7 @@ def save(result: dict[str, Any], path: Path | None = None) -> Path:
             table = re.sub(r'(?m)^measured_(tokens_per_s|on) = .*\n', "", table)
             lines = (f"measured_tokens_per_s = {result['tokens_per_s']}\n"
                      f'measured_on = "{measured_on(result)}"\n')
-            table = re.sub(r"(?m)^(cpu_tokens_per_s = .*\n)", lambda m: m.group(1) + lines, table, count=1)
+            table = re.sub(r"(?m)^(cpu_tokens_per_s = .*\n)", lambda m, lines=lines: m.group(1) + lines, table, count=1)
             tables[i] = table
             break
     else:

@@ -245,7 +245,8 @@ def render_invented(texts: list[str]) -> Html:
         verdict = (f"<p>Mô hình viết ra con số {esc(numbers[0])}. Con số này không được tra cứu ở đâu cả; "
                    "hãy bấm lại vài lần xem nó có đổi không.</p>")
     else:
-        verdict = ("<p>Lần này mô hình không viết ra con số nào. Mô hình của lớp hôm nay rất nhỏ nên câu thường vô nghĩa; "
+        verdict = ("<p>Lần này mô hình không viết ra con số nào. "
+                   "Mô hình của lớp hôm nay rất nhỏ nên câu thường vô nghĩa; "
                    "một chatbot lớn sẽ viết ra số hiệu trông rất thật, và cũng bịa y như vậy.</p>")
     return card("Ba lần viết tiếp", f"<ol>{items}</ol>{verdict}")
 

@@ -140,7 +140,9 @@ class LocalBackend(Backend):
         ids = self.tokenize(text)
         ids = ids[-budget(self.context, len(ids), reserve)[0]:]
         if not ids:
-            bos = self.tokenizer.bos_token_id if self.tokenizer.bos_token_id is not None else next(iter(self.eos_ids), 0)
+            bos = self.tokenizer.bos_token_id
+            if bos is None:
+                bos = next(iter(self.eos_ids), 0)
             ids = [bos]
         return ids
 
@@ -211,7 +213,8 @@ class LocalBackend(Backend):
         text = self.check_text(text)
         new = self.clamp_new_tokens(max_new_tokens)
         ids = self.encode(text, new)
-        requests = [self.batcher.submit(GenRequest(ids, new, float(temperature))) for _ in range(max(1, min(int(n), 8)))]
+        requests = [self.batcher.submit(GenRequest(ids, new, float(temperature)))
+                    for _ in range(max(1, min(int(n), 8)))]
         return ["".join(self._drain(r)) for r in requests]
 
     def chat_prompt(self, messages: list[dict[str, str]]) -> str:

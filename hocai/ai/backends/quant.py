@@ -84,7 +84,8 @@ class Int8Linear(torch.nn.Module):
         values, scales = quantize_weight(weight)
         with warnings.catch_warnings():  # quantized tensors are deprecated; fbgemm's prepack still takes one
             warnings.simplefilter("ignore", UserWarning)
-            qweight = torch._make_per_channel_quantized_tensor(values, scales, torch.zeros_like(scales, dtype=torch.long), 0)
+            zero_points = torch.zeros_like(scales, dtype=torch.long)
+            qweight = torch._make_per_channel_quantized_tensor(values, scales, zero_points, 0)
         with _engine("fbgemm"):
             self.packed = torch.ops.quantized.linear_prepack(qweight, None)
         self.bias = None if bias is None else bias.detach().float()
