@@ -276,15 +276,16 @@ def service_rss(model_ref: str) -> dict[str, Any]:
     finally:
         kernel.kill()
         kernel.wait()
-    return {"service_status": status, "service_rss_mb": round(service / 2**20), "kernel_rss_mb": round(kernel_rss / 2**20),
-            "thirty_kernels_mb": round(30 * kernel_rss / 2**20)}
+    return {"service_status": status, "service_rss_mb": round(service / 2**20),
+            "kernel_rss_mb": round(kernel_rss / 2**20), "thirty_kernels_mb": round(30 * kernel_rss / 2**20)}
 
 
 def print_model(label: str, r: dict[str, Any]) -> None:
     print(f"\n== {label}: {r['parameters'] / 1e6:.1f}M parameters, {r['dtype']}, weights {r['quantize']}, "
           f"{r['model_bytes'] / 2**20:.0f} MiB; prompt {r['prompt_tokens']} tokens, "
           f"{r['new_tokens_per_client']} new tokens per client; max batch {r['max_batch']}")
-    print(f"{'clients':>8} {'batching on tok/s':>18} {'off tok/s':>10} {'gain':>6} {'TTFT s':>8} {'1-client decode':>16}")
+    print(f"{'clients':>8} {'batching on tok/s':>18} {'off tok/s':>10} {'gain':>6} {'TTFT s':>8} "
+          f"{'1-client decode':>16}")
     for on, off in zip(r["batching_on"], r["batching_off"]):
         print(f"{on['clients']:>8} {on['aggregate_tok_s']:>18.1f} {off['aggregate_tok_s']:>10.1f} "
               f"{r['batching_gain'][str(on['clients'])]:>5.1f}x {on['ttft_s']:>8.3f} {on['decode_tok_s']:>16.1f}")

@@ -86,7 +86,8 @@ class Page:
             if name and dep.get("targets"):
                 self.events[name] = (dep["id"], dep["targets"][0][0])
 
-    def run(self, client: httpx.Client, session: str, name: str, data: list[Any], timeout_s: float = 300.0) -> dict[str, Any]:
+    def run(self, client: httpx.Client, session: str, name: str, data: list[Any],
+            timeout_s: float = 300.0) -> dict[str, Any]:
         """One event through Gradio's queue; returns times (from the click) of each streamed output."""
         fn_index, trigger = self.events[name]
         started = time.perf_counter()
@@ -207,7 +208,8 @@ vocab = {f"t{i}": i for i in range(1, QWEN2_05B["vocab_size"])}
 vocab["<unk>"] = 0
 raw = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
 raw.pre_tokenizer = pre_tokenizers.Whitespace()
-tok = PreTrainedTokenizerFast(tokenizer_object=raw, unk_token="<unk>", pad_token="<unk>", eos_token="t1", bos_token="t1")
+tok = PreTrainedTokenizerFast(tokenizer_object=raw, unk_token="<unk>", pad_token="<unk>", eos_token="t1",
+                              bos_token="t1")
 tok.save_pretrained(folder)
 torch.manual_seed(0)
 torch.set_default_dtype(torch.bfloat16)
@@ -247,7 +249,8 @@ class Watch:
         self.wall_s = time.perf_counter() - self.t0
 
 
-def run_class(label: str, model: Path, env_extra: dict[str, str], args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
+def run_class(label: str, model: Path, env_extra: dict[str, str], args: argparse.Namespace,
+              scratch: Path) -> dict[str, Any]:
     port = free_port()
     loading = time.perf_counter()
     proc = start_service(model, port, scratch, env_extra)
@@ -290,7 +293,8 @@ def run_class(label: str, model: Path, env_extra: dict[str, str], args: argparse
         "label": label, "model": health.get("model"), "quantize": health.get("quantize"),
         "participants": args.participants, "seconds": args.seconds, "service_load_s": round(load_s, 1),
         "chat_messages": len(chats), "chat_answered": len(ok),
-        "ttft_p50_s": _r(percentile(ttfts, 50)), "ttft_p95_s": _r(percentile(ttfts, 95)), "ttft_max_s": _r(max(ttfts, default=None)),
+        "ttft_p50_s": _r(percentile(ttfts, 50)), "ttft_p95_s": _r(percentile(ttfts, 95)),
+        "ttft_max_s": _r(max(ttfts, default=None)),
         "tok_s_per_participant_p50": _r(percentile(per_participant, 50)),
         "tok_s_per_participant_min": _r(min(per_participant, default=None)),
         "answer_s_p50": _r(percentile([e["total_s"] for e in ok], 50)),
@@ -308,9 +312,11 @@ def _r(value: float | None) -> float | None:
 
 
 def print_row(r: dict[str, Any]) -> None:
-    print(f"{r['label']:<26} {r['chat_answered']:>4}/{r['chat_messages']:<4} {_s(r['ttft_p50_s']):>8} {_s(r['ttft_p95_s']):>8} "
+    print(f"{r['label']:<26} {r['chat_answered']:>4}/{r['chat_messages']:<4} "
+          f"{_s(r['ttft_p50_s']):>8} {_s(r['ttft_p95_s']):>8} "
           f"{_s(r['tok_s_per_participant_p50']):>9} {_s(r['tok_s_per_participant_min']):>8} {r['aggregate_tok_s']:>8} "
-          f"{_s(r['pii_p95_s']):>8} {r['errors']:>6} {r['service_rss_peak_mb']:>7} {r['service_cpu_cores']:>6}", flush=True)
+          f"{_s(r['pii_p95_s']):>8} {r['errors']:>6} {r['service_rss_peak_mb']:>7} {r['service_cpu_cores']:>6}",
+          flush=True)
 
 
 def _s(value: float | None) -> str:
@@ -323,15 +329,18 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=90.0, help="how long the class chats, per run")
     parser.add_argument("--read-min", type=float, default=3.0, help="reading time after an answer, seconds")
     parser.add_argument("--read-max", type=float, default=8.0)
-    parser.add_argument("--pii-every", type=int, default=3, help="a personal-data check after every N messages (0: none)")
+    parser.add_argument("--pii-every", type=int, default=3,
+                        help="a personal-data check after every N messages (0: none)")
     parser.add_argument("--quick", action="store_true", help="the teaching model only")
     parser.add_argument("--only", choices=list(RUNS), action="append", help="run only these (repeatable)")
     parser.add_argument("--qwen-dir", type=Path, help="reuse (or keep) the random 0.5B model folder here")
-    parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for every service (e.g. HOCAI_MAX_BATCH=16)")
+    parser.add_argument("--env", action="append", default=[],
+                        help="KEY=VALUE for every service (e.g. HOCAI_MAX_BATCH=16)")
     args = parser.parse_args()
     extra = dict(kv.split("=", 1) for kv in args.env)
     load_before = os.getloadavg()
-    print(f"{args.participants} participants, {args.seconds:.0f} s per run, reading {args.read_min:.0f}–{args.read_max:.0f} s; "
+    print(f"{args.participants} participants, {args.seconds:.0f} s per run, "
+          f"reading {args.read_min:.0f}–{args.read_max:.0f} s; "
           f"{os.cpu_count()} cores, load average before {load_before[0]:.2f}", flush=True)
     scratch = tempfile.TemporaryDirectory(prefix="hocai-class-")
     folder = Path(scratch.name)
@@ -377,7 +386,8 @@ def main() -> int:
     result = {"machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
                           "loadavg_before": [round(x, 2) for x in load_before],
                           "loadavg_after": [round(x, 2) for x in load_after], "shared": shared},
-              "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != "only"}, "runs": runs, "goals": goals}
+              "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != "only"},
+              "runs": runs, "goals": goals}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nWrote {RESULTS.relative_to(ROOT)}")

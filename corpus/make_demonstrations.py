@@ -192,5 +192,5 @@ def write_all(folder: Path = HERE) -> dict[str, Path]:
 
 
 if __name__ == "__main__":
-    for name, path in write_all().items():
+    for path in write_all().values():
         print(f"{path}: {path.stat().st_size} bytes")
