@@ -96,7 +96,8 @@ def _link_flags(flat: str) -> tuple[float, list[str], list[str]]:
         elif brand:
             name = RULES.links.brand_names.get(brand, brand)
             weight, reason = 0.55, (f"Đường link {host} giả tên «{name}» nhưng không phải trang chính thức "
-                                    "(trang của cơ quan nhà nước có đuôi .gov.vn).")
+                                    "(hãy tự mở trang hay ứng dụng chính thức mà bạn đã biết, "
+                                    "đừng bấm link trong tin).")
         elif reg.rsplit(".", 1)[-1] in RULES.links.risky_tlds:
             weight, reason = 0.5, (f"Đường link {host} có đuôi lạ, không phải trang chính thức của cơ quan hay "
                                    "ngân hàng nào.")
@@ -154,7 +155,7 @@ _ADVICE_SCAM = [
     "Không bấm vào đường link, không trả lời, không gọi lại số lạ trong tin nhắn.",
     "Không chuyển tiền, không đọc mã OTP, mật khẩu hay gửi ảnh căn cước cho bất kỳ ai.",
     "Nếu là cuộc gọi: cúp máy, rồi tự gọi số chính thức của cơ quan hoặc ngân hàng "
-    "(in trên thẻ, hóa đơn, trang .gov.vn).",
+    "(in trên thẻ, hóa đơn hoặc trong ứng dụng chính thức).",
     "Hỏi người nhà hoặc báo công an xã, phường nơi gần nhất; khi nguy cấp gọi 113.",
     "Có thể trình báo qua ứng dụng VNeID (mục tố giác tội phạm).",
 ]
