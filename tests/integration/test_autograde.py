@@ -53,7 +53,8 @@ def course_with(tmp_path: Path, students: list[str]) -> Course:
 def graded_rows(course: Course) -> list[tuple]:
     con = sqlite3.connect(course.db_path)
     try:
-        subs = con.execute("SELECT student_id, assignment_id, timestamp FROM submitted_assignment ORDER BY 1").fetchall()
+        subs = con.execute("SELECT student_id, assignment_id, timestamp FROM submitted_assignment "
+                           "ORDER BY 1").fetchall()
         grades = con.execute("SELECT cell_id, notebook_id, auto_score FROM grade ORDER BY 1, 2").fetchall()
     finally:
         con.close()

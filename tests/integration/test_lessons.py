@@ -1,8 +1,8 @@
 """Every lesson notebook: its structure, a clean run against the real service, and a readable run without it.
 
 Conventions checked here (lesson authors follow them): kernelspec python3, no committed outputs, NFC text;
-sections «Tóm tắt» and «Nguồn»; thin self-contained code cells (one import and call each, code hidden); a cell tagged ``hocai-self-check``; at least
-one cell tagged ``hocai-hands-on`` that calls the service when it runs.
+sections «Tóm tắt» and «Nguồn»; thin self-contained code cells (one import and call each, code hidden); a cell
+tagged ``hocai-self-check``; at least one cell tagged ``hocai-hands-on`` that calls the service when it runs.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if not p.name
 IDS = [p.stem for p in NOTEBOOKS]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-ONE_CALL = re.compile(r"^from hocai\.lessons\.lesson\d\d import (\w+); \1\(\)$")  # self-contained (hocai.lessons.harden)
+# Self-contained (hocai.lessons.harden).
+ONE_CALL = re.compile(r"^from hocai\.lessons\.lesson\d\d import (\w+); \1\(\)$")
 
 
 def tags(cell) -> list[str]:

@@ -46,7 +46,8 @@ def test_ps1_scores_match_nbgrader_reference(tmp_path):
     for student in ("bitdiddle", "hacker"):
         shutil.copytree(SHARED / "submitted" / student / "ps1", course.submitted / student / "ps1")
 
-    run = subprocess.run(HOCAI + ["course", "autograde", str(course_dir), "--jobs", "2"], capture_output=True, text=True)
+    run = subprocess.run(HOCAI + ["course", "autograde", str(course_dir), "--jobs", "2"], capture_output=True,
+                         text=True)
     assert run.returncode == 0, run.stderr
 
     expected = reference_scores()

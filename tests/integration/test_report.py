@@ -22,7 +22,8 @@ ROSTER = ("STT;Họ và tên;Số CCCD;Đơn vị;Chức vụ\n"
           "2;Phạm Thị Bích;;Trường TH Tân Hòa;Giáo viên\n"
           "3;Lê Văn Cường;;UBND xã Tân Hòa, huyện Châu Thành;Chủ tịch\n")
 
-pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="autograde needs bubblewrap (make test installs it)")
+pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None,
+                                reason="autograde needs bubblewrap (make test installs it)")
 
 
 def hocai(*args: str) -> subprocess.CompletedProcess:

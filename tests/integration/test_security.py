@@ -59,7 +59,8 @@ def submit(course: Course, student: str, code: str) -> None:
 def attacks(root: Path, marker: Path) -> dict[str, str]:
     targets = [root / "source" / "kiemtra" / "kiemtra.ipynb", root / "gradebook.db", root / "nbgrader_config.py",
                root / "submitted" / "trung_thuc" / "kiemtra" / "kiemtra.ipynb",
-               root / "autograded" / "trung_thuc" / "kiemtra" / "kiemtra.ipynb", root / "release" / "kiemtra" / "kiemtra.ipynb"]
+               root / "autograded" / "trung_thuc" / "kiemtra" / "kiemtra.ipynb",
+               root / "release" / "kiemtra" / "kiemtra.ipynb"]
     prefix = SECRET[:6]
     plant = f"import pathlib; pathlib.Path({str(marker)!r}).write_text('pwned')\n"
     venv_site = Path(sys.prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
@@ -116,7 +117,8 @@ def attacks(root: Path, marker: Path) -> dict[str, str]:
         ),
         "bom_tien_trinh": "import os\ndef dap_an():\n    return 'x'\nwhile True:\n    os.fork()\n",
         "an_bo_nho": "data = bytearray(20 * 1024 ** 3)\ndef dap_an():\n    return 'x'\n",
-        "in_1gb": "chunk = 'x' * (1024 * 1024)\nfor _ in range(1024):\n    print(chunk)\ndef dap_an():\n    return 'x'\n",
+        "in_1gb": ("chunk = 'x' * (1024 * 1024)\nfor _ in range(1024):\n    print(chunk)\n"
+                   "def dap_an():\n    return 'x'\n"),
         "mang": (
             "import socket\n"
             "def dap_an():\n"
@@ -150,7 +152,8 @@ def test_hostile_submissions_fail_and_harm_nothing(tmp_path):
     src = tmp_path / "nguon"
     write_source(src)
     course = init_course(tmp_path / "khoa", course_id="baove", source=src)
-    settings = (course.root / "hocai_course.toml").read_text(encoding="utf-8").replace("cell_timeout = 10", "cell_timeout = 5")
+    settings = (course.root / "hocai_course.toml").read_text(encoding="utf-8")
+    settings = settings.replace("cell_timeout = 10", "cell_timeout = 5")
     (course.root / "hocai_course.toml").write_text(settings, encoding="utf-8")
     marker = tmp_path / "pwned.txt"
     hostile = attacks(course.root, marker)

@@ -24,7 +24,8 @@ def test_eight_lessons_and_every_source_is_cited_somewhere():
 
 def test_ai_law_has_its_number_and_dates():
     [law] = [s for s in sources.sources() if s.title == "Trí tuệ nhân tạo"]
-    assert (law.number, law.date, law.effective, law.issuer) == ("134/2025/QH15", "10/12/2025", "01/03/2026", "Quốc hội")
+    assert (law.number, law.date, law.effective, law.issuer) == ("134/2025/QH15", "10/12/2025", "01/03/2026",
+                                                                 "Quốc hội")
 
 
 @pytest.mark.parametrize("lesson", sorted(LESSONS))
