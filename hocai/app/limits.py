@@ -19,8 +19,9 @@ import os
 import threading
 import time
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from hocai.errors import UserError
 
@@ -156,7 +157,7 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, environ: Mapping[str, str] | None = None) -> "RateLimiter":
+    def from_settings(cls, environ: Mapping[str, str] | None = None) -> RateLimiter:
         environ = os.environ if environ is None else environ
         section = service_section()
         per_min: dict[str, float] = {}

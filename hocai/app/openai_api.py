@@ -12,16 +12,17 @@ import logging
 import math
 import time
 import uuid
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from hocai.ai.catalogue import describe
 from hocai.app.limits import RateLimiter, TooFast, read_capped
 from hocai.app.privacy import fingerprint
 from hocai.app.service import Playground
-from hocai.ai.catalogue import describe
 from hocai.errors import UserError
 
 log = logging.getLogger("hocai.app")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import logging
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from hocai.ai.backends import EMPTY, TOO_LONG, Backend, make_backend
 from hocai.app.config import ServiceConfig, load_config
@@ -112,7 +113,7 @@ class Playground:
 
     def chat(self, message: Any, **kwargs: Any) -> dict[str, Any]:
         result: dict[str, Any] = {"reply": "", "masked": []}
-        for result in self.chat_stream(message, **kwargs):
+        for result in self.chat_stream(message, **kwargs):  # noqa: B007  (keeps the last item: the full reply)
             pass
         return result
 

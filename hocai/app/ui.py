@@ -68,7 +68,8 @@ def _chat_tab(h: Handlers, health: dict, limit: int) -> gr.Markdown:
     _howto("chat")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=300):
-            chatbot = gr.Chatbot(label="Cuộc trò chuyện", show_label=False, height=440, buttons=["copy"], feedback_options=None,
+            chatbot = gr.Chatbot(label="Cuộc trò chuyện", show_label=False, height=440, buttons=["copy"],
+                                 feedback_options=None,
                                  placeholder="Chưa có tin nhắn nào. Gõ câu hỏi ở ô bên dưới.",
                                  elem_id="hocai-chatbot")
             box = _text_box("Tin nhắn của bạn", "Ví dụ: Viết giúp tôi lời mời họp thôn…", limit, lines=2)
@@ -99,7 +100,8 @@ def _pii_tab(h: Handlers) -> None:
     redacted = gr.Textbox(label="Bản đã che — bấm nút sao chép ở góc ô để mang đi", lines=4, max_lines=12,
                           interactive=False, buttons=["copy"], elem_id="hocai-pii-redacted")
     for event in (go.click, box.submit):
-        event(h.pii, box, [marked, summary, redacted], api_name="ui_pii", api_visibility="private", show_progress="minimal")
+        event(h.pii, box, [marked, summary, redacted], api_name="ui_pii", api_visibility="private",
+              show_progress="minimal")
 
 
 def _scam_tab(h: Handlers) -> None:
@@ -111,7 +113,8 @@ def _scam_tab(h: Handlers) -> None:
         flags = gr.Markdown(elem_id="hocai-scam-flags")
         advice = gr.Markdown(elem_id="hocai-scam-advice")
     for event in (go.click, box.submit):
-        event(h.scam, box, [verdict, flags, advice], api_name="ui_scam", api_visibility="private", show_progress="minimal")
+        event(h.scam, box, [verdict, flags, advice], api_name="ui_scam", api_visibility="private",
+              show_progress="minimal")
 
 
 def _prompt_tab(h: Handlers) -> None:
@@ -145,8 +148,10 @@ def _words_tab(h: Handlers, limit: int) -> None:
     bars = gr.HTML(elem_id="hocai-bars", label="Xác suất chữ tiếp theo")
     samples = gr.HTML(elem_id="hocai-samples")
     for event in (guess.click, box.submit, temperature.release):
-        event(h.next_words, [box, temperature, k], bars, api_name="ui_next_words", api_visibility="private", show_progress="minimal")
-    write.click(h.sample, [box, temperature, n], samples, api_name="ui_sample", api_visibility="private", show_progress="minimal")
+        event(h.next_words, [box, temperature, k], bars, api_name="ui_next_words", api_visibility="private",
+              show_progress="minimal")
+    write.click(h.sample, [box, temperature, n], samples, api_name="ui_sample", api_visibility="private",
+                show_progress="minimal")
     example.click(lambda: views.EXAMPLES["words"], outputs=box, queue=False, api_visibility="private")
 
 

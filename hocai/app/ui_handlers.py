@@ -7,7 +7,8 @@ nothing participants type is logged (the service logs only a fingerprint).
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import gradio as gr
 

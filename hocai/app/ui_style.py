@@ -95,7 +95,8 @@ CSS = f"""
 .hocai-verdict.ok {{ background: #dcfce7; color: #14532d; border: 3px solid #15803d; }}
 .hocai-verdict.maybe {{ background: #fef3c7; color: #78350f; border: 3px solid #b45309; }}
 /* tabs wrap on small screens instead of hiding in an overflow menu */
-.gradio-container .tab-wrapper, .gradio-container .tab-container {{ flex-wrap: wrap !important; height: auto !important; }}
+.gradio-container .tab-wrapper, .gradio-container .tab-container {{ flex-wrap: wrap !important; \
+height: auto !important; }}
 .gradio-container .tab-container {{ overflow: visible !important; }}
 .gradio-container .tab-container button {{ visibility: visible !important; position: static !important;
   white-space: normal; font-size: 19px; font-weight: 600; }}
@@ -108,7 +109,8 @@ html, body {{ overflow-x: hidden; }}
   .gradio-container .row > * {{ min-width: 100% !important; }}
   .hocai-bars {{ grid-template-columns: minmax(4em, max-content) 1fr 3.8em; font-size: 18px; }}
 }}
-html.{CONTRAST_CLASS}, html.{CONTRAST_CLASS} body, html.{CONTRAST_CLASS} .dark, html.{CONTRAST_CLASS} .gradio-container {{
+html.{CONTRAST_CLASS}, html.{CONTRAST_CLASS} body, html.{CONTRAST_CLASS} .dark, \
+html.{CONTRAST_CLASS} .gradio-container {{
   {_CONTRAST_VARS} }}
 html.{CONTRAST_CLASS} body, html.{CONTRAST_CLASS} .gradio-container {{ background: #000 !important; color: #fff; }}
 html.{CONTRAST_CLASS} .gradio-container * {{ border-color: #fff; }}
@@ -117,7 +119,8 @@ html.{CONTRAST_CLASS} .hocai-verdict.bad, html.{CONTRAST_CLASS} .hocai-verdict.o
 html.{CONTRAST_CLASS} .hocai-verdict.maybe {{ background: #000 !important; color: #ffd400 !important;
   border-color: #ffd400 !important; }}
 html.{CONTRAST_CLASS} .hocai-howto {{ border-left-color: #ffd400 !important; }}
-html.{CONTRAST_CLASS} .message, html.{CONTRAST_CLASS} .bubble-wrap {{ background: #000 !important; color: #fff !important; }}
+html.{CONTRAST_CLASS} .message, html.{CONTRAST_CLASS} .bubble-wrap {{ background: #000 !important; \
+color: #fff !important; }}
 """
 
 # Gradio's own words (toasts, status, tooltips) are English and it ships no Vietnamese: translate what can show.
@@ -144,7 +147,8 @@ def head_html() -> str:
     return f"""<meta name="viewport" content="width=device-width, initial-scale=1">
 <script>
 (function () {{
-  try {{ if (localStorage.getItem("{CONTRAST_CLASS}") === "1") document.documentElement.classList.add("{CONTRAST_CLASS}"); }} catch (e) {{}}
+  try {{ if (localStorage.getItem("{CONTRAST_CLASS}") === "1") \
+document.documentElement.classList.add("{CONTRAST_CLASS}"); }} catch (e) {{}}
   document.documentElement.lang = "vi";
   var W = {words};
   function fix(node) {{

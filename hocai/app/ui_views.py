@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from hocai.safety.pii import LABEL_NAMES_VI, PLACEHOLDERS
 
@@ -191,7 +192,8 @@ def samples_view(text: str, samples: list[str], temperature: float) -> str:
 
 
 EXAMPLES = {
-    "chat": "Tôi là Nguyễn Văn An, số điện thoại 0912345678, CCCD 001203012345. Hãy viết giúp tôi lời chào đầu buổi họp.",
+    "chat": ("Tôi là Nguyễn Văn An, số điện thoại 0912345678, CCCD 001203012345. "
+             "Hãy viết giúp tôi lời chào đầu buổi họp."),
     "pii": ("Kính gửi UBND xã. Tôi là Trần Thị Bình, sinh ngày 12/03/1968, CCCD 001168012345, "
             "điện thoại 0987654321, ở 12 Lê Lợi, phường Bến Nghé. Số tài khoản 0123456789012."),
     "scam": ("Chúc mừng bạn đã trúng thưởng xe máy SH. Để nhận quà, hãy chuyển phí 2.000.000 đồng "

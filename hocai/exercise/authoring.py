@@ -29,7 +29,8 @@ KEY_ID = "dap_an_giang_vien"
 INTRO_ID = "gioi_thieu"
 END_ID = "ket_thuc"
 SUBMIT_ID = "nop_bai"
-SUBMIT_SOURCE = "# Nút «Nộp bài» — ô này đã khóa, không cần sửa.\nfrom hocai.exercise.submit import show_submit\nshow_submit()"
+SUBMIT_SOURCE = ("# Nút «Nộp bài» — ô này đã khóa, không cần sửa.\n"
+                 "from hocai.exercise.submit import show_submit\nshow_submit()")
 REFLECTION_PROMPT_ID = "suy_ngam_de_bai"
 KEY_CALL = re.compile(r"register_key\((.*)\)\s*\n\s*### END SOLUTION", re.S)
 SALT = re.compile(r'salt="([^"]+)"')
@@ -85,7 +86,8 @@ def hashes(question: dict, salt: str, accepted: list[str] | None = None) -> list
     """Salted hashes of every accepted canonical answer to ``question``."""
     kind = question["type"]
     answers = [question["answer"], *(accepted or [])]
-    return sorted({digest(salt, question["id"], canonical(kind, a, tone_insensitive=bool(question.get("tone_insensitive"))))
+    tone_insensitive = bool(question.get("tone_insensitive"))
+    return sorted({digest(salt, question["id"], canonical(kind, a, tone_insensitive=tone_insensitive))
                    for a in answers})
 
 
@@ -117,7 +119,8 @@ def build_notebook(assignment: dict) -> nbformat.NotebookNode:
     setup = (
         "# Chuẩn bị bài tập — ô này đã khóa, không cần sửa.\n"
         "import os, sys\n"
-        "sys.path[:] = [p for p in sys.path if p not in ('', '.') and os.path.realpath(p) != os.path.realpath(os.getcwd())]\n"
+        "sys.path[:] = [p for p in sys.path if p not in ('', '.')"
+        " and os.path.realpath(p) != os.path.realpath(os.getcwd())]\n"
         "from hocai.exercise import check, instructor_key, register_key, show_question, start\n"
         f'start("{name}")'
     )
@@ -177,7 +180,8 @@ Mỗi học viên nhận một đề riêng: câu hỏi và thứ tự các lự
 5. Làm xong, lưu bài (Ctrl + S) rồi bấm nút **Nộp bài** ở cuối bài. Nộp lại được: bài nộp sau cùng được chấm."""
 OUTRO = """## Hoàn thành
 
-Bạn đã làm xong bài. Hãy kiểm tra mỗi câu đều có dòng **✓ Đã lưu**, lưu bài (Ctrl + S) rồi bấm nút **Nộp bài** ngay bên dưới."""
+Bạn đã làm xong bài. Hãy kiểm tra mỗi câu đều có dòng **✓ Đã lưu**, lưu bài (Ctrl + S) \
+rồi bấm nút **Nộp bài** ngay bên dưới."""
 START_CALL = re.compile(r'^start\("([^"]+)"(?:, course="([^"]*)")?\)$', re.M)
 
 
@@ -223,7 +227,8 @@ def build_from_bank(bank: dict) -> nbformat.NotebookNode:
     setup = (
         "# Chuẩn bị bài tập — ô này đã khóa, không cần sửa.\n"
         "import os, sys\n"
-        "sys.path[:] = [p for p in sys.path if p not in ('', '.') and os.path.realpath(p) != os.path.realpath(os.getcwd())]\n"
+        "sys.path[:] = [p for p in sys.path if p not in ('', '.')"
+        " and os.path.realpath(p) != os.path.realpath(os.getcwd())]\n"
         "from hocai.exercise import check, instructor_key, register_key, show_question, start\n"
         f'start("{name}")'
     )
@@ -243,7 +248,8 @@ def build_from_bank(bank: dict) -> nbformat.NotebookNode:
         if slot["type"] == "rewrite_prompt":
             test = f'check.rewritten_prompt(spec, min_score={int(slot["min_score"])})'
         else:
-            test = f'check.expect_shown(spec, {_literal(slot_hashes(slot, salt), 21)},\n                   salt="{salt}")'
+            test = (f'check.expect_shown(spec, {_literal(slot_hashes(slot, salt), 21)},\n'
+                    f'                   salt="{salt}")')
         source = (
             f"spec = {_literal(public, 7)}\n"
             "show_question(spec)\n"

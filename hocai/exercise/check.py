@@ -6,7 +6,8 @@ of the canonical answer, so neither the notebook nor the feedback holds the answ
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from hocai.exercise import key, storage, variants
 from hocai.exercise.spec import InvalidAnswer, canonical, digest, is_blank

@@ -9,7 +9,8 @@ who registered a key would only be answering, since checks still compare salted 
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from hocai.exercise.storage import to_nfc
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 import html
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as w
 from IPython.display import display
@@ -34,7 +35,7 @@ PROBLEM = "#b71c1c"
 NOT_CHOSEN = "— Chọn —"
 
 _state = {"assignment": ""}
-SHOWN: dict[str, "QuestionView"] = {}
+SHOWN: dict[str, QuestionView] = {}
 
 
 def start(assignment: str, course: str = "", participant: str | None = None) -> None:

@@ -180,5 +180,6 @@ def status_command(args) -> int:
         return 1
     url = f"http://{s.get('ip', '127.0.0.1')}:{s.get('port', 8000)}/"
     print(f"JupyterHub đang chạy (tiến trình {pid}) tại {url}; "
-          f"{len(s.get('allowed_users', []))} tài khoản; {'hoạt động bình thường' if _healthy(url) else 'chưa trả lời'}.")
+          f"{len(s.get('allowed_users', []))} tài khoản; "
+          f"{'hoạt động bình thường' if _healthy(url) else 'chưa trả lời'}.")
     return 0

@@ -24,7 +24,8 @@ NOTEBOOKS = lesson_notebooks(__import__("pathlib").Path(__file__).resolve().pare
 IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
 ENGLISH_ERROR = re.compile(r"Traceback|\w*Error\b|Exception\b|Warning\b")
 # The status bar names the kernel and says it is idle: a session is connected.
-KERNEL_READY = "() => /Python 3.*\\| *(Idle|Rảnh)/.test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.innerText || '')"
+KERNEL_READY = ("() => /Python 3.*\\| *(Idle|Rảnh)/"
+                ".test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.innerText || '')")
 # Every code cell has an output and the kernel is idle: the run (one cell or all) has finished.
 ALL_RAN = """() => {
   const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
