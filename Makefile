@@ -38,6 +38,7 @@ start: install
 	$(BIN)/hocai start
 
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -rs
 
 test-unit: install
