@@ -165,9 +165,9 @@ def submit(folder: str | os.PathLike, assignment: str, *, config: Any = None,
 
 def _reason(message: str) -> str:
     if "course id" in message.lower():
-        return "Không nộp được bài: máy này chưa được giảng viên gắn vào khoá học. Hãy báo giảng viên."
+        return "Không nộp được bài: máy này chưa được giảng viên gắn vào khóa học. Hãy báo giảng viên."
     if "access" in message.lower():
-        return "Không nộp được bài: tài khoản này không có trong khoá học. Hãy báo giảng viên."
+        return "Không nộp được bài: tài khoản này không có trong khóa học. Hãy báo giảng viên."
     if "Assignment not found" in message or "Inbound directory" in message:
         return "Không nộp được bài: giảng viên chưa phát bài này hoặc chưa mở nơi nhận bài. Hãy báo giảng viên."
     if "permission" in message.lower():
