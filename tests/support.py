@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import queue
 import signal
 import subprocess
@@ -59,6 +61,36 @@ LINES = [
     "Không gửi số điện thoại, số căn cước hay số tài khoản cho người lạ.",
     "Trời hôm nay đẹp, bà con ra đồng sớm để gặt lúa.",
 ]
+
+
+@contextlib.contextmanager
+def lab_class(model_dir: Path, tmp_path_factory, settings: dict[str, dict]):
+    """`hocai start` on ``model_dir`` with JupyterLab ``settings`` ({"docmanager-extension/plugin": {...}}) and
+    private state/workspaces; yields {"lab_base", "token"}. Browser tests turn autosave off in ``settings`` so
+    the lessons in the checkout never get a run's outputs written into them."""
+    folder = tmp_path_factory.mktemp("lab-settings")
+    for plugin, values in settings.items():
+        path = folder / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
+    env = {**os.environ, "HOCAI_STATE_DIR": str(tmp_path_factory.mktemp("state")), "HOCAI_MODEL": str(model_dir),
+           "JUPYTERLAB_SETTINGS_DIR": str(folder),
+           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces"))}
+    running = Workshop(env, free_port(), free_port())
+    try:
+        lab_url = running.wait_for("JupyterLab").split(": ", 1)[1].strip()
+        yield {"lab_base": lab_url.split("lab/tree")[0], "token": lab_url.split("token=")[1]}
+    finally:
+        running.stop()
+
+
+def close_sessions(lab: dict) -> None:
+    """Shut every kernel session of a lab_class down, so the next test starts from none."""
+    import httpx
+
+    base, token = lab["lab_base"], lab["token"]
+    for session in httpx.get(f"{base}api/sessions?token={token}", timeout=30).json():
+        httpx.delete(f"{base}api/sessions/{session['id']}?token={token}", timeout=30)
 
 
 def build_tiny_model(folder: Path, *, teaching: bool = True, n_positions: int = 256) -> Path:

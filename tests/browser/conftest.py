@@ -42,3 +42,11 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="module")
+def tabs(browser):
+    """One browser context per module, for tests that open several lessons in one lab."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    yield context
+    context.close()

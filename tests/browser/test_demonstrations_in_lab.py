@@ -8,13 +8,11 @@ checks on screen the figure the lesson's text promises (thresholds of issue 17).
 from __future__ import annotations
 
 import itertools
-import json
-import os
 import re
 import time
 
 import pytest
-from support import Workshop, free_port, run_all_until
+from support import close_sessions, lab_class, run_all_until
 
 from hocai.lessons import lesson03, lesson05, lesson06, lesson08
 from hocai.widgets.error_hunt import AUTHOR_LABEL
@@ -28,28 +26,9 @@ CITATION = re.compile(r"\d+/\d{4}/QĐ-[A-ZĐ]+")
 
 @pytest.fixture(scope="module")
 def class_lab(default_model, tmp_path_factory):
-    """`hocai start` on the default teaching model; JupyterLab's autosave off so the lessons in the checkout
-    never get this run's outputs written into them."""
-    settings = tmp_path_factory.mktemp("lab-settings")
-    plugin = settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
-    plugin.parent.mkdir(parents=True)
-    plugin.write_text(json.dumps({"autosave": False}), encoding="utf-8")
-    env = {**os.environ, "HOCAI_STATE_DIR": str(tmp_path_factory.mktemp("state")), "HOCAI_MODEL": str(default_model),
-           "JUPYTERLAB_SETTINGS_DIR": str(settings),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces"))}
-    running = Workshop(env, free_port(), free_port())
-    try:
-        lab_url = running.wait_for("JupyterLab").split(": ", 1)[1].strip()
-        yield {"lab_base": lab_url.split("lab/tree")[0], "token": lab_url.split("token=")[1]}
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def tabs(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    yield context
-    context.close()
+    """`hocai start` on the default teaching model, as a class runs it."""
+    with lab_class(default_model, tmp_path_factory, {"docmanager-extension/plugin": {"autosave": False}}) as lab:
+        yield lab
 
 
 @pytest.fixture
@@ -70,14 +49,10 @@ def lesson(class_lab, tabs, artifacts, request):
         return page
 
     yield open_lesson
-    import httpx
-
     for page in opened:
         page.screenshot(path=str(artifacts / f"minh-hoa-{request.node.name}.png"))
         page.close()
-    base, token = class_lab["lab_base"], class_lab["token"]
-    for session in httpx.get(f"{base}api/sessions?token={token}", timeout=30).json():
-        httpx.delete(f"{base}api/sessions/{session['id']}?token={token}", timeout=30)
+    close_sessions(class_lab)
 
 
 def cell(page, code: str):

@@ -6,13 +6,10 @@ One `hocai start` (tiny model) and one Chromium for all lessons; autosave off so
 
 from __future__ import annotations
 
-import json
-import os
 import re
 
-import httpx
 import pytest
-from support import Workshop, free_port
+from support import close_sessions, lab_class
 
 from hocai.lessons.harden import lesson_notebooks
 from hocai.lessons.safety_net import SENTENCE
@@ -36,35 +33,11 @@ ALL_RAN = """() => {
 
 @pytest.fixture(scope="module")
 def lab(tiny_model_dir, tmp_path_factory):
-    settings = tmp_path_factory.mktemp("lab-settings")
-    for plugin, values in {"docmanager-extension/plugin": {"autosave": False},
-                           # every cell in the DOM, so what is checked is the whole notebook
-                           "notebook-extension/tracker": {"windowingMode": "none"}}.items():
-        path = settings / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values), encoding="utf-8")
-    env = {**os.environ, "HOCAI_STATE_DIR": str(tmp_path_factory.mktemp("state")), "HOCAI_MODEL": str(tiny_model_dir),
-           "JUPYTERLAB_SETTINGS_DIR": str(settings),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces"))}
-    running = Workshop(env, free_port(), free_port())
-    try:
-        lab_url = running.wait_for("JupyterLab").split(": ", 1)[1].strip()
-        yield {"lab_base": lab_url.split("lab/tree")[0], "token": lab_url.split("token=")[1]}
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def tabs(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    yield context
-    context.close()
-
-
-def close_kernels(lab) -> None:
-    base, token = lab["lab_base"], lab["token"]
-    for session in httpx.get(f"{base}api/sessions?token={token}", timeout=30).json():
-        httpx.delete(f"{base}api/sessions/{session['id']}?token={token}", timeout=30)
+    # windowing off: every cell in the DOM, so what is checked is the whole notebook
+    settings = {"docmanager-extension/plugin": {"autosave": False},
+                "notebook-extension/tracker": {"windowingMode": "none"}}
+    with lab_class(tiny_model_dir, tmp_path_factory, settings) as running:
+        yield running
 
 
 def accept_kernel_dialog(page) -> None:
@@ -136,7 +109,7 @@ def test_lesson_survives_a_first_time_participant(path, lab, tabs, artifacts):
     finally:
         page.screenshot(path=str(artifacts / f"bai-hoc-khong-vo-{path.stem}.png"))
         page.close()
-        close_kernels(lab)
+        close_sessions(lab)
 
 
 def test_view_menu_cannot_expand_code(lab, tabs):
@@ -153,4 +126,4 @@ def test_view_menu_cannot_expand_code(lab, tabs):
         assert menu.locator("[data-command='notebook:show-cell-code']").count() == 0
     finally:
         page.close()
-        close_kernels(lab)
+        close_sessions(lab)
