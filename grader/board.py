@@ -5,9 +5,12 @@ Sources, all read-only and none trusted beyond what it can prove:
 - the exchange's inbound folder, through collect's own checks (grader/collect.py ``_candidates``: a folder
   counts only if the participant it names owns it): «đã nộp» and when;
 - each participant's home, when the board can see it (JupyterHub, the board runs as root): only ``lstat``
-  of ~/baiNN/answers.json («đang làm») and a size-capped, ``O_NOFOLLOW`` read of the participant's own
-  ~/.local/share/hocai/progress.json for the lessons they finished, filtered to the kit's lesson names.
-  Nothing in a home is written or followed.
+  of ~/baiNN/answers.json (a saved answer) and of ~/baiNN/.ipynb_checkpoints/baiNN-checkpoint.ipynb, the
+  checkpoint JupyterLab writes the first time the notebook is opened (the fetch copies no checkpoint): either
+  one makes the exercise «đang làm», so a participant shows as working as soon as they open it, before any
+  answer. A participant can fake neither to look further than «đang làm». Also a size-capped, ``O_NOFOLLOW``
+  read of the participant's own ~/.local/share/hocai/progress.json for the lessons they finished, filtered
+  to the kit's lesson names. Nothing in a home is written or followed.
 
 Nothing personal beyond the roster's columns (name, unit) is shown; export reuses grader/export.py.
 """
@@ -28,6 +31,7 @@ NOT_STARTED, IN_PROGRESS, SUBMITTED, GRADED = "chưa làm", "đang làm", "đã 
 STATES = (NOT_STARTED, IN_PROGRESS, SUBMITTED, GRADED)
 PROGRESS = Path(".local") / "share" / "hocai" / "progress.json"
 MAX_PROGRESS_BYTES = 64_000
+CHECKPOINTS = ".ipynb_checkpoints"  # JupyterLab's FileCheckpoints folder beside the notebook
 
 
 @dataclass
@@ -136,15 +140,19 @@ def build(course_dir: str | Path, homes: dict[str, Path] | None = None) -> tuple
             score = row.scores.get(assignment)
             when = submitted.get((row.username, assignment))
             answers = _owned_file(home / assignment / "answers.json", uid) if home is not None else None
+            opened = _owned_file(home / assignment / CHECKPOINTS / f"{assignment}-checkpoint.ipynb", uid) \
+                if home is not None else None
             if answers is not None:
                 activity = max(activity, answers.st_mtime)
+            if opened is not None:
+                activity = max(activity, opened.st_mtime)
             if when:
                 activity = max(activity, when)
             if score is not None:
                 states[assignment] = GRADED
             elif when:
                 states[assignment] = SUBMITTED
-            elif answers is not None and answers.st_size > 0:
+            elif (answers is not None and answers.st_size > 0) or opened is not None:
                 states[assignment] = IN_PROGRESS
             else:
                 states[assignment] = NOT_STARTED

@@ -69,6 +69,20 @@ def test_each_participant_has_the_state_the_kit_recorded(klass):
     assert "hv3" not in [r.username for r in board.stuck(rows, 10)]
 
 
+def test_opening_the_exercise_is_in_progress_before_any_answer(klass, tmp_path):
+    """JupyterLab's first checkpoint of the notebook, written when it is opened, is the «đang làm» signal."""
+    course, homes = klass
+    opened = tmp_path / "hv4"
+    (opened / "bai01" / ".ipynb_checkpoints").mkdir(parents=True)
+    _, rows = board.build(course.root, {**homes, "hv4": opened})
+    assert next(r for r in rows if r.username == "hv4").states["bai01"] == board.NOT_STARTED
+    (opened / "bai01" / ".ipynb_checkpoints" / "bai01-checkpoint.ipynb").write_text("{}", encoding="utf-8")
+    _, rows = board.build(course.root, {**homes, "hv4": opened})
+    row = next(r for r in rows if r.username == "hv4")
+    assert row.states["bai01"] == board.IN_PROGRESS and row.last_activity > time.time() - 60
+    assert "hv4" not in [r.username for r in board.stuck(rows, 10)]
+
+
 def test_a_link_planted_in_a_home_is_not_followed(klass, tmp_path):
     course, homes = klass
     fake = tmp_path / "hv4"
@@ -78,6 +92,8 @@ def test_a_link_planted_in_a_home_is_not_followed(klass, tmp_path):
     (fake / ".local" / "share" / "hocai" / "progress.json").symlink_to(secret)
     (fake / "bai01").mkdir()
     (fake / "bai01" / "answers.json").symlink_to(secret)
+    (fake / "bai01" / ".ipynb_checkpoints").mkdir()
+    (fake / "bai01" / ".ipynb_checkpoints" / "bai01-checkpoint.ipynb").symlink_to(secret)
     _, rows = board.build(course.root, {**homes, "hv4": fake})
     row = next(r for r in rows if r.username == "hv4")
     assert row.lessons == [] and row.states["bai01"] == board.NOT_STARTED
