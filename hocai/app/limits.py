@@ -6,29 +6,26 @@ comes from. Otherwise it is the connecting address; ``X-Forwarded-For`` counts o
 proxy the operator named in ``trusted_proxies`` (none by default), and then only the entries those proxies
 appended: whatever stands further left was written by the client. The machine itself (the trainer's
 browser, notebook kernels of a workshop on this machine) is not limited, unless its request carries a
-forwarded address no trusted proxy vouches for. Settings: env ``HOCAI_RATE_AI_PER_MIN`` /
-``HOCAI_RATE_TOOLS_PER_MIN`` / ``HOCAI_TRUSTED_PROXIES`` (comma-separated addresses or networks) or
-``rate_ai_per_min`` / ``rate_tools_per_min`` / ``trusted_proxies`` in hocai.toml [service]; a rate of 0
-turns that limit off.
+forwarded address no trusted proxy vouches for. Settings (``hocai.settings``): ``rate_ai_per_min``,
+``rate_tools_per_min`` and ``trusted_proxies`` in hocai.toml [service] or their ``HOCAI_*`` variables; a rate
+of 0 turns that limit off.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
 import threading
 import time
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hocai import settings
 from hocai.errors import UserError
 
 TOO_FAST = "Bạn gửi nhanh quá, đợi vài giây rồi thử lại."
-DEFAULT_PER_MIN = {"ai": 20, "tools": 120}
-ENV = {"ai": "HOCAI_RATE_AI_PER_MIN", "tools": "HOCAI_RATE_TOOLS_PER_MIN"}
-TRUSTED_ENV = "HOCAI_TRUSTED_PROXIES"
+DEFAULT_PER_MIN = {"ai": settings.ServiceSettings.rate_ai_per_min,
+                   "tools": settings.ServiceSettings.rate_tools_per_min}
 FORWARDING = ("x-forwarded-for", "x-real-ip", "forwarded")
 MAX_CLIENTS = 10_000
 Networks = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
@@ -39,18 +36,6 @@ class TooFast(UserError):
 
     def __init__(self) -> None:
         super().__init__(TOO_FAST)
-
-
-def service_section() -> dict[str, Any]:
-    """The [service] section of hocai.toml (or HOCAI_CONFIG); {} when absent or unreadable."""
-    from hocai.app.config import config_file
-
-    path = config_file()
-    try:
-        section = tomllib.loads(path.read_text(encoding="utf-8")).get("service", {}) if path.is_file() else {}
-    except (OSError, ValueError):
-        return {}
-    return section if isinstance(section, dict) else {}
 
 
 def _ip(host: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -82,9 +67,8 @@ def parse_networks(raw: Any) -> Networks:
 
 
 def trusted_proxies(environ: Mapping[str, str] | None = None) -> Networks:
-    """The proxies whose ``X-Forwarded-For`` counts: env ``HOCAI_TRUSTED_PROXIES`` or [service] trusted_proxies."""
-    environ = os.environ if environ is None else environ
-    return parse_networks(environ.get(TRUSTED_ENV) or service_section().get("trusted_proxies", ()))
+    """The proxies whose ``X-Forwarded-For`` counts (setting ``trusted_proxies``)."""
+    return settings.service(environ).trusted_proxies
 
 
 def _trusted(host: str | None, trusted: Networks) -> bool:
@@ -158,16 +142,9 @@ class RateLimiter:
 
     @classmethod
     def from_settings(cls, environ: Mapping[str, str] | None = None) -> RateLimiter:
-        environ = os.environ if environ is None else environ
-        section = service_section()
-        per_min: dict[str, float] = {}
-        for kind, default in DEFAULT_PER_MIN.items():
-            raw = environ.get(ENV[kind]) or section.get(f"rate_{kind}_per_min", default)
-            try:
-                per_min[kind] = max(0.0, float(raw))
-            except (TypeError, ValueError):
-                raise UserError(f"Cấu hình «rate_{kind}_per_min» không hợp lệ: «{raw}».") from None
-        return cls(per_min, trusted=trusted_proxies(environ))
+        config = settings.service(environ)
+        per_min = {"ai": config.rate_ai_per_min, "tools": config.rate_tools_per_min}
+        return cls(per_min, trusted=config.trusted_proxies)
 
     def burst(self, kind: str) -> float:
         """A burst of a quarter of the minute's allowance (at least 3): typing fast is fine, a loop is not."""

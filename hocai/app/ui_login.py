@@ -1,7 +1,7 @@
 """A password for a class network: a small Vietnamese login in front of the whole service.
 
-Set ``HOCAI_APP_PASSWORD`` or ``password`` in hocai.toml [service]. Browsers get a Vietnamese login page and a
-session cookie; ``gradio_client.Client(url, auth=("hocvien", password))`` logs in through the same
+Set ``password`` in hocai.toml [service] or ``HOCAI_APP_PASSWORD`` (``hocai.settings``). Browsers get a Vietnamese
+login page and a session cookie; ``gradio_client.Client(url, auth=("hocvien", password))`` logs in through the same
 ``POST /login``; OpenAI clients send ``Authorization: Bearer <password>``. The machine itself (loopback,
 nothing forwarded) needs no password, so notebook kernels of a workshop on this machine keep working.
 """
@@ -12,12 +12,12 @@ import hashlib
 import hmac
 import html
 import json
-import os
 import secrets
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
-from hocai.app.limits import RateLimiter, client_address, is_loopback, service_section
+from hocai import settings
+from hocai.app.limits import RateLimiter, client_address, is_loopback
 from hocai.app.ui_style import font_face_css
 from hocai.text import nfc
 
@@ -31,9 +31,8 @@ MAX_FORM = 4096
 
 
 def configured_password() -> str:
-    """``HOCAI_APP_PASSWORD``, else hocai.toml [service] password, else ""."""
-    value = os.environ.get("HOCAI_APP_PASSWORD") or service_section().get("password") or ""
-    return nfc(str(value)).strip()
+    """The class password (setting ``password``), "" when none is set."""
+    return nfc(settings.service().password).strip()
 
 
 def login_page(message: str = "") -> bytes:

@@ -33,7 +33,7 @@ def test_defaults_then_file_then_environment(no_env, monkeypatch):
 
 def test_bad_settings_are_vietnamese_errors(no_env, monkeypatch):
     monkeypatch.setenv("HOCAI_BACKEND", "magic")
-    with pytest.raises(UserError, match="Backend"):
+    with pytest.raises(UserError, match="HOCAI_BACKEND"):
         load_config()
     monkeypatch.setenv("HOCAI_BACKEND", "local")
     monkeypatch.setenv("HOCAI_MAX_BATCH", "tám")
