@@ -1,19 +1,26 @@
-"""Where the kit's folders are: the repository checkout in development, overridable by environment."""
+"""Where the kit's folders are: the repository checkout in development, overridable by environment.
 
-import os
+The names are read when used (``paths.STORE``), not when this module is imported, so a variable set later
+(a test, ``hocai start`` for its children) still counts; ``hocai.settings`` owns the variables and defaults.
+"""
+
 from pathlib import Path
 
-ROOT = Path(os.environ.get("HOCAI_ROOT", Path(__file__).resolve().parent.parent))
-NOTEBOOKS = ROOT / "notebooks"
-EXERCISES = ROOT / "exercises"
-CORPUS = ROOT / "corpus"
-MODELS = ROOT / "models"
-CATALOGUE = MODELS / "catalogue.toml"
-STORE = Path(os.environ.get("HOCAI_MODEL_STORE", MODELS / "store"))
-STATE = Path(os.environ.get("HOCAI_STATE_DIR", ROOT / ".hocai"))
-DEFAULT_SERVICE_URL = "http://127.0.0.1:7860/"
+from hocai import settings
+
+_UNDER_ROOT = {"NOTEBOOKS": "notebooks", "EXERCISES": "exercises", "CORPUS": "corpus", "MODELS": "models"}
+_SETTINGS = {"ROOT": "root", "CATALOGUE": "catalogue", "STORE": "model_store", "STATE": "state_dir"}
+DEFAULT_SERVICE_URL = settings.KitSettings.service_url
+
+
+def __getattr__(name: str) -> Path:
+    if name in _UNDER_ROOT:
+        return settings.kit().root / _UNDER_ROOT[name]
+    if name in _SETTINGS:
+        return getattr(settings.kit(), _SETTINGS[name])
+    raise AttributeError(f"module 'hocai.paths' has no attribute {name!r}")
 
 
 def service_url() -> str:
     """The Sân tập AI address notebooks call (``HOCAI_SERVICE_URL``)."""
-    return os.environ.get("HOCAI_SERVICE_URL", DEFAULT_SERVICE_URL)
+    return settings.kit().service_url

@@ -46,7 +46,7 @@ _REQUIRED = {f.name for f in fields(Entry) if f.default is MISSING}
 
 
 def catalogue_path() -> Path:
-    return Path(os.environ.get("HOCAI_CATALOGUE", paths.CATALOGUE))
+    return paths.CATALOGUE
 
 
 def load_catalogue(path: str | os.PathLike[str] | None = None) -> list[Entry]:

@@ -29,9 +29,8 @@ BUILD_HINT = "hocai models build-default"
 
 
 def store_dir() -> Path:
-    """The store folder, read at call time so ``HOCAI_MODEL_STORE`` set after import still counts."""
-    env = os.environ.get("HOCAI_MODEL_STORE")
-    return Path(env) if env else paths.STORE
+    """The store folder (setting ``HOCAI_MODEL_STORE``), read at call time so a variable set after import counts."""
+    return paths.STORE
 
 
 def _looks_like_path(name: str) -> bool:
