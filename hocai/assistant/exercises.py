@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from hocai.assistant.textnorm import content_words, fold, terms
+from hocai.assistant.textnorm import fold, terms, topic_words
 from hocai.exercise import bank
 
 EXERCISE_MATCH = 0.6  # share of the question's terms (syllables and pairs) found in one stem: that exercise
 EXERCISE_NEAR = 0.4  # from here on, passages holding that exercise's key texts are left out of the reply
 VERBATIM = 0.9  # a short question counts as the exercise only when copied from it
+COPIED = 0.5  # ... and holds at least this share of the exercise's own question (its prompt)
 MIN_WORDS = 10  # an exercise question quotes its situation; a short question is a question about the lesson
 
 
@@ -27,6 +28,7 @@ class Stem:
     words: frozenset[str]
     keys: tuple[str, ...]
     seen: str
+    asks: frozenset[str] = frozenset()  # the terms of its prompt, the question itself
 
 
 def _keys(kind: str, variant: dict) -> list[str]:
@@ -58,14 +60,14 @@ def stems() -> tuple[Stem, ...]:
             for variant in slot["variants"]:
                 seen = _seen(variant)
                 out.append(Stem(lesson, slot["objective"], frozenset(terms(seen)),
-                                tuple(_keys(slot["type"], variant)), seen))
+                                tuple(_keys(slot["type"], variant)), seen, frozenset(terms(variant.get("prompt", "")))))
     return tuple(out)
 
 
 def match(question: str) -> tuple[Stem | None, float]:
     """The exercise stem the question most looks like, and the share of its content words in that stem."""
     words = set(terms(question))
-    few = len(content_words(question)) < MIN_WORDS
+    few = len(topic_words(question)) < MIN_WORDS
     if len(words) < 4:
         return None, 0.0
     best, share = None, 0.0
@@ -73,7 +75,8 @@ def match(question: str) -> tuple[Stem | None, float]:
         s = sum(w in stem.words for w in words) / len(words)
         if s > share:
             best, share = stem, s
-    if few and share < VERBATIM:
+    copied = best is not None and sum(w in words for w in best.asks) >= COPIED * len(best.asks)
+    if few and (share < VERBATIM or not copied):
         return best, min(share, EXERCISE_NEAR - 0.01)  # short and not copied: a question about the lesson
     return best, share
 
@@ -81,7 +84,7 @@ def match(question: str) -> tuple[Stem | None, float]:
 def near(question: str) -> list[Stem]:
     """Every exercise variant the question is close to (not only the closest): their keys stay out of a reply."""
     words = set(terms(question))
-    if len(content_words(question)) < MIN_WORDS or not words:
+    if len(topic_words(question)) < MIN_WORDS or not words:
         return []
     return [stem for stem in stems() if sum(w in stem.words for w in words) / len(words) >= EXERCISE_NEAR]
 

@@ -12,13 +12,16 @@ from pathlib import Path
 import numpy as np
 
 from hocai.assistant import passages as P
+from hocai.assistant import synonyms
 from hocai.assistant.bm25 import BM25
 from hocai.assistant.spelling import Speller
-from hocai.assistant.textnorm import STOPWORDS, fold, syllables, terms
+from hocai.assistant.textnorm import STOPWORDS, fold, is_stop, syllables, terms
 
-VERSION = "1"
-LESSON0_WEIGHT = 0.6  # the trainer's guide repeats each lesson in brief; the lesson itself should win
-OVERVIEW_WEIGHT = 0.7  # a lesson's title, goals and summary name every topic; the section teaching it should win
+VERSION = "2"
+LESSON0_WEIGHT = 0.5  # the trainer's guide repeats each lesson in brief; the lesson itself should win
+TITLE_WEIGHT = 0.6  # a lesson's title and goals name every topic; the section teaching it should win
+SUMMARY_WEIGHT = 0.85  # the summary restates a lesson's sections in one line each
+HEADING_BOOST = 2  # a section's heading says what it is about: its terms count this many times more
 
 
 def cache_dir() -> Path:
@@ -28,7 +31,8 @@ def cache_dir() -> Path:
 def content_hash(files: list[Path]) -> str:
     """Of the indexed files and of the code that turns them into an index: either changing means a rebuild."""
     h = hashlib.sha256(VERSION.encode())
-    code = [Path(__file__).with_name(n) for n in ("index.py", "passages.py", "textnorm.py", "bm25.py", "spelling.py")]
+    code = [Path(__file__).with_name(n)
+            for n in ("index.py", "passages.py", "textnorm.py", "bm25.py", "spelling.py", "synonyms.py")]
     for f in [*code, *files]:
         h.update(f.name.encode())
         h.update(f.read_bytes())
@@ -38,7 +42,14 @@ def content_hash(files: list[Path]) -> str:
 def _weight(p: P.Passage) -> float:
     if p.lesson == 0:
         return LESSON0_WEIGHT
-    return OVERVIEW_WEIGHT if p.overview else 1.0
+    if not p.overview:
+        return 1.0
+    title = p.heading.startswith(f"Bài {p.lesson}.") or p.heading == "Mục tiêu"
+    return TITLE_WEIGHT if title else SUMMARY_WEIGHT if p.heading == "Tóm tắt" else 1.0
+
+
+def _heading(p: P.Passage) -> str:
+    return P._NUMBER.sub("", p.heading)
 
 
 @dataclass
@@ -49,13 +60,16 @@ class Hit:
 
 
 class Index:
-    """BM25 on folded syllable uni+bigrams plus accented unigrams; the glossary's synonyms widen the query."""
+    """BM25 on folded syllable uni+bigrams plus accented unigrams; headings count more; everyday words and the
+    glossary's variants are mapped to the course's words; misspelt and Telex-typed syllables are corrected."""
 
-    def __init__(self, items: list[P.Passage], synonyms: list[tuple[str, str]], *, folded: bool = True):
+    def __init__(self, items: list[P.Passage], synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]], *,
+                 folded: bool = True):
         self.passages = items
         self.folded = folded
-        self.synonyms = [(" ".join(syllables(a)), b) for a, b in synonyms]
-        docs = [self._doc_terms(p.text) for p in items]
+        self.synonyms = synonyms
+        docs = [self._doc_terms(p.text) + self._doc_terms(_heading(p)) * (HEADING_BOOST if folded else 0)
+                for p in items]
         self.bm25 = BM25(docs)
         self.doc_words = [set(d) for d in docs]
         self.max_idf = max(self.bm25.idf.values(), default=1.0)
@@ -69,25 +83,60 @@ class Index:
         self.speller = Speller(df, known)
         self.weights = np.array([_weight(p) for p in items])
 
-    def _doc_terms(self, text: str, accented: str | None = None) -> list[str]:
+    def _doc_terms(self, text: str) -> list[str]:
         if not self.folded:
             return terms(text, folded=False)
-        return terms(text) + ["~" + w for w in terms(accented or text, folded=False) if "_" not in w]
+        return terms(text) + ["~" + w for w in terms(text, folded=False) if "_" not in w]
+
+    def _tokens(self, question: str) -> list[tuple[str, bool]]:
+        """(folded syllable, is a function word): spelling fixed, everyday words mapped to the course's."""
+        toks = []
+        for w in syllables(question, folded=False):
+            stop = is_stop(w)
+            f = fold(w) if stop else self.speller.correct(fold(w))
+            toks.append((f, stop or f in STOPWORDS))
+        out: list[tuple[str, bool]] = []
+        i = 0
+        while i < len(toks):
+            words = tuple(t for t, _ in toks[i:])
+            for variant, course in self.synonyms:
+                n = len(variant)
+                if words[:n] == variant and words[:len(course)] != course:
+                    out += [(c, c in STOPWORDS) for c in course]
+                    i += n
+                    break
+            else:
+                out.append(toks[i])
+                i += 1
+        return out
 
     def query_terms(self, question: str) -> list[str]:
-        """The question's terms, a glossary variant ("prompt") replaced by the kit's word ("câu lệnh")."""
+        """The question's terms as the index holds them."""
         if not self.folded:
             return self._doc_terms(question)
-        folded = " " + " ".join(self.speller.correct(w) for w in syllables(question)) + " "
-        for variant, term in self.synonyms:
-            folded = folded.replace(f" {variant} ", f" {fold(term)} ")
-        return self._doc_terms(folded, question)
+        toks = self._tokens(question)
+        keep = [not s and (len(t) > 1 or t.isdigit()) for t, s in toks]
+        unigrams = [t for (t, _), k in zip(toks, keep, strict=True) if k]
+        bigrams = [f"{toks[i][0]}_{toks[i + 1][0]}" for i in range(len(toks) - 1) if keep[i] or keep[i + 1]]
+        accented = ["~" + w for w in terms(question, folded=False) if "_" not in w]
+        return unigrams + bigrams + accented
 
     def search(self, question: str, k: int = 3) -> list[Hit]:
+        """The best passage of each of the k best sections (the glossary's terms are one section)."""
         query = self.query_terms(question)
         scores = self.bm25.scores(query) * self.weights
-        order = np.argsort(-scores)[:k]
-        return [Hit(self.passages[i], float(scores[i]), self.coverage(query, i)) for i in order if scores[i] > 0]
+        out: list[Hit] = []
+        seen: set[tuple] = set()
+        for i in np.argsort(-scores):
+            if scores[i] <= 0 or len(out) >= k:
+                break
+            p = self.passages[i]
+            where = (p.lesson, p.heading, p.notebook)
+            if where in seen:
+                continue
+            seen.add(where)
+            out.append(Hit(p, float(scores[i]), self.coverage(query, i)))
+        return out
 
     def coverage(self, query: list[str], i: int) -> float:
         """idf-weighted share of the question's content syllables found in passage i: the relevance signal."""
@@ -108,7 +157,7 @@ def _signature(files: list[Path]) -> tuple:
 
 
 def build() -> Index:
-    return Index(P.all_passages(), P.synonyms())
+    return Index(P.all_passages(), synonyms.pairs())
 
 
 def current() -> Index:

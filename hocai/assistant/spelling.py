@@ -1,6 +1,9 @@
-"""Misspelt syllables ("promt", "xai", "liêu") mapped to a course word one edit away (symmetric deletes)."""
+"""Misspelt syllables ("promt", "xai", "liêu") mapped to a course word one edit away (symmetric deletes), and
+syllables typed with Telex keys but no Vietnamese keyboard ("nhieetj" → "nhiet")."""
 
 from __future__ import annotations
+
+from hocai.assistant.textnorm import untelex
 
 
 def _deletes(word: str) -> set[str]:
@@ -23,6 +26,9 @@ class Speller:
         """The word itself when known or too short, else the most common course word one edit away."""
         if word in self.df or word in self.known or len(word) < 3 or word.isdigit():
             return word
+        plain = untelex(word)
+        if plain != word and (plain in self.df or plain in self.known):
+            return plain
         candidates = set(self.by_delete.get(word, []))
         for d in _deletes(word):
             candidates.update(self.by_delete.get(d, []))

@@ -1,0 +1,59 @@
+"""Everyday words participants use for what the course names otherwise ("bị lừa qua điện thoại", "ChatGPT",
+"thông tin riêng tư"), plus the glossary's variants: each maps to the words the lessons use.
+
+Matched on folded syllables, longest first; a variant already followed by its course words is left as it is.
+"""
+
+from __future__ import annotations
+
+from hocai.assistant import passages
+from hocai.assistant.textnorm import fold, syllables
+
+# (what a participant types, what the lessons say). Folded when used, so tones do not matter here.
+PARAPHRASES: tuple[tuple[str, str], ...] = (
+    # chatbots and tools by name
+    ("chatgpt", "chatbot"), ("chat gpt", "chatbot"), ("gemini", "chatbot"), ("copilot", "chatbot"),
+    ("trợ lý ảo", "chatbot"), ("app", "ứng dụng"), ("phần mềm lạ", "ứng dụng lạ"),
+    ("copy", "dán"), ("paste", "dán"), ("wifi", "wi fi"), ("pass", "mật khẩu"), ("password", "mật khẩu"),
+    # scams
+    ("lừa gạt", "lừa đảo"), ("bịp", "lừa đảo"), ("chiêu lừa", "lừa đảo"), ("bị lừa", "lừa đảo"),
+    ("cuộc gọi giả mạo", "lừa đảo qua điện thoại"), ("gọi điện lừa", "lừa đảo qua điện thoại"),
+    ("giả mạo", "giả danh"), ("mạo danh", "giả danh"), ("hacker", "kẻ gian"), ("kẻ xấu", "kẻ gian"),
+    ("chuyển khoản", "chuyển tiền"), ("deep fake", "deepfake"), ("đíp phết", "deepfake"), ("đíp fếch", "deepfake"),
+    ("giả giọng", "giả giọng nói"), ("video giả", "deepfake"),
+    # personal data
+    ("thông tin cá nhân", "dữ liệu cá nhân"), ("thông tin riêng tư", "dữ liệu cá nhân"), ("riêng tư", "dữ liệu cá nhân"),
+    ("cccd", "căn cước"), ("căn cước công dân", "thẻ căn cước"), ("cmnd", "căn cước"),
+    ("chứng minh nhân dân", "căn cước"), ("chứng minh thư", "căn cước"), ("sđt", "số điện thoại"),
+    ("giấu tên", "che họ tên"), ("xóa tên", "che họ tên"), ("ẩn thông tin", "che dữ liệu"), ("bảo mật", "an toàn dữ liệu"),
+    ("văn bản mật", "tài liệu mật"), ("hồ sơ mật", "tài liệu mật"), ("bí mật nhà nước", "tài liệu mật"),
+    # hallucination, checking
+    ("bịa chuyện", "bịa ảo giác"), ("nói dối", "bịa ảo giác"), ("nói sai sự thật", "ảo giác"),
+    ("thông tin bịa", "ảo giác"), ("trích nguồn", "dẫn nguồn"), ("đường dẫn", "đường link"),
+    ("cập nhật đến", "ngày dừng dữ liệu"), ("tin tức mới", "chuyện mới xảy ra"),
+    # bias, responsibility
+    ("thành kiến", "thiên kiến"), ("thiên vị", "thiên kiến"), ("phân biệt đối xử", "thiên kiến"),
+    ("kỳ thị", "thiên kiến"), ("trọng nam khinh nữ", "thiên kiến về giới"),
+    # school work
+    ("đạo văn", "chép nguyên văn"), ("copy bài", "chép nguyên văn"), ("quay cóp", "gian lận"),
+    ("làm hộ", "làm thay"), ("viết hộ", "làm thay bài"), ("làm bài hộ", "làm thay bài"),
+    ("soạn giáo án", "soạn nháp giáo án"),
+    # how the model works
+    ("độ ngẫu nhiên", "nhiệt độ"), ("độ sáng tạo", "nhiệt độ"), ("đoán từ", "đoán chữ"),
+)
+
+
+def _glossary() -> list[tuple[str, str]]:
+    """Glossary variants (the English word, phrases to avoid) that are not just another spelling of the term."""
+    out = []
+    for variant, term in passages.synonyms():
+        v = syllables(variant)
+        if fold(variant) != fold(term) and (len(v) > 1 or len(v[0]) > 3):
+            out.append((variant, term))
+    return out
+
+
+def pairs() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(variant syllables, course syllables), folded, longest variant first."""
+    found = {tuple(syllables(a)): tuple(syllables(b)) for a, b in [*_glossary(), *PARAPHRASES]}
+    return sorted(((a, b) for a, b in found.items() if a and a != b), key=lambda p: -len(p[0]))
