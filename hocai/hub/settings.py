@@ -6,9 +6,9 @@ import json
 import os
 from pathlib import Path
 
+from hocai import settings as kit_settings
 from hocai.fileio import write_text_atomic
 
-HUB_DIR = Path(os.environ.get("HOCAI_HUB_DIR", "/var/lib/hocai-hub"))
 SETTINGS_FILE = "settings.json"
 SERVICE_NAME = "san-tap-ai"
 PARTICIPANT_GROUP = "hocai-hv"
@@ -26,7 +26,8 @@ def proxy_command() -> str | None:
 
 
 def hub_dir() -> Path:
-    return Path(os.environ.get("HOCAI_HUB_DIR", HUB_DIR))
+    """``HOCAI_HUB_DIR`` (``hocai.settings``), read when asked."""
+    return kit_settings.kit().hub_dir
 
 
 def load() -> dict:
