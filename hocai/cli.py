@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import hocai  # noqa: F401  (applies the offline environment first)
 from hocai.errors import UserError
+from hocai.settings import APP_PORT, HUB_PORT, LAB_PORT
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,12 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
 
     p = _add(sub, "start", "hocai.workshop:start_command", "Mở lớp học trên máy này: JupyterLab và Sân tập AI.")
-    p.add_argument("--lab-port", type=int, default=8888)
-    p.add_argument("--app-port", type=int, default=7860)
+    p.add_argument("--lab-port", type=int, default=LAB_PORT)
+    p.add_argument("--app-port", type=int, default=APP_PORT)
     p.add_argument("--no-browser", action="store_true", help="Không tự mở trình duyệt.")
 
     p = _add(sub, "app", "hocai.app.serve:app_command", "Chạy riêng dịch vụ Sân tập AI.")
-    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--port", type=int, default=APP_PORT)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--hub-auth", action="store_true", help="Chỉ phục vụ người đã đăng nhập JupyterHub.")
 
@@ -133,6 +134,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir")
     p.add_argument("--out", required=True)
 
+    p = _add(sub, "bundle", "hocai.bundle.build:bundle_command",
+             "Tạo bộ cài cho máy không có mạng (chép ra USB): gói Python, gói hệ thống, mô hình, hướng dẫn.")
+    p.add_argument("out", metavar="THƯ_MỤC")
+    p.add_argument("--python", action="append", metavar="3.X",
+                   help="Phiên bản Python của máy đích (lặp lại được; mặc định: phiên bản đang chạy).")
+    p.add_argument("--apt-packages", metavar="GÓI",
+                   help="Gói Debian thay cho danh sách mặc định (cách nhau bởi dấu cách).")
+    p.add_argument("--no-debs", action="store_true", help="Không kèm gói Debian.")
+    p.add_argument("--no-node", action="store_true", help="Không kèm configurable-http-proxy.")
+    p.add_argument("--model", action="append", metavar="TÊN", help="Kèm một mô hình đã tải trong kho (lặp lại được).")
+    p.add_argument("--all-models", action="store_true", help="Kèm mọi mô hình đã tải trong kho.")
+
     p = _add(sub, "guide", "hocai.content.trainer_guide:guide_command",
              "Hướng dẫn giảng viên: in ra màn hình, hoặc ghi tệp PDF để in.")
     p.add_argument("--pdf", metavar="TỆP", help="Ghi hướng dẫn ra tệp PDF này.")
@@ -142,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = _add(hub, "start", "hocai.hub.control:start_command", "Mở JupyterHub cho lớp.", "hub start")
     p.add_argument("--ip", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=HUB_PORT)
     _add(hub, "stop", "hocai.hub.control:stop_command", "Dừng JupyterHub.", "hub stop")
     _add(hub, "status", "hocai.hub.control:status_command", "Xem trạng thái JupyterHub.", "hub status")
     p = _add(hub, "accounts", "hocai.hub.accounts:accounts_command", "Tạo tài khoản cho học viên.", "hub accounts")
