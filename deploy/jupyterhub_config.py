@@ -5,24 +5,25 @@ import os
 import sys
 from pathlib import Path
 
+from hocai import settings as kit_settings
 from hocai.hub import board, settings
 
 c = get_config()  # noqa: F821
 s = settings.load()
 hub_dir = settings.hub_dir()
 bin_dir = Path(sys.executable).parent
-public_port = int(s.get("port", 8000))
-service_port = int(s.get("service_port", 7860))
+public_port = int(s.get("port", kit_settings.HUB_PORT))
+service_port = int(s.get("service_port", kit_settings.APP_PORT))
 
 c.JupyterHub.ip = s.get("ip", "127.0.0.1")
 c.JupyterHub.port = public_port
 c.JupyterHub.hub_ip = "127.0.0.1"
-c.JupyterHub.hub_port = int(s.get("hub_port", 8081))
+c.JupyterHub.hub_port = int(s.get("hub_port", kit_settings.HUB_API_PORT))
 c.JupyterHub.db_url = f"sqlite:///{hub_dir / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(hub_dir / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(hub_dir / "jupyterhub.pid")
 c.ConfigurableHTTPProxy.pid_file = str(hub_dir / "proxy.pid")
-c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{int(s.get('proxy_api_port', 8001))}"
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{int(s.get('proxy_api_port', kit_settings.PROXY_API_PORT))}"
 c.ConfigurableHTTPProxy.command = [settings.proxy_command() or "configurable-http-proxy"]
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.cleanup_proxy = True
@@ -74,7 +75,7 @@ c.JupyterHub.services = [
 ]
 # The instructors' live board (hocai.hub.board): a hub service only the instructors' group may open.
 if s.get("course_dir"):
-    board_port = int(s.get("board_port", 7870))
+    board_port = int(s.get("board_port", kit_settings.BOARD_PORT))
     c.JupyterHub.services.append({
         "name": board.SERVICE_NAME,
         "url": f"http://127.0.0.1:{board_port}",

@@ -12,6 +12,7 @@ from hocai.app.limits import BodyLimit, RateLimiter, is_loopback
 from hocai.app.service import Playground
 from hocai.errors import UserError
 from hocai.net import bind_error
+from hocai.settings import APP_PORT
 
 log = logging.getLogger("hocai.app")
 TITLE = "Sân tập AI"
@@ -84,7 +85,7 @@ def app_command(args: argparse.Namespace) -> int:
     from hocai.app.limits import trusted_proxies
     from hocai.app.ui_login import PasswordGate, configured_password
 
-    host, port = getattr(args, "host", "127.0.0.1"), int(getattr(args, "port", 7860))
+    host, port = getattr(args, "host", "127.0.0.1"), int(getattr(args, "port", APP_PORT))
     hub_auth, password = bool(getattr(args, "hub_auth", False)), configured_password()
     check_exposure(host, password, hub_auth)
     _check_port(host, port)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from grader.export import write_rows_csv
 from hocai import paths
+from hocai import settings as kit_settings
 from hocai.errors import UserError
 from hocai.hub import require_root, settings
 
@@ -203,7 +204,7 @@ def remove_accounts(course_dir: Path) -> list[str]:
 
 def default_url() -> str:
     """The address participants type: this machine's LAN address and the hub's port."""
-    port = settings.load().get("port", 8000)
+    port = settings.load().get("port", kit_settings.HUB_PORT)
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.connect(("192.0.2.1", 9))  # TEST-NET address: no packet is sent by connect() on UDP

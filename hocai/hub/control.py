@@ -15,6 +15,7 @@ from pathlib import Path
 import psutil
 
 from hocai import paths
+from hocai import settings as kit_settings
 from hocai.errors import UserError
 from hocai.hub import require_root, settings
 from hocai.net import bind_error
@@ -71,7 +72,7 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start(ip: str = "127.0.0.1", port: int = 8000, timeout_s: float = 120) -> str:
+def start(ip: str = "127.0.0.1", port: int = kit_settings.HUB_PORT, timeout_s: float = 120) -> str:
     require_root("chạy JupyterHub", "hocai hub …")
     from hocai.workshop import ensure_vietnamese_lab
 
@@ -87,8 +88,9 @@ def start(ip: str = "127.0.0.1", port: int = 8000, timeout_s: float = 120) -> st
                         f"chmod o+x {blocked}")
     if not settings.proxy_command():
         raise UserError("Thiếu configurable-http-proxy; hãy chạy: make install")
-    service_port = int(s.get("service_port", 7860))
-    for p in (port, int(s.get("hub_port", 8081)), int(s.get("proxy_api_port", 8001)), service_port):
+    service_port = int(s.get("service_port", kit_settings.APP_PORT))
+    for p in (port, int(s.get("hub_port", kit_settings.HUB_API_PORT)),
+              int(s.get("proxy_api_port", kit_settings.PROXY_API_PORT)), service_port):
         if bind_error(p, ip if p == port else "127.0.0.1") is not None:
             raise UserError(f"Cổng {p} đang bị chương trình khác dùng; hãy tắt chương trình đó hoặc chọn --port khác.")
     ensure_vietnamese_lab()
@@ -178,7 +180,7 @@ def status_command(args) -> int:
     if pid is None:
         print("JupyterHub không chạy.")
         return 1
-    url = f"http://{s.get('ip', '127.0.0.1')}:{s.get('port', 8000)}/"
+    url = f"http://{s.get('ip', '127.0.0.1')}:{s.get('port', kit_settings.HUB_PORT)}/"
     print(f"JupyterHub đang chạy (tiến trình {pid}) tại {url}; "
           f"{len(s.get('allowed_users', []))} tài khoản; "
           f"{'hoạt động bình thường' if _healthy(url) else 'chưa trả lời'}.")
