@@ -11,13 +11,13 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import os
 import re
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from hocai import settings
 from hocai.app.limits import RateLimiter, TooFast, is_loopback, read_capped
 from hocai.app.service import Playground
 from hocai.errors import UserError
@@ -27,12 +27,11 @@ NOT_JSON = "Hãy gửi câu hỏi dạng JSON UTF-8: {\"question\": \"…\"}."
 TOO_BIG = "Câu hỏi quá dài; hãy hỏi ngắn gọn hơn."
 TRAINERS_ONLY = "Chỉ giảng viên xem được thống kê câu hỏi."
 MAX_BODY = 16_000
-TOKEN_ENV = "HOCAI_TRAINER_TOKEN"
 LINK_BASE = re.compile(r"[\w./-]{0,200}")  # "" in a lesson: links relative to the notebook, opened by JupyterLab
 
 
 def trainer_allowed(request: Request) -> bool:
-    token = os.environ.get(TOKEN_ENV, "")
+    token = settings.kit().trainer_token
     if token:
         sent = request.headers.get("authorization", "").partition(" ")[2].strip()
         return hmac.compare_digest(sent.encode(), token.encode())

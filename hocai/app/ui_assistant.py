@@ -7,6 +7,7 @@ from typing import Any
 
 import gradio as gr
 
+from hocai import settings
 from hocai.app.limits import RateLimiter
 from hocai.app.service import Playground
 from hocai.app.ui_handlers import guarded
@@ -19,8 +20,8 @@ CSS_NOTE = "<style>#hocai-assistant-reply mark{background:#fff59d;padding:0 2px}
 
 def lab_base() -> str:
     """Where lesson links point from the app: HOCAI_LAB_BASE, else the hub's user-redirect, else this origin."""
-    if os.environ.get("HOCAI_LAB_BASE"):
-        return os.environ["HOCAI_LAB_BASE"]
+    if settings.kit().lab_base:
+        return settings.kit().lab_base
     if os.environ.get("JUPYTERHUB_SERVICE_PREFIX"):
         return "/hub/user-redirect/lab/tree/notebooks/"
     return "/lab/tree/notebooks/"

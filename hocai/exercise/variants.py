@@ -19,6 +19,7 @@ import os
 import string
 from dataclasses import dataclass, field
 
+from hocai import settings
 from hocai.text import nfc
 
 COMMON_KEYS = ("id", "type", "points", "objective", "tone_insensitive", "min_score")
@@ -31,10 +32,9 @@ LETTERS = string.ascii_uppercase
 def participant_from_environment() -> str:
     """Who this notebook belongs to: HOCAI_PARTICIPANT, else the JupyterHub user, else the system user
     (the name nbgrader's own submit files the work under)."""
-    for name in ("HOCAI_PARTICIPANT", "JUPYTERHUB_USER"):
-        value = os.environ.get(name, "").strip()
-        if value:
-            return nfc(value)
+    for value in (settings.kit().participant, os.environ.get("JUPYTERHUB_USER", "")):
+        if value.strip():
+            return nfc(value.strip())
     try:
         return nfc(getpass.getuser())
     except (KeyError, OSError):
