@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hmac
+import html
 import json
 import os
 import tempfile
@@ -42,6 +43,19 @@ class TokenHandler(web.RequestHandler):
         self.finish(TRAINERS_ONLY if status_code == 403 else "Không đọc được tiến độ lớp; hãy thử lại.")
 
 
+def _xsrf(handler: web.RequestHandler) -> str:
+    """The hub's XSRF token for the page's own data requests ("" on one machine, where the token is the check).
+
+    JupyterHub 4.1+ ignores a service's login cookie on a script's ``fetch`` (Sec-Fetch-Mode: cors) that sends
+    no ``X-XSRFToken``: the board's data request was sent back to log in, again and again
+    (ERR_TOO_MANY_REDIRECTS), and the table never drew. Reading the token here also sets the ``_xsrf`` cookie.
+    """
+    if not hasattr(handler, "hub_auth"):
+        return ""
+    token = handler.xsrf_token
+    return token.decode() if isinstance(token, bytes) else str(token)
+
+
 def _handlers(course_dir: Path, base: type[web.RequestHandler], auth: callable) -> list:
     class Page(base):
         @auth
@@ -50,7 +64,7 @@ def _handlers(course_dir: Path, base: type[web.RequestHandler], auth: callable) 
             self.set_header("Cache-Control", "no-store")
             self.set_header("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; "
                                                        "style-src 'unsafe-inline'; connect-src 'self'")
-            self.finish(PAGE.read_text(encoding="utf-8"))
+            self.finish(PAGE.read_text(encoding="utf-8").replace("{{xsrf}}", html.escape(_xsrf(self))))
 
     class Data(base):
         @auth
