@@ -46,7 +46,7 @@ TYPE_NAMES = {
 def _course_dir(folder: str) -> Path:
     root = Path(folder).expanduser()
     if not (root / "source").is_dir() and not (root / "release").is_dir():
-        raise UserError(f"Thư mục «{folder}» không phải thư mục khoá học (chạy «hocai course init» trước).")
+        raise UserError(f"Thư mục «{folder}» không phải thư mục khóa học (chạy «hocai course init» trước).")
     return root
 
 
@@ -61,7 +61,7 @@ def load_questions(folder: str, assignment: str) -> list[dict]:
     root = _course_dir(folder)
     paths = _notebooks(root, assignment, "source") or _notebooks(root, assignment, "release")
     if not paths:
-        raise UserError(f"Không tìm thấy bài «{assignment}» trong khoá học.")
+        raise UserError(f"Không tìm thấy bài «{assignment}» trong khóa học.")
     questions = []
     for path in paths:
         nb = nbformat.read(path, as_version=4)
@@ -108,7 +108,7 @@ def _registered_key(folder: str, assignment: str) -> dict[str, Any]:
     root = _course_dir(folder)
     paths = _notebooks(root, assignment, "source")
     if not paths:
-        raise UserError(f"Không tìm thấy bản nguồn (có đáp án) của bài «{assignment}» trong khoá học.")
+        raise UserError(f"Không tìm thấy bản nguồn (có đáp án) của bài «{assignment}» trong khóa học.")
     key: dict[str, Any] = {}
     for path in paths:
         nb = nbformat.read(path, as_version=4)
@@ -258,7 +258,7 @@ def _check_participant(root: Path, participant: str) -> None:
         raise UserError(f"Tên đăng nhập «{participant}» không hợp lệ.")
     db = root / "gradebook.db"
     if not db.is_file():
-        raise UserError("Khoá học chưa có sổ điểm: hãy nhập danh sách học viên trước.")
+        raise UserError("Khóa học chưa có sổ điểm: hãy nhập danh sách học viên trước.")
     from nbgrader.api import Gradebook, MissingEntry
 
     _alembic_on_path()

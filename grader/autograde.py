@@ -398,7 +398,7 @@ def _shared_engines():
 def _single_run(course: Course):
     """One autograde at a time per course: the grader process must be the gradebook's only writer."""
     path = create_private(course.root / ".autograde.lock")
-    with file_lock(path, busy="Đang có một lần chấm khác chạy trên khoá học này; hãy đợi nó xong rồi chạy lại."):
+    with file_lock(path, busy="Đang có một lần chấm khác chạy trên khóa học này; hãy đợi nó xong rồi chạy lại."):
         yield
 
 

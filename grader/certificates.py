@@ -60,7 +60,7 @@ def render(out: Path, *, full_name: str, unit: str, course_id: str, percent: flo
     centred(pdf, f"{MOVEMENT} — kết quả: {percent:g}%".replace(".", ","), 14, y=132)
     centred(pdf, f"{place + ', ' if place else ''}{vietnamese_date(date)}", 13, "I", y=152)
     centred(pdf, f"Mã xác minh: {code}", 11, y=178, colour=(90, 90, 90))
-    centred(pdf, f"Khoá học: {course_id}", 10, colour=(90, 90, 90))
+    centred(pdf, f"Khóa học: {course_id}", 10, colour=(90, 90, 90))
     pdf.output(str(out))
 
 
@@ -90,6 +90,6 @@ def certificates_command(args) -> int:
         protect(out / name)
         index.append((row.username, row.full_name, row.unit, f"{row.percent:g}", today.isoformat(), code, name))
     write_rows_csv(out / "danh-sach-chung-nhan.csv",
-                   ["Tên đăng nhập", "Họ và tên", "Đơn vị", "Tỉ lệ (%)", "Ngày cấp", "Mã xác minh", "Tệp"], index)
+                   ["Tên đăng nhập", "Họ và tên", "Đơn vị", "Tỷ lệ (%)", "Ngày cấp", "Mã xác minh", "Tệp"], index)
     print(f"Đã in {len(completers)} giấy chứng nhận vào {out}.")
     return 0

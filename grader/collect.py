@@ -300,7 +300,7 @@ def collect(course: Course, assignment: str | None = None,
     names = course.require_assignment(assignment)
     inbound = course.exchange / course.course_id / "inbound"
     if not inbound.is_dir():
-        raise UserError(f"Thư mục trao đổi {course.exchange} chưa có bài nào của khoá «{course.course_id}»; "
+        raise UserError(f"Thư mục trao đổi {course.exchange} chưa có bài nào của khóa «{course.course_id}»; "
                         "hãy phát bài («hocai course release») trước.")
     limits = Limits.of(course)
     found: dict[str, list[str]] = {}

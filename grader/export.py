@@ -61,7 +61,7 @@ def table(report: Report) -> pd.DataFrame:
         }
         record.update({a: row.scores[a] for a in report.assignments})
         record.update({
-            "Tổng điểm": row.score, "Điểm tối đa": row.max_score, "Tỉ lệ (%)": row.percent,
+            "Tổng điểm": row.score, "Điểm tối đa": row.max_score, "Tỷ lệ (%)": row.percent,
             "Trạng thái": row.status, "Còn thiếu": ", ".join(row.missing), "Ghi chú": "; ".join(row.notes),
         })
         records.append(record)
@@ -100,7 +100,7 @@ def write_xlsx(report: Report, out: Path) -> None:
                     width = max(len(str(c.value or "")) for c in column)
                     sheet.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 50)
             for name, title, x_title in (("Theo bài", "Số người nộp theo bài", "Bài"),
-                                         ("Phân bố điểm", "Phân bố điểm của lớp", "Tỉ lệ điểm (%)")):
+                                         ("Phân bố điểm", "Phân bố điểm của lớp", "Tỷ lệ điểm (%)")):
                 sheet = writer.book[name]
                 chart = BarChart()
                 chart.title, chart.x_axis.title, chart.y_axis.title = title, x_title, "Số người"
@@ -157,11 +157,11 @@ tr:nth-child(even) td {{ background: #fafafa; }}
 .charts {{ display: flex; flex-wrap: wrap; gap: 2rem; margin: 1rem 0 2rem; }}
 </style></head><body>
 <h1>Kết quả học phần «Tìm hiểu trí tuệ nhân tạo»</h1>
-<p>Khoá học: <b>{html.escape(report.course_id)}</b> · {n} học viên · {summary}</p>
+<p>Khóa học: <b>{html.escape(report.course_id)}</b> · {n} học viên · {summary}</p>
 <p>Điều kiện hoàn thành: {all_submitted}đạt từ {report.rule['min_percent']:g}% tổng điểm.</p>
 <div class="charts">
 <figure><figcaption>Số người đã nộp theo bài</figcaption>{submitted_bars}</figure>
-<figure><figcaption>Phân bố tỉ lệ điểm (%)</figcaption>{score_bars}</figure>
+<figure><figcaption>Phân bố tỷ lệ điểm (%)</figcaption>{score_bars}</figure>
 </div>
 <table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>
 </body></html>

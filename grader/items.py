@@ -165,7 +165,7 @@ def add_section(page: Path, course_dir: str | Path) -> None:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     cells = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in body)
     section = (f'<section id="thong-ke-cau-hoi"><h2>{SHEET}</h2>'
-               f"<p>Độ dễ: tỉ lệ điểm đạt được. Độ phân biệt: tương quan giữa câu và phần điểm còn lại. Đánh dấu "
+               f"<p>Độ dễ: tỷ lệ điểm đạt được. Độ phân biệt: tương quan giữa câu và phần điểm còn lại. Đánh dấu "
                f"câu quá dễ (&gt; {TOO_EASY:g}), quá khó (&lt; {TOO_HARD:g}), không phân biệt (&lt; "
                f"{LOW_DISCRIMINATION:g}) khi có từ {MIN_GRADED} người làm.</p>"
                f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table></section>\n")
@@ -189,7 +189,7 @@ def items_command(args) -> int:
     if not stats:
         print("Chưa có bài nào được chấm nên chưa có thống kê câu hỏi.")
         return 0
-    print("Độ dễ: tỉ lệ điểm đạt được (0–1). Độ phân biệt: tương quan giữa câu này và phần điểm còn lại "
+    print("Độ dễ: tỷ lệ điểm đạt được (0–1). Độ phân biệt: tương quan giữa câu này và phần điểm còn lại "
           "(dưới 0,2 là câu chưa phân biệt được người hiểu bài). "
           f"Câu hoặc biến thể có dưới {MIN_GRADED} người làm thì chưa đánh dấu.")
     for s in stats:

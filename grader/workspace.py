@@ -50,7 +50,7 @@ def settings_text(course_id: str, exchange: Path, stubs: dict) -> str:
                       "file_mb": 64, "output_kb": 256, "disk_mb": 128},
         "exchange": {"root": str(exchange)},
     }
-    lines = ["# Cấu hình khoá học của bộ công cụ hocai (sửa được bằng tay).", ""]
+    lines = ["# Cấu hình khóa học của bộ công cụ hocai (sửa được bằng tay).", ""]
     for table, values in tables.items():
         if table:
             lines += ["", f"[{table}]"]
@@ -111,7 +111,7 @@ class Course:
         self.root = Path(root).expanduser().resolve()
         settings_path = self.root / SETTINGS
         if not settings_path.is_file():
-            raise UserError(f"«{root}» không phải thư mục khoá học (thiếu {SETTINGS}); "
+            raise UserError(f"«{root}» không phải thư mục khóa học (thiếu {SETTINGS}); "
                             "hãy tạo bằng «hocai course init».")
         try:
             self.settings = tomllib.loads(settings_path.read_text(encoding="utf-8"))
@@ -185,11 +185,11 @@ class Course:
         names = self.assignments()
         if name is None:
             if not names:
-                raise UserError(f"Khoá học «{self.root}» chưa có bài tập nào trong thư mục source/.")
+                raise UserError(f"Khóa học «{self.root}» chưa có bài tập nào trong thư mục source/.")
             return names
         name = nfc(name)
         if name not in names:
-            raise UserError(f"Không có bài tập «{name}» trong khoá học; "
+            raise UserError(f"Không có bài tập «{name}» trong khóa học; "
                             f"các bài hiện có: {', '.join(names) or 'chưa có'}.")
         return [name]
 
@@ -205,7 +205,7 @@ def _inside_repository(path: Path) -> bool:
 
 def nbgrader_config_text(course: Course) -> str:
     return (
-        "# Viết bởi hocai course init: để nbgrader và formgrader dùng cùng khoá học.\n"
+        "# Viết bởi hocai course init: để nbgrader và formgrader dùng cùng khóa học.\n"
         "# Các lệnh «hocai course» đọc hocai_course.toml, không chạy tệp này.\n"
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.root = {str(course.root)!r}\n"
@@ -222,19 +222,19 @@ def nbgrader_config_text(course: Course) -> str:
 def init_course(directory: str | Path, course_id: str = "hocai", source: str | Path | None = None) -> Course:
     root = Path(directory).expanduser().resolve()
     if _inside_repository(root):
-        raise UserError(f"Thư mục khoá học phải nằm ngoài thư mục mã nguồn của bộ công cụ ({ROOT.resolve()}); "
+        raise UserError(f"Thư mục khóa học phải nằm ngoài thư mục mã nguồn của bộ công cụ ({ROOT.resolve()}); "
                         "hãy chọn nơi khác, ví dụ ~/khoa-hoc.")
     if (root / SETTINGS).exists():
-        raise UserError(f"Thư mục «{root}» đã là một khoá học; không cần tạo lại.")
+        raise UserError(f"Thư mục «{root}» đã là một khóa học; không cần tạo lại.")
     if root.exists() and not root.is_dir():
-        raise UserError(f"«{root}» là một tệp, không phải thư mục; hãy chọn nơi khác cho khoá học.")
+        raise UserError(f"«{root}» là một tệp, không phải thư mục; hãy chọn nơi khác cho khóa học.")
     if root.exists() and any(root.iterdir()):
         raise UserError(f"Thư mục «{root}» đã có dữ liệu khác; hãy chọn một thư mục trống hoặc chưa có.")
     src = Path(source).expanduser().resolve() if source else EXERCISES
     if not src.is_dir() or not any(p.is_dir() and any(p.glob("*.ipynb")) for p in src.iterdir()):
         raise UserError(f"Thư mục bài tập nguồn «{src}» không có bài nào (cần dạng <tên bài>/<sổ tay>.ipynb).")
     if not course_id or not course_id.replace("-", "").replace("_", "").isalnum() or not course_id.isascii():
-        raise UserError("Mã khoá học chỉ gồm chữ cái không dấu, chữ số, «-» và «_».")
+        raise UserError("Mã khóa học chỉ gồm chữ cái không dấu, chữ số, «-» và «_».")
     root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(src, root / "source", ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__",
                                                                         "answers.json"))
@@ -256,5 +256,5 @@ def init_course(directory: str | Path, course_id: str = "hocai", source: str | P
 def init_command(args) -> int:
     course = init_course(args.dir, course_id=args.course_id, source=args.source)
     names = course.assignments()
-    print(f"Đã tạo khoá học «{course.course_id}» tại {course.root} với {len(names)} bài: {', '.join(names)}.")
+    print(f"Đã tạo khóa học «{course.course_id}» tại {course.root} với {len(names)} bài: {', '.join(names)}.")
     return 0

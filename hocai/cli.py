@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     course = sub.add_parser("course", help="Việc của giảng viên: bài tập, chấm điểm, báo cáo.").add_subparsers(
         dest="course_command", metavar="VIỆC", parser_class=_Parser, required=True
     )
-    p = _add(course, "init", "grader.workspace:init_command", "Tạo thư mục khoá học.", "course init")
+    p = _add(course, "init", "grader.workspace:init_command", "Tạo thư mục khóa học.", "course init")
     p.add_argument("dir")
     p.add_argument("--course-id", default="hocai")
     p.add_argument("--source", default=None)
@@ -162,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir")
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--out", help="Thư mục ghi accounts.csv và login-slips.pdf.")
-    group.add_argument("--remove", action="store_true", help="Xoá các tài khoản lớp học sau khi học xong.")
+    group.add_argument("--remove", action="store_true", help="Xóa các tài khoản lớp học sau khi học xong.")
     p.add_argument("--url", help="Địa chỉ in trên phiếu đăng nhập (mặc định: địa chỉ mạng của máy này).")
     return parser
 

@@ -34,7 +34,7 @@ def _vi_number(value: float, digits: int = 1) -> str:
 
 
 def _params(millions: float) -> str:
-    return f"{_vi_number(millions / 1000, 2)} tỉ" if millions >= 1000 else f"{_vi_number(millions)} triệu"
+    return f"{_vi_number(millions / 1000, 2)} tỷ" if millions >= 1000 else f"{_vi_number(millions)} triệu"
 
 
 def _size(mb: float) -> str:
@@ -216,7 +216,7 @@ def export_model(name: str, dest: str | os.PathLike[str]) -> Path:
     if not target.parent.is_dir():
         raise UserError(f"Không có thư mục «{target.parent}» để chép vào (USB đã cắm và mở chưa?).")
     if target.exists():
-        raise UserError(f"Đã có «{target}». Hãy xoá nó hoặc chọn chỗ khác.")
+        raise UserError(f"Đã có «{target}». Hãy xóa nó hoặc chọn chỗ khác.")
     staging = target.parent / f".{target.name}.export-{os.getpid()}"
     try:
         shutil.rmtree(staging, ignore_errors=True)

@@ -49,11 +49,11 @@ def _howto(key: str) -> None:
 
 
 def _buttons(primary: str, example_key: str, box: gr.Textbox) -> gr.Button:
-    """The tab's main button, plus «Ví dụ» (fills the box) and «Xoá» (empties it)."""
+    """The tab's main button, plus «Ví dụ» (fills the box) and «Xóa» (empties it)."""
     with gr.Row():
         go = gr.Button(primary, variant="primary", scale=2, min_width=160)
         example = gr.Button("Ví dụ", variant="secondary", scale=1, min_width=110)
-        clear = gr.Button("Xoá chữ", variant="secondary", scale=1, min_width=110)
+        clear = gr.Button("Xóa chữ", variant="secondary", scale=1, min_width=110)
     example.click(lambda: views.EXAMPLES[example_key], outputs=box, queue=False, api_visibility="private")
     clear.click(lambda: "", outputs=box, queue=False, api_visibility="private")
     return go
@@ -76,7 +76,7 @@ def _chat_tab(h: Handlers, health: dict, limit: int) -> gr.Markdown:
             with gr.Row():
                 send = gr.Button("Gửi", variant="primary", scale=2, min_width=120)
                 example = gr.Button("Ví dụ", variant="secondary", scale=1, min_width=110)
-                clear = gr.Button("Xoá cuộc trò chuyện", variant="secondary", scale=1, min_width=150)
+                clear = gr.Button("Xóa cuộc trò chuyện", variant="secondary", scale=1, min_width=150)
         with gr.Column(scale=2, min_width=260):
             masked = gr.Markdown(views.NOTHING_MASKED, elem_id="hocai-masked")
             gr.Markdown(views.VERIFY, elem_classes=["hocai-verify"])

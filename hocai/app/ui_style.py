@@ -130,7 +130,7 @@ GRADIO_WORDS_VI = {
     "Connection errored out.": "Mất kết nối với Sân tập AI. Hãy tải lại trang.",
     "Connection to the server was lost. Attempting reconnection...": "Mất kết nối, đang thử kết nối lại…",
     "Copy": "Sao chép", "Copied": "Đã chép", "Copied!": "Đã chép", "Copy message": "Sao chép tin nhắn",
-    "Copy conversation": "Sao chép cuộc trò chuyện", "Clear": "Xoá", "Submit": "Gửi", "Retry": "Thử lại",
+    "Copy conversation": "Sao chép cuộc trò chuyện", "Clear": "Xóa", "Submit": "Gửi", "Retry": "Thử lại",
     "Undo": "Hoàn tác", "Stop": "Dừng", "Close": "Đóng", "Share": "Chia sẻ", "Empty": "Trống",
     "processing": "đang xử lý", "queue": "hàng đợi", "Like": "Thích", "Dislike": "Không thích",
     "Chatbot": "Cuộc trò chuyện", "Textbox": "Ô chữ", "Settings": "Cài đặt", "Fullscreen": "Toàn màn hình",

@@ -128,7 +128,7 @@ def share_course(course) -> None:
     """Instructors (group) may work in the course folder; participants may only pass through to the exchange."""
     for parent in [course.root, *course.root.parents]:
         if not parent.stat().st_mode & 0o001:
-            raise UserError(f"Học viên không vào được thư mục «{parent}» chứa khoá học; hãy đặt khoá học ở nơi như "
+            raise UserError(f"Học viên không vào được thư mục «{parent}» chứa khóa học; hãy đặt khóa học ở nơi như "
                             "/srv/khoa-hoc rồi chạy lại.")
     gid = grp.getgrnam(settings.INSTRUCTOR_GROUP).gr_gid
     exchange = course.exchange.resolve()
@@ -158,7 +158,7 @@ def create_accounts(course_dir: Path) -> list[Account]:
     course = Course(course_dir)
     people = roster.load(course.root)
     if not people:
-        raise UserError("Khoá học chưa có danh sách học viên; hãy chạy trước: hocai course roster THƯ_MỤC TỆP.csv")
+        raise UserError("Khóa học chưa có danh sách học viên; hãy chạy trước: hocai course roster THƯ_MỤC TỆP.csv")
     for person in people:
         if person.username in roster.RESERVED_USERNAMES or not roster.USERNAME_RE.match(person.username):
             raise UserError(f"Tên đăng nhập «{person.username}» không được phép dùng cho tài khoản lớp học.")
@@ -197,7 +197,7 @@ def remove_accounts(course_dir: Path) -> list[str]:
     for person in roster.load(Path(course_dir)):
         if is_kit_account(person.username):
             subprocess.run(["pkill", "-KILL", "-u", person.username], capture_output=True)
-            _system(["userdel", "--remove", person.username], f"Không xoá được tài khoản «{person.username}»")
+            _system(["userdel", "--remove", person.username], f"Không xóa được tài khoản «{person.username}»")
             removed.append(person.username)
     return removed
 
@@ -234,7 +234,7 @@ def accounts_command(args) -> int:
     course_dir = Path(args.dir)
     if getattr(args, "remove", False):
         removed = remove_accounts(course_dir)
-        print(f"Đã xoá {len(removed)} tài khoản lớp học.")
+        print(f"Đã xóa {len(removed)} tài khoản lớp học.")
         return 0
     accounts = create_accounts(course_dir)
     url = getattr(args, "url", None) or default_url()

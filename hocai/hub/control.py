@@ -78,7 +78,7 @@ def start(ip: str = "127.0.0.1", port: int = kit_settings.HUB_PORT, timeout_s: f
 
     s = settings.load()
     if not s.get("allowed_users"):
-        raise UserError("Chưa có tài khoản học viên; hãy chạy trước: hocai hub accounts THƯ_MỤC_KHOÁ_HỌC --out THƯ_MỤC")
+        raise UserError("Chưa có tài khoản học viên; hãy chạy trước: hocai hub accounts THƯ_MỤC_KHÓA_HỌC --out THƯ_MỤC")
     if _pid():
         raise UserError("JupyterHub đã đang chạy; xem địa chỉ bằng: hocai hub status")
     blocked = unreachable_for_users()

@@ -52,5 +52,5 @@ def exchange_root() -> Path:
     if not course_dir:
         from hocai.errors import UserError
 
-        raise UserError("Chưa gắn khoá học với JupyterHub; hãy chạy: hocai hub accounts THƯ_MỤC_KHOÁ_HỌC --out THƯ_MỤC")
+        raise UserError("Chưa gắn khóa học với JupyterHub; hãy chạy: hocai hub accounts THƯ_MỤC_KHÓA_HỌC --out THƯ_MỤC")
     return Course(course_dir).exchange

@@ -21,7 +21,7 @@ from hocai.widgets.display import card
 from hocai.widgets.service import call, service_box
 from hocai.widgets.style import BAD, FONT, GOOD, INFO, Html, esc, message, styled_box
 
-AUTHOR_LABEL = "Ví dụ do người soạn bài viết để minh hoạ lỗi thường gặp của AI — không phải do AI tạo ra"
+AUTHOR_LABEL = "Ví dụ do người soạn bài viết để minh họa lỗi thường gặp của AI — không phải do AI tạo ra"
 NOTHING_TICKED = "Hãy đánh dấu ít nhất một đoạn bạn cho là sai trước khi bấm «Kiểm tra»."
 TEACHING_ONLY = ("Mô hình của lớp hôm nay là <b>mô hình thu nhỏ</b>: nó chỉ đoán chữ tiếp theo, không "
                  "viết được bản nháp có nghĩa. Vì vậy bài dùng ví dụ do người soạn bài viết sẵn. Muốn thử với AI "

@@ -66,7 +66,7 @@ def test_bad_input_is_one_vietnamese_sentence(tmp_path):
     assert inside.returncode == 2 and "ngoài thư mục mã nguồn" in inside.stderr
     assert not (ROOT / "khoa-thu").exists()
     missing = hocai("course", "autograde", str(tmp_path / "khong-co"))
-    assert missing.returncode == 2 and "không phải thư mục khoá học" in missing.stderr
+    assert missing.returncode == 2 and "không phải thư mục khóa học" in missing.stderr
     assert "Traceback" not in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
     source = tmp_path / "nguon" / "bai"
     source.mkdir(parents=True)
