@@ -54,7 +54,7 @@ def build(out: Path, *, pythons: list[str], apt_packages: list[str] | None, mode
     root = root or paths.ROOT
     out = Path(out).expanduser().resolve()
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise UserError(f"Đã có «{out}» và nó không trống; hãy chọn thư mục khác hoặc xoá nó.")
+        raise UserError(f"Đã có «{out}» và nó không trống; hãy chọn thư mục khác hoặc xóa nó.")
     if not out.parent.is_dir():
         raise UserError(f"Không có thư mục «{out.parent}» (USB đã cắm và mở chưa?).")
     versions = wheels.check_versions(pythons)
