@@ -9,7 +9,7 @@ import numpy as np
 
 
 class BM25:
-    def __init__(self, docs: list[list[str]], k1: float = 1.4, b: float = 0.6):
+    def __init__(self, docs: list[list[str]], k1: float = 1.4, b: float = 0.5):
         self.k1, self.b = k1, b
         self.n = len(docs)
         self.lengths = np.array([len(d) for d in docs], dtype=np.float64)

@@ -18,10 +18,10 @@ from hocai.assistant.spelling import Speller
 from hocai.assistant.textnorm import STOPWORDS, fold, is_stop, syllables, terms
 
 VERSION = "2"
-LESSON0_WEIGHT = 0.5  # the trainer's guide repeats each lesson in brief; the lesson itself should win
-TITLE_WEIGHT = 0.6  # a lesson's title and goals name every topic; the section teaching it should win
+LESSON0_WEIGHT = 0.4  # the trainer's guide repeats each lesson in brief; the lesson itself should win
+TITLE_WEIGHT = 0.5  # a lesson's title and goals name every topic; the section teaching it should win
 SUMMARY_WEIGHT = 0.85  # the summary restates a lesson's sections in one line each
-HEADING_BOOST = 2  # a section's heading says what it is about: its terms count this many times more
+HEADING_BOOST = 3  # a section's heading says what it is about: its terms count this many times more
 
 
 def cache_dir() -> Path:
@@ -57,6 +57,7 @@ class Hit:
     passage: P.Passage
     score: float
     coverage: float
+    pairs: int = 0  # the question's pairs of content words ("lừa đảo", "dữ liệu") found in the passage
 
 
 class Index:
@@ -89,12 +90,14 @@ class Index:
         return terms(text) + ["~" + w for w in terms(text, folded=False) if "_" not in w]
 
     def _tokens(self, question: str) -> list[tuple[str, bool]]:
-        """(folded syllable, is a function word): spelling fixed, everyday words mapped to the course's."""
-        toks = []
-        for w in syllables(question, folded=False):
-            stop = is_stop(w)
-            f = fold(w) if stop else self.speller.correct(fold(w))
-            toks.append((f, stop or f in STOPWORDS))
+        """(folded syllable, is a function word): everyday words mapped to the course's, spelling fixed, then
+        mapped again (a misspelt "promt" is "prompt" only after correction)."""
+        toks = [(fold(w), is_stop(w)) for w in syllables(question, folded=False)]
+        toks = self._map(toks)
+        toks = [(t, s) if s else (self.speller.correct(t), s) for t, s in toks]
+        return self._map([(t, s or t in STOPWORDS) for t, s in toks])
+
+    def _map(self, toks: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
         out: list[tuple[str, bool]] = []
         i = 0
         while i < len(toks):
@@ -110,20 +113,25 @@ class Index:
                 i += 1
         return out
 
-    def query_terms(self, question: str) -> list[str]:
-        """The question's terms as the index holds them."""
+    def _query(self, question: str) -> tuple[list[str], set[str]]:
+        """The question's terms as the index holds them, and its pairs of content words."""
         if not self.folded:
-            return self._doc_terms(question)
+            query = self._doc_terms(question)
+            return query, {t for t in query if "_" in t}
         toks = self._tokens(question)
         keep = [not s and (len(t) > 1 or t.isdigit()) for t, s in toks]
         unigrams = [t for (t, _), k in zip(toks, keep, strict=True) if k]
         bigrams = [f"{toks[i][0]}_{toks[i + 1][0]}" for i in range(len(toks) - 1) if keep[i] or keep[i + 1]]
+        pairs = {f"{toks[i][0]}_{toks[i + 1][0]}" for i in range(len(toks) - 1) if keep[i] and keep[i + 1]}
         accented = ["~" + w for w in terms(question, folded=False) if "_" not in w]
-        return unigrams + bigrams + accented
+        return unigrams + bigrams + accented, pairs
+
+    def query_terms(self, question: str) -> list[str]:
+        return self._query(question)[0]
 
     def search(self, question: str, k: int = 3) -> list[Hit]:
         """The best passage of each of the k best sections (the glossary's terms are one section)."""
-        query = self.query_terms(question)
+        query, pairs = self._query(question)
         scores = self.bm25.scores(query) * self.weights
         out: list[Hit] = []
         seen: set[tuple] = set()
@@ -135,7 +143,7 @@ class Index:
             if where in seen:
                 continue
             seen.add(where)
-            out.append(Hit(p, float(scores[i]), self.coverage(query, i)))
+            out.append(Hit(p, float(scores[i]), self.coverage(query, i), len(pairs & self.doc_words[i])))
         return out
 
     def coverage(self, query: list[str], i: int) -> float:
