@@ -28,13 +28,13 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from grader.progress import bar
 from grader.workspace import Course
 from hocai.errors import UserError
+from hocai.settings import CollectLimits
 
 # nbgrader's inbound name: STUDENT+ASSIGNMENT+TIMESTAMP[+RANDOM]
 INBOUND_NAME = re.compile(r"(?P<student>[^+]+)\+(?P<assignment>[^+]+)\+(?P<timestamp>[^+]+)(?:\+[^+]*)?")
@@ -44,23 +44,12 @@ CLOCK_SKEW = timedelta(minutes=5)
 CHUNK = 1 << 16
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What one submission may hold; ``[collect]`` in hocai_course.toml overrides the defaults."""
-
-    max_files: int = 200
-    max_depth: int = 8
-    max_mb: float = 50
+class Limits(CollectLimits):
+    """What one submission may hold; ``[collect]`` in hocai_course.toml overrides the defaults (``hocai.settings``)."""
 
     @classmethod
-    def of(cls, course: Course) -> Limits:
-        extra = course.settings.get("collect", {})
-        return cls(int(extra.get("max_files", cls.max_files)), int(extra.get("max_depth", cls.max_depth)),
-                   float(extra.get("max_mb", cls.max_mb)))
-
-    @property
-    def max_bytes(self) -> int:
-        return int(self.max_mb * 1024 * 1024)
+    def of(cls, course: Course) -> CollectLimits:
+        return course.checked.collect
 
 
 class Rejected(Exception):

@@ -58,9 +58,8 @@ class Report:
 
 def completion_rule(course) -> dict:
     """The course's rule (hocai_course.toml [completion]): minimum percent, every assignment required."""
-    table = course.settings.get("completion", {})
-    return {"min_percent": float(table.get("min_percent", 70)),
-            "require_all": bool(table.get("all_assignments_required", True))}
+    rule = course.checked.completion
+    return {"min_percent": rule.min_percent, "require_all": rule.all_assignments_required}
 
 
 def _flags(course_dir: Path) -> dict[tuple[str, str], str]:

@@ -15,8 +15,10 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
+from hocai import settings as kit_settings
 from hocai.errors import UserError
 from hocai.fileio import write_text_atomic
 from hocai.paths import EXERCISES, ROOT
@@ -45,9 +47,9 @@ def settings_text(course_id: str, exchange: Path, stubs: dict) -> str:
     tables = {
         "": {"course_id": course_id},
         "release": dict(stubs),
-        "completion": {"min_percent": 70, "all_assignments_required": True},
-        "autograde": {"cell_timeout": 10, "cpu_seconds": 120, "memory_mb": 2048, "processes": 64,
-                      "file_mb": 64, "output_kb": 256, "disk_mb": 128},
+        "completion": {"min_percent": kit_settings.PASS_PERCENT,
+                       "all_assignments_required": kit_settings.Completion.all_assignments_required},
+        "autograde": asdict(kit_settings.AutogradeLimits()),
         "exchange": {"root": str(exchange)},
     }
     lines = ["# Cấu hình khóa học của bộ công cụ hocai (sửa được bằng tay).", ""]
@@ -117,21 +119,23 @@ class Course:
             self.settings = tomllib.loads(settings_path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError:
             raise UserError(f"Tệp cấu hình «{settings_path}» bị lỗi, hãy sửa lại.") from None
-        self.course_id = str(self.settings.get("course_id", "hocai"))
+        self.checked = kit_settings.course(self.settings, str(settings_path))  # typed, defaults filled in
+        self.course_id = self.checked.course_id
         for name in FOLDERS:
             setattr(self, name, self.root / name)
-        exchange = self.settings.get("exchange", {}).get("root")
+        exchange = self.checked.exchange_root
         self.exchange = Path(exchange) if exchange else self.root / "exchange"
         self.db_path = self.root / "gradebook.db"
         self.db_url = f"sqlite:///{self.db_path}"
 
     @property
     def stubs(self) -> dict:
-        return {**NBGRADER_STUBS, **self.settings.get("release", {})}
+        return {**NBGRADER_STUBS, **self.checked.release}
 
     @property
     def autograde_settings(self) -> dict:
-        return dict(self.settings.get("autograde", {}))
+        """Every sandbox limit, the course's own or the default."""
+        return asdict(self.checked.autograde)
 
     @property
     def config(self):
@@ -143,7 +147,7 @@ class Course:
         c.CourseDirectory.db_url = self.db_url
         c.Exchange.root = str(self.exchange)
         c.Autograde.create_student = False
-        c.Execute.timeout = int(self.autograde_settings.get("cell_timeout", 10))
+        c.Execute.timeout = self.checked.autograde.cell_timeout
         c.ClearSolutions.code_stub = {"python": self.stubs["code_stub"]}
         c.ClearSolutions.text_stub = self.stubs["text_stub"]
         c.GenerateAssignment.create_assignment = True
@@ -213,7 +217,7 @@ def nbgrader_config_text(course: Course) -> str:
         f"c.CourseDirectory.db_url = {course.db_url!r}\n"
         f"c.Exchange.root = {str(course.exchange)!r}\n"
         "c.Autograde.create_student = False\n"
-        f"c.Execute.timeout = {int(course.autograde_settings.get('cell_timeout', 10))}\n"
+        f"c.Execute.timeout = {course.checked.autograde.cell_timeout}\n"
         f"c.ClearSolutions.code_stub = {{'python': {course.stubs['code_stub']!r}}}\n"
         f"c.ClearSolutions.text_stub = {course.stubs['text_stub']!r}\n"
     )
