@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from hocai import paths
+from hocai import paths, settings
 from hocai.errors import UserError
 from hocai.net import bind_error
 
@@ -146,8 +146,9 @@ class StartLock:
 
 def _resolve_model() -> None:
     """Make sure the service will have a model: build the teaching model when none is configured."""
-    configured = os.environ.get("HOCAI_MODEL")
-    if os.environ.get("HOCAI_BACKEND", "local") != "local":
+    config = settings.service()  # what the service will read: hocai.toml [service], then the environment
+    configured = "" if config.model == settings.ServiceSettings.model else config.model
+    if config.backend != "local":
         return
     if configured:
         from hocai.ai import store
