@@ -1,7 +1,9 @@
 """``hocai start``: one command that opens a workshop on this machine.
 
 Starts JupyterLab (Vietnamese UI, nbgrader extensions, opened on ``notebooks/``) and the Sân tập AI service
-as child processes, restarts a child that dies mid-class, and stops both on Ctrl-C. Anything a trainer can
+as child processes, restarts a child that dies mid-class, and stops both on Ctrl-C. A missing teaching model is
+built in the background by a third child, after the other two answer: the class opens at once, the service
+says «Mô hình đang được tạo: 40%» and picks the model up when it lands. Anything a trainer can
 fix (a busy port, a second start, no model) is one Vietnamese sentence, never a traceback.
 """
 
@@ -144,23 +146,27 @@ class StartLock:
             self._fh = None
 
 
-def _resolve_model() -> None:
-    """Make sure the service will have a model: build the teaching model when none is configured."""
+def _resolve_model() -> bool:
+    """Make sure the service will have a model; True when the teaching model must be built (in the background)."""
     config = settings.service()  # what the service will read: hocai.toml [service], then the environment
     configured = "" if config.model == settings.ServiceSettings.model else config.model
     if config.backend != "local":
-        return
+        return False
     if configured:
         from hocai.ai import store
 
         if not store.is_installed(store.resolve(configured)):
             raise UserError(store.missing_message(configured))
-        return
+        return False
     try:
-        from hocai.ai.build_default import ensure_default
+        from hocai.ai import build_default as bd
     except ImportError:
         raise UserError("Chưa có mô hình AI cho Sân tập AI; hãy chạy: hocai models build-default") from None
-    ensure_default()
+    return not bd.is_current(bd.default_target(), steps=bd.steps_from_env())
+
+
+BUILDING_NOTE = ("Lưu ý: mô hình AI đang được tạo ở chế độ nền (vài phút). Bài học và Sân tập AI đã dùng được; "
+                 "các phần cần mô hình AI sẽ chạy khi tạo xong.")
 
 
 @dataclass
@@ -241,6 +247,7 @@ def start_command(args: argparse.Namespace) -> int:
     lock = StartLock(paths.STATE)
     lock.acquire()
     children: list[Child] = []
+    builder: Child | None = None
     stopping = False
 
     def on_signal(signum, _frame):
@@ -249,7 +256,13 @@ def start_command(args: argparse.Namespace) -> int:
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
-        _resolve_model()
+        needs_build = _resolve_model()
+        if needs_build:
+            from hocai.ai import build_default as bd
+            from hocai.ai import build_progress
+
+            # Published before the service starts, so its first answer already says the model is being built.
+            build_progress.write(bd.default_target(), 0)
         ensure_vietnamese_lab()
         ensure_locked_lab()
         token = secrets.token_hex(16)
@@ -270,6 +283,10 @@ def start_command(args: argparse.Namespace) -> int:
         for child in children:
             child.start()
         _wait_ready([(app, app_url + "health"), (lab, lab_base + "api/status?token=" + token)], STARTUP_TIMEOUT_S)
+        if needs_build:  # after the lessons and the service answer: they start without competing for the cores
+            builder = Child("Mô hình AI", [sys.executable, "-m", "hocai.ai.build_default"], env,
+                            logs / "tao-mo-hinh.log")
+            builder.start()
         service_health = json.loads(urllib.request.urlopen(app_url + "health", timeout=5).read())
         lab_url = f"{lab_base}lab/tree/notebooks?token={token}"
         lock.publish({"lab_url": lab_url, "app_url": app_url, "pid": os.getpid()})
@@ -278,10 +295,18 @@ def start_command(args: argparse.Namespace) -> int:
         print(f"  Sân tập AI:           {app_url}", flush=True)
         if service_health.get("status") == "error":
             print(f"Lưu ý: {service_health.get('message', 'mô hình AI chưa dùng được')}", flush=True)
+        elif builder is not None:
+            print(BUILDING_NOTE, flush=True)
         print("Nhấn Ctrl-C để dừng lớp học.", flush=True)
         if not args.no_browser:
             webbrowser.open(lab_url)
         while not stopping:
+            if builder is not None and not builder.alive():
+                done = builder.proc.returncode == 0
+                print("Mô hình AI đã tạo xong; Sân tập AI đang nạp mô hình." if done else
+                      f"Lưu ý: chưa tạo được mô hình AI; xem tệp nhật ký {builder.log_path}", flush=True)
+                builder.stop()
+                builder = None
             for child in children:
                 if not stopping and not child.alive():
                     if child.restarts >= MAX_RESTARTS:
@@ -294,6 +319,8 @@ def start_command(args: argparse.Namespace) -> int:
         print("Đang dừng lớp học…", flush=True)
         return 0
     finally:
+        if builder is not None:  # a build stopped half-way leaves no model; the next start builds again
+            builder.stop()
         for child in reversed(children):
             child.stop()
         lock.release()

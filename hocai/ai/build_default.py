@@ -2,7 +2,9 @@
 
 The build is deterministic (fixed seeds, deterministic kernels, a fixed thread count), runs in a few
 minutes on two CPU cores, needs no network, and lands in the store atomically under a lock, so a
-killed or concurrent build never leaves a half-written model behind.
+killed or concurrent build never leaves a half-written model behind. It publishes how far it is
+(``build_progress``), so the service can say «Mô hình đang được tạo: 40%» while ``hocai start`` runs it in
+the background (``python -m hocai.ai.build_default``).
 """
 
 from __future__ import annotations
@@ -13,15 +15,16 @@ import json
 import math
 import os
 import re
+import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from hocai import paths
-from hocai.ai import store
+from hocai.ai import build_progress, store
 from hocai.errors import UserError
 from hocai.text import nfc
 
@@ -31,6 +34,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 MODEL_NAME = store.DEFAULT_MODEL
 PROGRESS_LABEL = "Đang tạo mô hình thu nhỏ"
+STEPS_ENV = "HOCAI_BUILD_STEPS"  # tests only: a shorter build on the same training code (never the class model)
 EOS = "<|endoftext|>"
 PAD = "<pad>"
 
@@ -70,6 +74,17 @@ def _markdown_text(source: str) -> str:
 _REFERENCE_CELLS = ("## Nguồn", "## Từ điển của khóa học")
 
 
+def _markdown_sources(path: Path) -> list[str] | None:
+    """The markdown cells of a notebook (nbformat 4 JSON), read as plain JSON: importing nbformat costs 2-5 s,
+    which ``hocai start`` would pay before JupyterLab opens just to see whether the model is current."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        return [source if isinstance(source, str) else "".join(source)
+                for cell in cells if cell.get("cell_type") == "markdown" for source in [cell.get("source", "")]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def corpus_documents(corpus_dir: Path | None = None, notebooks_dir: Path | None = None) -> list[tuple[str, str]]:
     """(label, NFC text) for every corpus/*.txt and the markdown of every notebooks/*.ipynb, in name order."""
     corpus_dir = Path(corpus_dir or paths.CORPUS)
@@ -80,19 +95,15 @@ def corpus_documents(corpus_dir: Path | None = None, notebooks_dir: Path | None 
         if text:
             docs.append((f"corpus/{path.name}", text))
     if notebooks_dir.is_dir():
-        import nbformat
-
         for path in sorted(notebooks_dir.glob("*.ipynb")):
             if path.name.startswith("00-"):  # the trainer's guide is not course text for the class model
                 continue
-            try:
-                notebook = nbformat.read(str(path), as_version=4)
-            except Exception:  # a notebook being edited may be invalid for a moment; the corpus is enough
+            sources = _markdown_sources(path)
+            if sources is None:  # a notebook being edited may be invalid for a moment; the corpus is enough
                 continue
             # The sources list and the glossary page are reference apparatus, generated and repeated across
             # lessons: left out so they do not outweigh the lessons' prose in the class model.
-            cells = [_markdown_text(cell.source) for cell in notebook.cells if cell.cell_type == "markdown"
-                     and not cell.source.startswith(_REFERENCE_CELLS)]
+            cells = [_markdown_text(source) for source in sources if not source.startswith(_REFERENCE_CELLS)]
             text = nfc("\n\n".join(c for c in cells if c)).strip()
             if text:
                 docs.append((f"notebooks/{path.name}", text))
@@ -211,8 +222,8 @@ def _lr(step: int, recipe: dict[str, Any], steps: int) -> float:
 
 
 def train(docs: list[tuple[str, str]], *, steps: int | None = None, progress: bool = True,
-          recipe: dict[str, Any] = RECIPE):
-    """Train tokenizer and model; returns (model, tokenizer, stats)."""
+          recipe: dict[str, Any] = RECIPE, on_progress: Callable[[float], None] | None = None):
+    """Train tokenizer and model; returns (model, tokenizer, stats). ``on_progress(fraction)`` after each step."""
     import torch
     from tqdm.auto import tqdm
     from transformers import GPT2Config, GPT2LMHeadModel
@@ -266,6 +277,8 @@ def train(docs: list[tuple[str, str]], *, steps: int | None = None, progress: bo
             value = loss.item()
             ema = value if ema is None else 0.95 * ema + 0.05 * value
             bar.update(1)
+            if on_progress is not None:
+                on_progress((step + 1) / steps)
             if step % 10 == 0 or step == steps - 1:
                 bar.set_postfix(loss=f"{ema:.2f}")
         bar.close()
@@ -327,27 +340,63 @@ def _write(folder: Path, model, tokenizer, docs, stats: dict[str, Any], recipe: 
     (folder / store.METADATA_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def is_current(folder: Path, docs: list[tuple[str, str]] | None = None) -> bool:
-    """True when ``folder`` holds a complete teaching model built by this recipe from today's corpus."""
+def is_current(folder: Path, docs: list[tuple[str, str]] | None = None, *, steps: int | None = None) -> bool:
+    """True when ``folder`` holds a complete teaching model built by this recipe (``steps`` long, default the
+    recipe's) from today's corpus."""
     if not store.is_installed(folder):
         return False
     meta = store.info(folder)
     docs = docs if docs is not None else corpus_documents()
-    return meta.get("corpus_sha256") == corpus_sha256(docs) and meta.get("recipe") == RECIPE
+    recipe = dict(RECIPE, steps=int(steps)) if steps else RECIPE
+    return meta.get("corpus_sha256") == corpus_sha256(docs) and meta.get("recipe") == recipe
+
+
+def steps_from_env() -> int | None:
+    """``HOCAI_BUILD_STEPS`` (tests only), else None: the recipe's steps."""
+    raw = os.environ.get(STEPS_ENV, "").strip()
+    try:
+        return max(1, int(raw)) if raw else None
+    except ValueError:
+        raise UserError(f"Biến {STEPS_ENV} phải là một số nguyên dương, không phải «{raw}».") from None
 
 
 def _target(out_dir: str | Path | None) -> Path:
     return Path(out_dir) if out_dir else store.store_dir() / MODEL_NAME
 
 
+def default_target() -> Path:
+    """Where ``hocai start`` builds the teaching model: the store (``HOCAI_MODEL_STORE`` counts)."""
+    return _target(None)
+
+
+# Share of the progress bar: reading the corpus and training the tokenizer, then the training steps, then
+# writing and installing the folder (the file disappears once the model is in place).
+_PREPARED, _TRAINED = 5, 97
+
+
 def _build_locked(target: Path, docs, *, progress: bool, steps: int | None) -> Path:
     store.clean_stale(target)
     staging = store.staging_dir(target, "build")
+    report = build_progress.Reporter(target)
+    report(0)
     try:
-        model, tokenizer, stats = train(docs, steps=steps, progress=progress)
+        def on_progress(fraction: float) -> None:
+            report(_PREPARED + (_TRAINED - _PREPARED) * fraction)
+
+        model, tokenizer, stats = train(docs, steps=steps, progress=progress, on_progress=on_progress)
         recipe = dict(RECIPE, steps=stats["steps"])
         _write(staging, model, tokenizer, docs, stats, recipe)
         store.install(staging, target)
+        build_progress.clear(target)
+    except UserError as exc:
+        build_progress.fail(target, exc.message)
+        raise
+    except Exception as exc:
+        build_progress.fail(target, build_progress.FAILED.format(kind=type(exc).__name__))
+        raise
+    except BaseException:  # stopped (Ctrl-C, the workshop closing): not a failure, the next start builds again
+        build_progress.clear(target)
+        raise
     finally:
         if staging.exists():
             import shutil
@@ -364,16 +413,42 @@ def build_default(out_dir: str | Path | None = None, *, progress: bool = True, s
         return _build_locked(target, docs, progress=progress, steps=steps)
 
 
-def ensure_default(out_dir: str | Path | None = None, *, progress: bool = True) -> Path:
+def ensure_default(out_dir: str | Path | None = None, *, progress: bool = True, steps: int | None = None) -> Path:
     """The teaching model's folder, building it only when missing or when the corpus changed."""
     target = _target(out_dir)
     docs = corpus_documents()
-    if is_current(target, docs):
+    if is_current(target, docs, steps=steps):
         return target
     with store.lock(target, what="tạo"):
-        if is_current(target, docs):  # another process built it while we waited
+        if is_current(target, docs, steps=steps):  # another process built it while we waited
             return target
-        return _build_locked(target, docs, progress=progress, steps=None)
+        return _build_locked(target, docs, progress=progress, steps=steps)
+
+
+def _stop(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def main() -> int:
+    """``python -m hocai.ai.build_default``: the background build ``hocai start`` runs while the class opens.
+
+    Stopped (the workshop closing), it removes its staging folder and progress file on the way out; nicer than
+    the lessons and the service, so the class stays responsive while it trains.
+    """
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGHUP, _stop)
+    try:
+        os.nice(5)
+    except OSError:
+        pass
+    started = time.perf_counter()
+    try:
+        folder = ensure_default(progress=False, steps=steps_from_env())
+    except UserError as exc:
+        print(exc.message, file=sys.stderr, flush=True)
+        return 2
+    print(f"Mô hình AI đã sẵn sàng tại {folder} ({time.perf_counter() - started:.0f} giây).", flush=True)
+    return 0
 
 
 def folder_size(folder: Path) -> int:
@@ -412,3 +487,7 @@ def build_command(args: argparse.Namespace) -> int:
     guesses = ", ".join(f"«{word.strip()}» {p:.0%}" for word, p in top_next_words(model, tokenizer, prompt))
     print(f"Thử đoán từ tiếp theo sau «{prompt}»: {guesses}")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

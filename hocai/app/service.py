@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from hocai.ai.backends import EMPTY, TOO_LONG, Backend, make_backend
@@ -20,6 +22,7 @@ NO_MASKING = "Chức năng che dữ liệu cá nhân chưa có, nên Sân tập 
 TEACHING_NOTE = ("Đây là mô hình thu nhỏ: nó chỉ viết tiếp câu chữ theo thống kê, "
                  "văn bản nó tạo ra không có ý nghĩa. Phần viết tiếp:")
 SAFETY_MAX_CHARS = 20_000
+WATCH_S = 1.0  # how often a service without its model looks whether it has been built or copied in
 
 
 def _tool(module: str, name: str) -> Any:
@@ -47,12 +50,81 @@ class Playground:
         self.config = config or load_config()
         self.backend = backend or make_backend(self.config)
         self.started = time.time()
+        self.build_percent: int | None = None
+        self._closed = threading.Event()
 
     def start(self) -> None:
-        self.backend.start()
+        """Load the model in the background; while its folder is missing, watch the store for it instead."""
+        if self._model_folder() is None:
+            self.backend.start()
+            return
+        if not self._follow_build():  # nothing is being built: loading says what is missing
+            self.backend.start()
+        threading.Thread(target=self._watch_store, name="hocai-model-watch", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop watching the store and the model thread (a service that is not used any more)."""
+        self._closed.set()
+        close = getattr(self.backend, "close", None)
+        if close is not None:
+            close()
 
     def health(self) -> dict[str, Any]:
-        return self.backend.health()
+        if self.backend.status in ("error", "building"):
+            self._follow_build()
+        health = self.backend.health()
+        if health.get("status") == "building":
+            health["percent"] = self.build_percent or 0
+        return health
+
+    # a model that is not there yet -------------------------------------------------------------------
+    def _model_folder(self) -> Path | None:
+        """The store folder a local backend's model comes from, while it is not there (None otherwise)."""
+        if getattr(self.backend, "kind", "") != "local":
+            return None
+        from hocai.ai import store
+
+        try:
+            folder = store.resolve(self.backend.model_name)
+        except Exception:  # a name the store cannot resolve: the backend's own load says why
+            return None
+        return None if store.is_installed(folder) else folder
+
+    def _follow_build(self) -> bool:
+        """Match the backend's status to a build of its model (``build_progress``); True while one runs.
+
+        Every AI call then answers «Mô hình AI đang được tạo (40%)…» through the backend's own ``ready()``.
+        """
+        from hocai.ai import build_progress, store
+
+        folder = self._model_folder()
+        if folder is None:
+            return False
+        state = build_progress.read(folder)
+        backend = self.backend
+        if state is not None and state["status"] == "building":
+            self.build_percent = state["percent"]
+            backend.teaching_model = True  # only the teaching model is built here (the assistant needs no model)
+            backend.status, backend.message = "building", build_progress.building_message(state["percent"])
+            return True
+        if backend.status == "building":  # the build stopped without a model
+            backend.teaching_model = False
+            backend.status = "error"
+            backend.message = state["message"] if state else store.missing_message(backend.model_name)
+        return False
+
+    def _watch_store(self) -> None:
+        """Until the model is there, show its build's progress; load it as soon as it lands (no restart)."""
+        while not self._closed.wait(WATCH_S):
+            if self.backend.status in ("ok", "loading"):
+                if self.backend.status == "ok":
+                    return
+                continue
+            if self._model_folder() is None:  # built, imported or fetched meanwhile
+                log.info("model %s is now in the store: loading it", self.backend.model_name)
+                self.backend.start().join()
+                return
+            self._follow_build()
 
     # safety tools ------------------------------------------------------------------------------------
     def _safety_text(self, text: Any) -> str:

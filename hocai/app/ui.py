@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gradio as gr
 
+from hocai.ai import build_progress
 from hocai.app import ui_views as views
 from hocai.app.limits import RateLimiter
 from hocai.app.service import SAFETY_MAX_CHARS, Playground
@@ -16,7 +17,8 @@ from hocai.app.ui_handlers import Handlers
 from hocai.app.ui_style import TOGGLE_CONTRAST_JS
 
 TITLE = "Sân tập AI"
-STATUS_VI = {"ok": "Sẵn sàng", "loading": "Đang nạp mô hình", "error": "Lỗi"}
+STATUS_VI = {"ok": "Sẵn sàng", "loading": "Đang nạp mô hình", "building": "Mô hình đang được tạo", "error": "Lỗi"}
+BUILDING_NOTE = "Trò chuyện và đoán chữ sẽ dùng được khi tạo xong; các phần kiểm tra dùng được ngay."
 PII_COLOURS = ["#fecaca", "#fde68a", "#bbf7d0", "#bfdbfe", "#ddd6fe", "#fbcfe8", "#fed7aa", "#a5f3fc",
                "#d9f99d", "#e9d5ff", "#fecdd3", "#c7d2fe"]
 HOWTO = {
@@ -39,6 +41,8 @@ def model_line(health: dict) -> str:
 
 
 def status_line(health: dict) -> str:
+    if health.get("status") == "building":  # «Mô hình đang được tạo: 40%», refreshed every 3 s
+        return f"**Trạng thái:** {build_progress.status_line(health.get('percent') or 0)}. {BUILDING_NOTE}"
     state = STATUS_VI.get(health.get("status", ""), health.get("status", ""))
     message = health.get("message", "")
     return f"**Trạng thái:** {message}" if message.startswith(state) else f"**Trạng thái:** {state}. {message}"
