@@ -40,7 +40,15 @@ from nbgrader.preprocessors import AssignLatePenalties, IgnorePattern, LimitOutp
 
 from grader.collect import submission_problem
 from grader.progress import bar
-from grader.sandbox import KERNEL_DIED, LIMIT_EXITS, MAX_SANDBOX_FILE, Limits, SandboxedRun, bwrap_problem, reap_orphans
+from grader.sandbox import (
+    KERNEL_DIED,
+    LIMIT_EXITS,
+    MAX_SANDBOX_FILE,
+    Limits,
+    SandboxedRun,
+    reap_orphans,
+    sandbox_problem,
+)
 from grader.workspace import Course, create_private, protect, write_private
 from hocai.errors import UserError
 from hocai.fileio import file_lock
@@ -317,7 +325,7 @@ def autograde(course: Course, assignment: str | None = None, jobs: int = 2, forc
 
 
 def _autograde(course: Course, assignment: str | None, jobs: int, force: bool, progress: bool) -> Summary:
-    if problem := bwrap_problem():
+    if problem := sandbox_problem():
         raise UserError(problem)
     reap_orphans()
     if jobs < 1:

@@ -10,7 +10,9 @@ a watchdog that adds up the whole sandbox's memory and kills it when over. bwrap
 almost empty environment (it is PID 1 inside, readable at /proc/1/environ). The kernel talks to the grader
 over ZMQ ``ipc`` sockets in a folder bound into the sandbox, because TCP cannot cross ``--unshare-net``;
 that folder is the only host disk the sandbox can write, and what it holds counts against the limit.
-nbgrader's own ``Execute`` preprocessor drives the kernel.
+nbgrader's own ``Execute`` preprocessor drives the kernel. The kernel is started by ``SandboxProvisioner``,
+a jupyter_client kernel provisioner (the public hook for how a kernel is launched, killed and cleaned up),
+named by the run's in-memory kernelspec: no private method of jupyter_client is overridden.
 """
 
 from __future__ import annotations
@@ -27,19 +29,22 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from queue import Empty
 
 import zmq
+import zmq.asyncio
+from jupyter_client import protocol_version_info
 from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.connect import channel_socket_types
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
 from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Instance, Integer, List, Unicode
+from traitlets import Dict, Instance, Integer, List, Unicode, default
 
 from hocai.paths import ROOT
 
@@ -59,6 +64,10 @@ MAX_SANDBOX_FILE = 1_000_000
 BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 CGROUP_ENV = "HOCAI_SANDBOX_CGROUP"
 WATCH_SECONDS = 0.1
+# The kernelspec name of a sandboxed run and the name its provisioner is registered under (pyproject.toml).
+SANDBOX_KERNEL = "hocai-sandbox"
+MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+RECONNECT_MS = 10
 
 
 @dataclass(frozen=True)
@@ -423,9 +432,23 @@ class Watchdog(threading.Thread):
 class LimitedClient(AsyncKernelClient):
     """A kernel client whose sockets drop any single message bigger than a few megabytes, retry the local
     ipc connection every 10 ms (the kernel binds its sockets a moment after start) and do not idle 200 ms
-    flushing IOPub once the kernel answered: kernel start is the bulk of each submission's time."""
+    flushing IOPub once the kernel answered: kernel start is the bulk of each submission's time.
 
-    max_message_bytes = Integer(8 * 1024 * 1024)
+    The socket options are the defaults of its own zmq context (pyzmq applies a context's options to every
+    socket it creates), so no socket-making method of jupyter_client is overridden.
+    """
+
+    @default("context")
+    def _limited_context(self) -> zmq.asyncio.Context:
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+        return context
+
+    def stop_channels(self) -> None:
+        super().stop_channels()
+        if not self.context.closed:
+            self.context.destroy(linger=100)
 
     async def wait_for_ready(self, timeout=None):
         deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
@@ -441,9 +464,9 @@ class LimitedClient(AsyncKernelClient):
                 except Empty:
                     pass
                 else:
-                    self._handle_kernel_info_reply(msg)
+                    self._adapt_protocol(msg)
                     break
-            if not await self._async_is_alive():
+            if not await ensure_async(self.is_alive()):
                 raise RuntimeError("Kernel died before replying to kernel_info")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
@@ -453,67 +476,85 @@ class LimitedClient(AsyncKernelClient):
             except Empty:
                 break
 
-    def _create_connected_socket(self, channel, identity=None):
-        url = self._make_url(channel)
-        sock = self.context.socket(channel_socket_types[channel])
-        sock.linger = 1000
-        sock.setsockopt(zmq.MAXMSGSIZE, self.max_message_bytes)
-        sock.setsockopt(zmq.RECONNECT_IVL, 10)
-        if identity:
-            sock.identity = identity
-        sock.connect(url)
-        return sock
+    def _adapt_protocol(self, reply: dict) -> None:
+        """What jupyter_client does with a kernel_info reply: adapt messages to an older protocol's major."""
+        major = int(reply["content"]["protocol_version"].split(".")[0])
+        if major != protocol_version_info[0]:
+            self.session.adapt_version = major
 
 
-class SandboxKernelManager(AsyncKernelManager):
-    """Starts ipykernel inside bwrap, talking over ipc sockets in a folder private to this kernel."""
+class SandboxProvisioner(LocalProvisioner):
+    """jupyter_client's kernel provisioner for the sandbox: starts ipykernel inside bwrap, talking over ipc
+    sockets in a folder private to this kernel, and owns that folder, the cgroup and the watchdog.
 
-    files = List(Unicode(), help="host files bound read-only into the kernel's working folder")
-    run_as = Instance(int, allow_none=True, help="uid the kernel drops to when the grader runs as root")
-    limits = Instance(Limits, args=())
+    Registered as the ``hocai-sandbox`` entry point of ``jupyter_client.kernel_provisioners``
+    (pyproject.toml) and chosen by the kernelspec ``sandbox_kernel_spec`` builds; its traits come from that
+    kernelspec's ``metadata.kernel_provisioner.config``.
+    """
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.transport = "ipc"
-        self.client_class = "grader.sandbox.LimitedClient"
-        self._conn_dir = Path(tempfile.mkdtemp(prefix="hocai-k"))
-        self.connection_file = str(self._conn_dir / "k.json")
-        self.cgroup: Cgroup | None = None
-        self.watchdog: Watchdog | None = None
+    files = List(Unicode(), config=True, help="host files bound read-only into the kernel's working folder")
+    run_as = Integer(None, allow_none=True, config=True, help="uid the kernel drops to when the grader runs as root")
+    limits = Dict(config=True, help="the Limits of this sandbox, as a table")
 
-    def write_connection_file(self, **kwargs):
-        super().write_connection_file(**kwargs)
+    conn_dir: Path | None = None
+    cgroup: Cgroup | None = None
+    watchdog: Watchdog | None = None
+
+    @property
+    def sandbox_limits(self) -> Limits:
+        return Limits.from_mapping(self.limits)
+
+    async def pre_launch(self, **kwargs):
+        """The socket folder and the connection file in it, then the kernelspec's command behind bwrap, setpriv
+        and prlimit (inside a fresh cgroup when one can be delegated), started from / with bwrap's own
+        almost empty environment and no standard streams."""
+        km = self.parent
+        if self.conn_dir is None:
+            self.conn_dir = Path(tempfile.mkdtemp(prefix="hocai-k")).resolve()
+        km.transport = "ipc"
+        km.connection_file = str(self.conn_dir / "k.json")
+        km.ip = str(self.conn_dir / "k")
+        kwargs = await super().pre_launch(**kwargs)
         if self.run_as is not None:
-            os.chown(self._conn_dir, self.run_as, self.run_as)
-            os.chown(self.connection_file, self.run_as, self.run_as)
-
-    def format_kernel_cmd(self, extra_arguments=None):
-        files = [Path(f) for f in self.files]
-        command = sandbox_prefix(files, self._conn_dir, self.limits, self.run_as) + kernel_command(self.connection_file)
+            os.chown(self.conn_dir, self.run_as, self.run_as)
+            os.chown(km.connection_file, self.run_as, self.run_as)
+        limits = self.sandbox_limits
+        command = sandbox_prefix([Path(f) for f in self.files], self.conn_dir, limits, self.run_as) + kwargs["cmd"]
         parent = cgroup_parent() if self.cgroup is None else None
         if parent is not None:
             try:
-                self.cgroup = Cgroup(parent, self.limits)
+                self.cgroup = Cgroup(parent, limits)
             except OSError:
                 self.cgroup = None
-        return self.cgroup.wrap(command) if self.cgroup else command
+        kwargs["cmd"] = self.cgroup.wrap(command) if self.cgroup else command
+        kwargs.update(cwd="/", env=dict(BWRAP_ENV), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL)
+        return kwargs
 
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
-        kw["cwd"] = "/"
-        kw["env"] = dict(BWRAP_ENV)
-        kw["stdout"] = kw["stderr"] = kw["stdin"] = subprocess.DEVNULL
-        await super()._async_launch_kernel(kernel_cmd, **kw)
-        process = getattr(self.provisioner, "process", None)
-        if process is not None:
-            self.watchdog = Watchdog(process.pid, self._conn_dir, self.limits, memory=self.cgroup is None)
-            self.watchdog.start()
+    async def launch_kernel(self, cmd, **kwargs):
+        info = await super().launch_kernel(cmd, **kwargs)
+        self.watchdog = Watchdog(self.process.pid, self.conn_dir, self.sandbox_limits, memory=self.cgroup is None)
+        self.watchdog.start()
+        return info
+
+    async def kill(self, restart: bool = False) -> None:
+        """Kill the whole sandbox at once (its contents are thrown away) and reap it, so that the manager's
+        wait finds it gone instead of polling every 100 ms; a signal to the process group would miss what
+        runs in the sandbox's own PID namespace."""
+        process = self.process
+        if process is not None and process.poll() is None:
+            _kill_tree(process.pid)
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
 
     def lock_socket_folder(self) -> None:
         """Once the kernel has bound its sockets, a root grader takes the folder back: nothing more can be
         created on the host disk from inside."""
-        if self.run_as is not None:
-            os.chown(self._conn_dir, 0, 0)
-            os.chmod(self._conn_dir, 0o755)
+        if self.run_as is not None and self.conn_dir is not None:
+            os.chown(self.conn_dir, 0, 0)
+            os.chmod(self.conn_dir, 0o755)
 
     def limit_hit(self) -> str | None:
         """Which limit the sandbox as a whole went over and was killed for (memory, processes, disk), if any."""
@@ -521,33 +562,57 @@ class SandboxKernelManager(AsyncKernelManager):
             return "memory"
         return self.watchdog.exceeded if self.watchdog is not None else None
 
-    async def _async_interrupt_kernel(self):
-        """Ask ipykernel to interrupt itself: a SIGINT to the process group would end bwrap itself."""
-        self._connect_control_socket()
-        msg = self.session.msg("interrupt_request", content={})
-        self.session.send(self._control_socket, msg)
+    async def cleanup(self, restart: bool = False) -> None:
+        await super().cleanup(restart=restart)
+        if not restart:
+            self.release()
 
-    interrupt_kernel = _async_interrupt_kernel
-
-    async def _async_shutdown_kernel(self, now=False, restart=False):
-        """Kill the sandbox at once (its contents are thrown away) rather than polling every 100 ms for its end."""
-        process = getattr(self.provisioner, "process", None)
-        if now and process is not None and process.poll() is None:
-            _kill_tree(process.pid)
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-        await super()._async_shutdown_kernel(now=now, restart=restart)
-
-    shutdown_kernel = _async_shutdown_kernel
-
-    def remove_connection_folder(self) -> None:
+    def release(self) -> None:
+        """Stop the watchdog, remove the cgroup and the socket folder (safe to call twice, or when the kernel
+        never started)."""
         if self.watchdog is not None:
             self.watchdog.stop()
         if self.cgroup is not None:
             self.cgroup.remove()
-        shutil.rmtree(self._conn_dir, ignore_errors=True)
+            self.cgroup = None
+        if self.conn_dir is not None:
+            shutil.rmtree(self.conn_dir, ignore_errors=True)
+            self.conn_dir = None
+
+
+class SandboxKernelSpecs(KernelSpecManager):
+    """Hands the kernel manager the one kernelspec of a sandboxed run, built in memory: nothing is read from
+    or installed into the Jupyter data folders, where another kernelspec could stand in for it."""
+
+    spec = Instance(KernelSpec)
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        if kernel_name != SANDBOX_KERNEL:
+            raise NoSuchKernel(kernel_name)
+        return self.spec
+
+
+def sandbox_kernel_spec(files: list[Path], uid: int | None, limits: Limits) -> KernelSpec:
+    """The kernelspec of one sandboxed run: ipykernel (``kernel_command``) started by the ``hocai-sandbox``
+    provisioner, interrupted by a message (a SIGINT to the process group would end bwrap itself)."""
+    config = {"files": [str(f) for f in files], "run_as": uid, "limits": asdict(limits)}
+    return KernelSpec(name=SANDBOX_KERNEL, argv=kernel_command("{connection_file}"), language="python",
+                      display_name="Python 3 (hộp cát chấm bài)", interrupt_mode="message",
+                      metadata={"kernel_provisioner": {"provisioner_name": SANDBOX_KERNEL, "config": config}})
+
+
+def provisioner_problem() -> str | None:
+    """Why the sandbox's kernel provisioner cannot be found (the kit's entry points are not installed), as one
+    Vietnamese sentence; None when it can."""
+    if KernelProvisionerFactory.instance().is_provisioner_available(sandbox_kernel_spec([], None, Limits())):
+        return None
+    return ("Bộ chấm chưa được cài đặt đầy đủ (thiếu phần chạy hộp cát «hocai-sandbox») nên không thể chấm an "
+            "toàn; hãy chạy lại «make install».")
+
+
+def sandbox_problem() -> str | None:
+    """Why this machine cannot hold the sandbox (bubblewrap, then the kit's installation); None when it can."""
+    return bwrap_problem() or provisioner_problem()
 
 
 class SandboxedExecute(Execute):
@@ -565,7 +630,7 @@ class SandboxedExecute(Execute):
 
     async def async_start_new_kernel_client(self):
         kc = await super().async_start_new_kernel_client()
-        lock = getattr(self.km, "lock_socket_folder", None)
+        lock = getattr(self.km.provisioner, "lock_socket_folder", None)
         if lock is not None:
             lock()
         return kc
@@ -642,8 +707,9 @@ class SandboxedRun:
         self.private = Path(self._tmp.name) / "bai"
         self.private.mkdir()
         files = private_copy(Path(folder), self.private)
-        self.km = SandboxKernelManager(files=[str(f) for f in files], run_as=uid, limits=limits,
-                                       kernel_name="python3")
+        specs = SandboxKernelSpecs(spec=sandbox_kernel_spec(files, uid, limits))
+        self.km = AsyncKernelManager(kernel_name=SANDBOX_KERNEL, kernel_spec_manager=specs,
+                                     client_factory=LimitedClient)
         try:
             run_sync(self.km.start_kernel)()
         except BaseException:
@@ -663,7 +729,7 @@ class SandboxedRun:
         finally:
             if ep.kc is not None:
                 ep.kc.stop_channels()
-        ep.limit_hit = self.km.limit_hit()
+        ep.limit_hit = self.km.provisioner.limit_hit()
         return ep
 
     def close(self) -> None:
@@ -671,7 +737,8 @@ class SandboxedRun:
             if self.km.has_kernel:
                 run_sync(self.km.shutdown_kernel)(now=True)
         finally:
-            self.km.remove_connection_folder()
+            if self.km.provisioner is not None:
+                self.km.provisioner.release()
             self._tmp.cleanup()
 
     def __enter__(self) -> SandboxedRun:

@@ -162,21 +162,37 @@ def test_a_bubblewrap_without_sized_tmpfs_is_refused_up_front(tmp_path, monkeypa
         bwrap_problem.cache_clear()
 
 
-def test_the_private_jupyter_client_hooks_it_overrides_still_exist():
-    """The sandbox overrides private jupyter_client methods; pyproject.toml pins the release range they were
-    tested on, and this fails first if a release renames or reshapes one of them (issue 21, item 4)."""
+def test_the_sandbox_uses_only_public_jupyter_client_hooks():
+    """The kernel starts through a kernel provisioner, jupyter_client's public hook: no class of the sandbox
+    overrides a private jupyter_client method (issue 21, item 4), so a release that reshapes one cannot
+    quietly change how a participant's kernel is confined."""
     import inspect
 
-    from jupyter_client.asynchronous import AsyncKernelClient
-    from jupyter_client.manager import AsyncKernelManager
+    from grader import sandbox
 
-    from grader.sandbox import LimitedClient, SandboxKernelManager
+    ours = [c for c in vars(sandbox).values() if inspect.isclass(c) and c.__module__ == sandbox.__name__]
+    assert {"LimitedClient", "SandboxProvisioner", "SandboxKernelSpecs"} <= {c.__name__ for c in ours}
+    for cls in ours:
+        private = {name for name, value in vars(cls).items()
+                   if name.startswith("_") and not name.startswith("__") and inspect.isfunction(value)}
+        for base in cls.__mro__[1:]:
+            if base.__module__.startswith("jupyter_client"):
+                assert not private & set(vars(base)), (cls.__name__, base.__name__, private & set(vars(base)))
 
-    pairs = [(LimitedClient, AsyncKernelClient, "_create_connected_socket")]
-    pairs += [(SandboxKernelManager, AsyncKernelManager, name)
-              for name in ("_async_launch_kernel", "_async_interrupt_kernel", "_async_shutdown_kernel")]
-    for ours, theirs, name in pairs:
-        assert name in vars(ours) and callable(getattr(theirs, name, None)), name
-        mine = list(inspect.signature(vars(ours)[name]).parameters)
-        base = list(inspect.signature(getattr(theirs, name)).parameters)
-        assert mine == base, (name, mine, base)
+
+def test_the_kernelspec_names_the_registered_sandbox_provisioner(tmp_path):
+    """The run's kernelspec picks the provisioner by its entry point name, with the run's files, uid and limits
+    as the provisioner's settings; interrupts go by message, since a SIGINT to the group would end bwrap."""
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    from grader.sandbox import SANDBOX_KERNEL, SandboxProvisioner, provisioner_problem, sandbox_kernel_spec
+
+    limits = Limits(memory_mb=300, processes=9)
+    spec = sandbox_kernel_spec([tmp_path / "answers.json"], 61234, limits)
+    assert spec.interrupt_mode == "message"
+    assert "{connection_file}" in spec.argv and spec.argv[1:5] == ["-I", "-B", "-m", "ipykernel_launcher"]
+    assert provisioner_problem() is None
+    provisioner = KernelProvisionerFactory.instance().create_provisioner_instance("k", spec, parent=None)
+    assert type(provisioner) is SandboxProvisioner and SANDBOX_KERNEL == "hocai-sandbox"
+    assert provisioner.files == [str(tmp_path / "answers.json")] and provisioner.run_as == 61234
+    assert provisioner.sandbox_limits == limits
