@@ -312,6 +312,15 @@ def _environment(cls: type, environ: Mapping[str, str]) -> dict[str, Any]:
     return values
 
 
+def env_var(name: str) -> str:
+    """The environment variable of setting ``name`` (for code that sets it for a child process or a test)."""
+    for cls in (KitSettings, ServiceSettings):
+        found = cls.__dataclass_fields__.get(name)
+        if found is not None and found.metadata.get("env"):
+            return found.metadata["env"]
+    raise KeyError(name)
+
+
 def kit(environ: Mapping[str, str] | None = None) -> KitSettings:
     """Folders and identities, from the environment as it is now."""
     environ = os.environ if environ is None else environ

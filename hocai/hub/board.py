@@ -19,8 +19,10 @@ from pathlib import Path
 
 from tornado import ioloop, web
 
+from hocai import settings
+
 SERVICE_NAME = "bang-tien-do"
-TOKEN_ENV = "HOCAI_TRAINER_TOKEN"
+TOKEN_ENV = settings.env_var("trainer_token")
 PAGE = Path(__file__).with_name("board_page.html")
 TRAINERS_ONLY = "Chỉ giảng viên xem được bảng tiến độ."
 
@@ -29,7 +31,7 @@ class TokenHandler(web.RequestHandler):
     """One machine: the trainer token, or loopback when none is set."""
 
     def prepare(self) -> None:
-        token = os.environ.get(TOKEN_ENV, "")
+        token = settings.kit().trainer_token
         if token:
             sent = self.request.headers.get("Authorization", "").partition(" ")[2].strip() \
                 or self.get_query_argument("token", "")
@@ -71,15 +73,15 @@ def _handlers(course_dir: Path, base: type[web.RequestHandler], auth: callable) 
         def get(self) -> None:
             self.set_header("Content-Type", "application/json; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            from grader import board
+            from hocai_grader import board
 
             self.finish(json.dumps(board.as_json(course_dir), ensure_ascii=False))
 
     class Export(base):
         @auth
         def get(self, suffix: str) -> None:
-            from grader import export
-            from grader.report import build_report
+            from hocai_grader import export
+            from hocai_grader.report import build_report
 
             report = build_report(course_dir)
             with tempfile.TemporaryDirectory() as folder:
@@ -116,7 +118,7 @@ def make_app(course_dir: str | Path, *, hub_auth: bool = False) -> web.Applicati
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hocai.hub.board", description="Bảng tiến độ lớp học")
     parser.add_argument("course_dir")
-    parser.add_argument("--port", type=int, default=7870)
+    parser.add_argument("--port", type=int, default=settings.BOARD_PORT)
     parser.add_argument("--ip", default="127.0.0.1")
     parser.add_argument("--hub-auth", action="store_true")
     args = parser.parse_args(argv)
