@@ -1,12 +1,13 @@
 """Course assistant (issue 23): retrieval accuracy, off-topic declining, exercise leaks, latency under a class.
 
-Run: ``.venv/bin/python benchmarks/assistant.py [--set blind|dev|both] [--clients 20] [--rounds 10]``. Reads the
-blind labelled set tests/data/assistant_questions.jsonl (default; never tuned on) or the dev set
-tests/data/assistant_dev_questions.jsonl (written to tune on); prints, for each set, for the assistant and for a baseline (plain BM25 on unfolded
-syllables, no diacritic folding, no synonyms, same threshold) measured in the same run: top-3 retrieval
-accuracy on in-course questions (goal ≥ 0.90), share of off-topic questions declined (goal ≥ 0.90), exercise
-questions pointed away and leaks; then p95 latency of POST /api/assistant with 20 clients at once against a
-real service on the teaching model (goal ≤ 300 ms). Writes benchmarks/results/assistant.json.
+Run: ``.venv/bin/python benchmarks/assistant.py [--set blind|dev|both] [--clients 20] [--rounds 10]``.
+Reads the blind labelled set tests/data/assistant_questions.jsonl (default; never tuned on) or the dev set
+tests/data/assistant_dev_questions.jsonl (written to tune on); prints, for each set, for the assistant and for a
+baseline (plain BM25 on unfolded syllables, no diacritic folding, no synonyms, same threshold) measured in the
+same run: top-3 retrieval accuracy on in-course questions (goal ≥ 0.90), share of off-topic questions declined
+(goal ≥ 0.90), exercise questions pointed away and leaks; then p95 latency of POST /api/assistant with 20
+clients at once against a real service on the teaching model (goal ≤ 300 ms).
+Writes benchmarks/results/assistant.json.
 """
 
 from __future__ import annotations

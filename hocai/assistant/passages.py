@@ -162,7 +162,8 @@ def notebook_passages(path: Path) -> list[Passage]:
         text = _plain("\n\n".join(parts))
         entries = _glossary_entries(text) if heading == GLOSSARY_HEADING else []
         for k, entry in enumerate(entries):
-            out.append(Passage(f"bai{lesson:02d}#{n}.{k}", lesson, heading, f"{heading}\n\n{entry}", path.name, cell_id))
+            out.append(Passage(f"bai{lesson:02d}#{n}.{k}", lesson, heading, f"{heading}\n\n{entry}", path.name,
+                               cell_id))
         if not entries:
             out.append(Passage(f"bai{lesson:02d}#{n}", lesson, heading, f"{heading}\n\n{text}", path.name, cell_id))
     return out

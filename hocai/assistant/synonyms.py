@@ -22,10 +22,12 @@ PARAPHRASES: tuple[tuple[str, str], ...] = (
     ("chuyển khoản", "chuyển tiền"), ("deep fake", "deepfake"), ("đíp phết", "deepfake"), ("đíp fếch", "deepfake"),
     ("giả giọng", "giả giọng nói"), ("video giả", "deepfake"),
     # personal data
-    ("thông tin cá nhân", "dữ liệu cá nhân"), ("thông tin riêng tư", "dữ liệu cá nhân"), ("riêng tư", "dữ liệu cá nhân"),
+    ("thông tin cá nhân", "dữ liệu cá nhân"), ("thông tin riêng tư", "dữ liệu cá nhân"),
+    ("riêng tư", "dữ liệu cá nhân"),
     ("cccd", "căn cước"), ("căn cước công dân", "thẻ căn cước"), ("cmnd", "căn cước"),
     ("chứng minh nhân dân", "căn cước"), ("chứng minh thư", "căn cước"), ("sđt", "số điện thoại"),
-    ("giấu tên", "che họ tên"), ("xóa tên", "che họ tên"), ("ẩn thông tin", "che dữ liệu"), ("bảo mật", "an toàn dữ liệu"),
+    ("giấu tên", "che họ tên"), ("xóa tên", "che họ tên"), ("ẩn thông tin", "che dữ liệu"),
+    ("bảo mật", "an toàn dữ liệu"),
     ("văn bản mật", "tài liệu mật"), ("hồ sơ mật", "tài liệu mật"), ("bí mật nhà nước", "tài liệu mật"),
     # hallucination, checking
     ("bịa chuyện", "bịa ảo giác"), ("nói dối", "bịa ảo giác"), ("nói sai sự thật", "ảo giác"),
