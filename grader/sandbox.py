@@ -29,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from queue import Empty
 
@@ -46,7 +46,9 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Instance, Integer, List, Unicode, default
 
+from hocai import settings
 from hocai.paths import ROOT
+from hocai.settings import AutogradeLimits
 
 SANDBOX_HOME = "/home/hocvien"
 WORKDIR = f"{SANDBOX_HOME}/bai"
@@ -62,7 +64,7 @@ HOSTNAME = "hocai-sandbox"
 MAX_SANDBOX_FILE = 1_000_000
 # What bwrap itself runs with: it stays PID 1 in the sandbox, and /proc/1/environ is readable from inside.
 BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
-CGROUP_ENV = "HOCAI_SANDBOX_CGROUP"
+CGROUP_ENV = settings.env_var("sandbox_cgroup")
 WATCH_SECONDS = 0.1
 # The kernelspec name of a sandboxed run and the name its provisioner is registered under (pyproject.toml).
 SANDBOX_KERNEL = "hocai-sandbox"
@@ -70,26 +72,8 @@ MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 RECONNECT_MS = 10
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Limits of one submission's sandbox; the course's hocai_course.toml [autograde] table can change them.
-
-    ``memory_mb`` and ``processes`` hold for the whole sandbox (every process of it, and its files in tmpfs);
-    ``disk_mb`` is the size of each of its two tmpfs (/tmp and the home folder).
-    """
-
-    cell_timeout: int = 10
-    cpu_seconds: int = 120
-    memory_mb: int = 2048
-    processes: int = 64
-    file_mb: int = 64
-    output_kb: int = 256
-    disk_mb: int = 128
-
-    @classmethod
-    def from_mapping(cls, table: dict) -> Limits:
-        known = {k: int(v) for k, v in table.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
+# One submission's sandbox limits: the course's [autograde] table, each default and check defined once there.
+Limits = AutogradeLimits
 
 
 def bwrap_path() -> str | None:
@@ -230,7 +214,7 @@ def cgroup_parent() -> Path | None:
     controllers: ``HOCAI_SANDBOX_CGROUP`` (for example a systemd unit's delegated cgroup), or this process's
     own cgroup when it already delegates them (a root grader in a cgroup namespace). None means the
     watchdog does the sandbox-wide accounting instead."""
-    candidates = [Path(os.environ[CGROUP_ENV])] if os.environ.get(CGROUP_ENV) else []
+    candidates = [Path(settings.kit().sandbox_cgroup)] if settings.kit().sandbox_cgroup else []
     own = _own_cgroup2()
     if own is not None:
         candidates += [mount / own.lstrip("/") for mount in _cgroup2_mounts()]
@@ -746,5 +730,3 @@ class SandboxedRun:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
