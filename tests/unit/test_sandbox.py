@@ -80,8 +80,14 @@ def test_private_copy_takes_only_answers_as_regular_files(tmp_path):
 
 
 def test_limits_read_from_course_settings():
-    limits = Limits.from_mapping({"cell_timeout": "7", "memory_mb": 1024, "jobs": 4, "unknown": 1})
+    import pytest
+
+    from hocai.errors import UserError
+
+    limits = Limits.from_mapping({"cell_timeout": "7", "memory_mb": 1024})
     assert (limits.cell_timeout, limits.memory_mb, limits.cpu_seconds) == (7, 1024, Limits().cpu_seconds)
+    with pytest.raises(UserError, match="autograde.jobs"):  # an unknown key is refused, never silently ignored
+        Limits.from_mapping({"jobs": 4})
 
 
 def _nb(*errors: str):
