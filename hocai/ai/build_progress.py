@@ -35,6 +35,11 @@ def building_message(percent: int) -> str:
     return BUILDING.format(percent=int(percent))
 
 
+def is_building_message(text: str | None) -> bool:
+    """True for the sentence above: a lesson shows it as information, not as an error."""
+    return bool(text) and str(text).startswith(BUILDING.split("(", 1)[0] + "(")
+
+
 def status_line(percent: int) -> str:
     """What the Sân tập AI page shows in its status line while the model is being built."""
     return STATUS_LINE.format(percent=int(percent))

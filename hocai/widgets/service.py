@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from hocai.ai import client
+from hocai.ai.build_progress import is_building_message
 from hocai.ai.client import ServiceUnavailable
 from hocai.errors import UserError
 from hocai.text import clean
@@ -30,7 +31,8 @@ def health_card(info: dict[str, Any]) -> Html:
     """One line on the class service: running (which model), loading or in trouble."""
     status = info.get("status")
     if status != "ok":
-        return message(info.get("message") or "Sân tập AI chưa sẵn sàng. Hãy chờ một lát hoặc báo giảng viên.", BAD)
+        return message(info.get("message") or "Sân tập AI chưa sẵn sàng. Hãy chờ một lát hoặc báo giảng viên.",
+                       INFO if status == "building" else BAD)
     from hocai.ai.catalogue import describe
 
     model = esc(info.get("model", ""))
@@ -87,7 +89,7 @@ def service_box(
             value, error = call(fn, text, **{name: w.value for name, w in controls.items()})
         finally:
             send.disabled = False
-        result.value = message(error, BAD) if error else str(render(value))
+        result.value = message(error, INFO if is_building_message(error) else BAD) if error else str(render(value))
 
     send.on_click(run)
     heading = widgets.HTML(f'<div style="{FONT}font-weight:700">{esc(label)}</div>')

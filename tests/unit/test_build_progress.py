@@ -160,3 +160,27 @@ def test_service_says_when_the_build_stopped_without_a_model(empty_store, playgr
     health = service.health()
     assert (health["status"], health["message"]) == ("error", "Kho văn bản quá ít chữ để tạo mô hình.")
     assert "percent" not in health
+
+
+def test_lesson_cells_show_the_sentence_as_information_not_as_an_error():
+    import ipywidgets as widgets
+
+    from hocai.widgets.service import health_card, service_box
+    from hocai.widgets.style import BAD, INFO
+
+    assert build_progress.is_building_message(SENTENCE_40)
+    assert not build_progress.is_building_message("Sân tập AI chưa chạy hoặc không trả lời. Hãy báo giảng viên.")
+    assert not build_progress.is_building_message(None)
+    card = str(health_card({"status": "building", "percent": 40, "message": SENTENCE_40}))
+    assert SENTENCE_40 in card and INFO in card and BAD not in card
+
+    def building(_text: str) -> str:
+        raise UserError(SENTENCE_40)
+
+    def broken(_text: str) -> str:
+        raise UserError("Mô hình gặp lỗi khi tạo câu trả lời; hãy thử lại hoặc báo giảng viên.")
+
+    for fn, colour in ((building, INFO), (broken, BAD)):
+        box = service_box(fn, label="Thử", example="Xin chào")
+        shown = box.children[-1].value  # the result line, under the button
+        assert isinstance(box.children[-1], widgets.HTML) and f"color:{colour}" in shown, shown
