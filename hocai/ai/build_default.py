@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from hocai import paths
+from hocai import paths, settings
 from hocai.ai import build_progress, store
 from hocai.errors import UserError
 from hocai.text import nfc
@@ -34,7 +34,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 MODEL_NAME = store.DEFAULT_MODEL
 PROGRESS_LABEL = "Đang tạo mô hình thu nhỏ"
-STEPS_ENV = "HOCAI_BUILD_STEPS"  # tests only: a shorter build on the same training code (never the class model)
+STEPS_ENV = settings.env_var("build_steps")  # tests only: a shorter build on the same code (never the class model)
 EOS = "<|endoftext|>"
 PAD = "<pad>"
 
@@ -352,12 +352,8 @@ def is_current(folder: Path, docs: list[tuple[str, str]] | None = None, *, steps
 
 
 def steps_from_env() -> int | None:
-    """``HOCAI_BUILD_STEPS`` (tests only), else None: the recipe's steps."""
-    raw = os.environ.get(STEPS_ENV, "").strip()
-    try:
-        return max(1, int(raw)) if raw else None
-    except ValueError:
-        raise UserError(f"Biến {STEPS_ENV} phải là một số nguyên dương, không phải «{raw}».") from None
+    """``HOCAI_BUILD_STEPS`` (tests only, ``hocai.settings``), else None: the recipe's steps."""
+    return settings.kit().build_steps
 
 
 def _target(out_dir: str | Path | None) -> Path:
