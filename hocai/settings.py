@@ -122,6 +122,9 @@ class KitSettings:
                                   "machine only)", env="HOCAI_TRAINER_TOKEN")
     sandbox_cgroup: str = _setting("", "a delegated cgroup v2 for the autograde sandbox (empty: this process's own)",
                                    env="HOCAI_SANDBOX_CGROUP")
+    build_steps: int | None = _setting(None, "tests only: fewer training steps for the teaching model (never the "
+                                       "class model)", env="HOCAI_BUILD_STEPS", kind="int", minimum=1,
+                                       derived="the recipe's")
 
 
 @dataclass(frozen=True)
