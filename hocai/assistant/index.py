@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import threading
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hocai import settings
 from hocai.assistant import passages as P
 from hocai.assistant import synonyms
 from hocai.assistant.bm25 import BM25
@@ -25,7 +25,7 @@ HEADING_BOOST = 3  # a section's heading says what it is about: its terms count 
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("HOCAI_CACHE", Path.home() / ".cache" / "hocai")) / "assistant"
+    return settings.kit().cache / "assistant"
 
 
 def content_hash(files: list[Path]) -> str:
