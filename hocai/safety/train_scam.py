@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 import zlib
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hocai import settings
 from hocai.safety import scam, scam_model
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,9 +33,8 @@ EXTRA = Path(__file__).with_name("data") / "scam_extra.jsonl"
 # Ordinary text no one wrote as a message (read at build time, never copied in): without it, the model calls
 # encyclopedic prose with money or police words a scam. Wikipedia articles 3, 13, 23… only, so the tests and
 # the benchmark can measure false alarms on articles the model never saw (those whose index is not 3 mod 10).
-SHARED = Path(os.environ.get("HOCAI_SHARED_DATA") or ROOT / ".." / "shared" / "data")
-VIWIKI = SHARED / "viwiki-sample" / "viwiki_sample.jsonl"
-SIB200 = SHARED / "sib200-vi" / "train.tsv"
+# SHARED, VIWIKI, SIB200: under HOCAI_SHARED_DATA (hocai.settings), read when used (module __getattr__).
+SHARED_FILES = {"VIWIKI": ("viwiki-sample", "viwiki_sample.jsonl"), "SIB200": ("sib200-vi", "train.tsv")}
 WIKI_EVERY, WIKI_OFFSET, WIKI_PARAGRAPHS = 10, 3, 300
 # Each ordinary row counts this much as a message does, so the messages still set the model's balance.
 ORDINARY_WEIGHT = 0.25
@@ -54,20 +53,33 @@ def wiki_trained(index: int) -> bool:
     return index % WIKI_EVERY == WIKI_OFFSET
 
 
+def shared_path(name: str = "SHARED") -> Path:
+    """The shared data folder, or one of ``SHARED_FILES`` in it, as the environment says now."""
+    shared = settings.kit().shared_data
+    return shared.joinpath(*SHARED_FILES[name]) if name in SHARED_FILES else shared
+
+
+def __getattr__(name: str) -> Path:
+    if name == "SHARED" or name in SHARED_FILES:
+        return shared_path(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def ordinary_text() -> list[dict]:
     """Wikipedia paragraphs and SIB-200 sentences as genuine (non-scam) rows; an error when absent."""
-    if not (VIWIKI.exists() and SIB200.exists()):
-        raise SystemExit(f"Không tìm thấy dữ liệu dùng chung ở {SHARED} (cần viwiki-sample và sib200-vi); "
+    viwiki, sib200 = shared_path("VIWIKI"), shared_path("SIB200")
+    if not (viwiki.exists() and sib200.exists()):
+        raise SystemExit(f"Không tìm thấy dữ liệu dùng chung ở {shared_path()} (cần viwiki-sample và sib200-vi); "
                          "hãy đặt biến HOCAI_SHARED_DATA.")
     rows: list[dict] = []
-    with VIWIKI.open(encoding="utf-8") as handle:
+    with viwiki.open(encoding="utf-8") as handle:
         for index, line in enumerate(handle):
             if not wiki_trained(index):
                 continue
             for paragraph in re.split(r"\r?\n", json.loads(line)["text"]):
                 if len(paragraph.strip()) >= 80 and len(rows) < WIKI_PARAGRAPHS:
                     rows.append({"text": paragraph.strip(), "scam": False, "kind": "wikipedia"})
-    for line in SIB200.read_text(encoding="utf-8").splitlines()[1:]:
+    for line in sib200.read_text(encoding="utf-8").splitlines()[1:]:
         rows.append({"text": line.split("\t", 2)[2], "scam": False, "kind": "sib200"})
     return rows
 
