@@ -101,6 +101,10 @@ def test_first_start_opens_at_once_then_the_same_service_answers(tmp_path, monke
             with pytest.raises(UserError) as caught:
                 call()
             assert BUILDING.match(caught.value.message), caught.value.message
+        from gradio_client import Client
+
+        _, line = Client(app_url, verbose=False).predict(api_name="/ui_status")  # what the page shows, every 3 s
+        assert re.match(r"\*\*Trạng thái:\*\* Mô hình đang được tạo: \d{1,3}%\. ", line), line
         status, answer = _json(app_url + "v1/chat/completions", {"messages": [{"role": "user", "content": "Chào"}]})
         assert status == 503 and BUILDING.match(answer["error"]["message"]), answer
         status, answer = _json(app_url + "api/scam", {"text": "Bạn trúng thưởng, bấm vào link để nhận quà"})
