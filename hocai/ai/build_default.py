@@ -79,8 +79,8 @@ def _markdown_sources(path: Path) -> list[str] | None:
     which ``hocai start`` would pay before JupyterLab opens just to see whether the model is current."""
     try:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        return [source if isinstance(source, str) else "".join(source)
-                for cell in cells if cell.get("cell_type") == "markdown" for source in [cell.get("source", "")]]
+        sources = [cell.get("source", "") for cell in cells if cell.get("cell_type") == "markdown"]
+        return [source if isinstance(source, str) else "".join(source) for source in sources]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
