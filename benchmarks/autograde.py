@@ -28,9 +28,9 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from grader.answers import answer_key, submit_answers, wrong_answers  # noqa: E402
-from grader.release import release  # noqa: E402
-from grader.workspace import Course, init_course  # noqa: E402
+from hocai_grader.answers import answer_key, submit_answers, wrong_answers  # noqa: E402
+from hocai_grader.release import release  # noqa: E402
+from hocai_grader.workspace import Course, init_course  # noqa: E402
 
 ASSIGNMENT = "bai01"
 TIMEOUT = 10
@@ -38,7 +38,7 @@ TIMEOUT = 10
 # participant has their own form (variants, option order), so without it plain nbgrader grades another form.
 PLAIN_SANITIZE = (
     "\nfrom nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, "
-    "OverwriteKernelspec\nfrom grader.preprocessors import BindParticipant\n"
+    "OverwriteKernelspec\nfrom hocai_grader.preprocessors import BindParticipant\n"
     "c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, "
     "CheckCellMetadata, BindParticipant]\n"
 )

@@ -74,7 +74,7 @@ def load_questions(folder: str, assignment: str) -> list[dict]:
 
 def course_id(folder: str) -> str:
     """The course id the notebooks were stamped with at ``course init`` (the draws depend on it)."""
-    from grader.workspace import SETTINGS, Course
+    from hocai_grader.workspace import SETTINGS, Course
 
     root = _course_dir(folder)
     return Course(root).course_id if (root / SETTINGS).is_file() else "hocai"

@@ -3,7 +3,7 @@
 nbgrader's ``Autograde`` converter does the work in two halves around ``Execute``. Here the grader process
 runs both halves (sanitize: gradebook submission, overwritten cells, restored instructor code; then
 IgnorePattern … SaveAutoGrades) and is the only writer of the gradebook; worker threads only drive
-sandboxed kernels (grader.sandbox), which see a private copy of one submission and nothing else.
+sandboxed kernels (hocai_grader.sandbox), which see a private copy of one submission and nothing else.
 ``--jobs N``: N submissions execute at once while the kernels of the next N boot, since kernel start is
 most of a submission's time; gradebook engines are reused across nbgrader's many Gradebook() opens.
 Re-running is safe: a submission whose content is unchanged and already graded is skipped; the gradebook is
@@ -38,9 +38,11 @@ from nbgrader.converters import Autograde
 from nbgrader.converters.base import BaseConverter
 from nbgrader.preprocessors import AssignLatePenalties, IgnorePattern, LimitOutput, SaveAutoGrades
 
-from grader.collect import submission_problem
-from grader.progress import bar
-from grader.sandbox import (
+from hocai.errors import UserError
+from hocai.fileio import file_lock
+from hocai_grader.collect import submission_problem
+from hocai_grader.progress import bar
+from hocai_grader.sandbox import (
     KERNEL_DIED,
     LIMIT_EXITS,
     MAX_SANDBOX_FILE,
@@ -49,9 +51,7 @@ from grader.sandbox import (
     reap_orphans,
     sandbox_problem,
 )
-from grader.workspace import Course, create_private, protect, write_private
-from hocai.errors import UserError
-from hocai.fileio import file_lock
+from hocai_grader.workspace import Course, create_private, protect, write_private
 
 LOG_NAME = "autograde_log.json"
 UID_BASE = 61000
@@ -209,7 +209,7 @@ class KitAutograde(Autograde, _KeptFilesOnly):
         self.exporter = self.exporter_class(parent=self, config=self.config)
         sanitize = list(self.sanitize_preprocessors)
         if restore_code:
-            from grader.preprocessors import BindParticipant, RestoreInstructorCode
+            from hocai_grader.preprocessors import BindParticipant, RestoreInstructorCode
 
             sanitize.insert(0, RestoreInstructorCode)
             sanitize.append(BindParticipant)

@@ -25,7 +25,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from grader.report import COMPLETED, Report, build_report
+from hocai_grader.report import COMPLETED, Report, build_report
 
 NOT_STARTED, IN_PROGRESS, SUBMITTED, GRADED = "chưa làm", "đang làm", "đã nộp", "đã chấm"
 STATES = (NOT_STARTED, IN_PROGRESS, SUBMITTED, GRADED)
@@ -103,7 +103,7 @@ def _read_progress(path: Path, uid: int | None) -> tuple[dict, float]:
 
 def _submissions(course) -> dict[tuple[str, str], float]:
     """(participant, assignment) → newest valid submission time, as collect would accept it."""
-    from grader.collect import _candidates
+    from hocai_grader.collect import _candidates
 
     inbound = course.exchange / course.course_id / "inbound"
     found: dict[tuple[str, str], float] = {}
@@ -117,7 +117,7 @@ def _submissions(course) -> dict[tuple[str, str], float]:
 
 def build(course_dir: str | Path, homes: dict[str, Path] | None = None) -> tuple[Report, list[BoardRow]]:
     """The board's rows. ``homes`` maps participants to their home (default: the system's accounts)."""
-    from grader.workspace import Course
+    from hocai_grader.workspace import Course
 
     course = Course(course_dir)
     report = build_report(course.root)

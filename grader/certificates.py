@@ -21,7 +21,7 @@ SECRET_FILE = "certificate-secret.txt"
 
 
 def course_secret(course_dir: Path) -> bytes:
-    from grader.workspace import write_private
+    from hocai_grader.workspace import write_private
 
     path = course_dir / SECRET_FILE
     if not path.exists():
@@ -65,10 +65,10 @@ def render(out: Path, *, full_name: str, unit: str, course_id: str, percent: flo
 
 
 def certificates_command(args) -> int:
-    from grader.export import write_rows_csv
-    from grader.report import COMPLETED, build_report
-    from grader.workspace import protect
     from hocai.text import ascii_slug
+    from hocai_grader.export import write_rows_csv
+    from hocai_grader.report import COMPLETED, build_report
+    from hocai_grader.workspace import protect
 
     course_dir = Path(args.dir)
     report = build_report(course_dir)

@@ -31,10 +31,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from grader.progress import bar
-from grader.workspace import Course
 from hocai.errors import UserError
 from hocai.settings import CollectLimits
+from hocai_grader.progress import bar
+from hocai_grader.workspace import Course
 
 # nbgrader's inbound name: STUDENT+ASSIGNMENT+TIMESTAMP[+RANDOM]
 INBOUND_NAME = re.compile(r"(?P<student>[^+]+)\+(?P<assignment>[^+]+)\+(?P<timestamp>[^+]+)(?:\+[^+]*)?")

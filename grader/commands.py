@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader import export
-from grader.items import add_section, add_sheet
-from grader.report import build_report
 from hocai.errors import UserError
+from hocai_grader import export
+from hocai_grader.items import add_section, add_sheet
+from hocai_grader.report import build_report
 
 
 def report_command(args) -> int:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from grader.report import COMPLETED, NOT_PASSED, NOT_SUBMITTED, Report
-from grader.workspace import protect
 from hocai.fileio import atomic_path
+from hocai_grader.report import COMPLETED, NOT_PASSED, NOT_SUBMITTED, Report
+from hocai_grader.workspace import protect
 
 STATUS_COLOURS = {COMPLETED: "#1b7f3b", NOT_PASSED: "#b35c00", NOT_SUBMITTED: "#8a8a8a"}
 # What makes Excel, LibreOffice or Google Sheets start a formula (with their full-width forms).

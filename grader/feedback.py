@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 
-from grader.progress import bar
-from grader.release import _last_error
-from grader.workspace import Course, protect
 from hocai.errors import UserError
+from hocai_grader.progress import bar
+from hocai_grader.release import _last_error
+from hocai_grader.workspace import Course, protect
 
 
 def _protect_feedback(course: Course, name: str) -> None:

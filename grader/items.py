@@ -74,10 +74,10 @@ def _stat(assignment: str, qid: str, variant: int | None, objective: str, record
 
 def item_statistics(course_dir: str | Path) -> list[ItemStat]:
     """Per question and per variant, from the gradebook, the submitted answers and each participant's draw."""
-    from grader.answers import load_questions
-    from grader.workspace import Course
     from hocai.exercise import storage, variants
     from hocai.exercise.spec import is_blank
+    from hocai_grader.answers import load_questions
+    from hocai_grader.workspace import Course
 
     course = Course(course_dir)
     per_item: dict[tuple[str, str], list[tuple[str, float]]] = {}
@@ -137,7 +137,7 @@ def add_sheet(xlsx: Path, course_dir: str | Path) -> None:
     """Append the «Thống kê câu hỏi» sheet to a report workbook already written."""
     import openpyxl
 
-    from grader.export import _atomic, _text_cells
+    from hocai_grader.export import _atomic, _text_cells
 
     header, body = rows(item_statistics(course_dir))
     book = openpyxl.load_workbook(xlsx)
@@ -159,7 +159,7 @@ def add_section(page: Path, course_dir: str | Path) -> None:
     """Append a «Thống kê câu hỏi» section to an HTML report already written (text escaped, no script)."""
     import html
 
-    from grader.export import _atomic
+    from hocai_grader.export import _atomic
 
     header, body = rows(item_statistics(course_dir))
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)

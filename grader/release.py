@@ -6,9 +6,9 @@ The exchange is DIR/exchange on one machine, or the JupyterHub exchange named in
 
 from __future__ import annotations
 
-from grader.progress import bar
-from grader.workspace import Course
 from hocai.errors import UserError
+from hocai_grader.progress import bar
+from hocai_grader.workspace import Course
 
 
 def _last_error(result: dict) -> str:

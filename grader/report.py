@@ -64,14 +64,14 @@ def completion_rule(course) -> dict:
 
 def _flags(course_dir: Path) -> dict[tuple[str, str], str]:
     """(participant, assignment) → the autograde log's Vietnamese note on a timeout, crash or limit hit."""
-    from grader.autograde import load_log
+    from hocai_grader.autograde import load_log
 
     return {(e["student"], e["assignment"]): e["note"] for e in load_log(course_dir) if e.get("status") != "ok"}
 
 
 def build_report(course_dir: Path) -> Report:
-    from grader import roster
-    from grader.workspace import Course
+    from hocai_grader import roster
+    from hocai_grader.workspace import Course
 
     course = Course(course_dir)
     rule = completion_rule(course)

@@ -223,7 +223,7 @@ def load(course_dir: Path) -> list[Participant]:
 
 def save(course_dir: Path, people: list[Participant]) -> None:
     """The roster (names, units, emails) is the instructors' alone: never readable by participants."""
-    from grader.workspace import write_private
+    from hocai_grader.workspace import write_private
 
     write_private(Path(course_dir) / ROSTER_FILE,
                   json.dumps({"participants": [asdict(p) for p in people]}, ensure_ascii=False, indent=1))
@@ -231,7 +231,7 @@ def save(course_dir: Path, people: list[Participant]) -> None:
 
 def import_roster(course_dir: Path, file: Path) -> tuple[list[Participant], list[str]]:
     """Merge the file into the roster and the gradebook; nothing is written when any row is bad."""
-    from grader.workspace import Course
+    from hocai_grader.workspace import Course
 
     course = Course(course_dir)
     people, notes = parse_roster(Path(file))

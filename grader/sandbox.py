@@ -586,12 +586,15 @@ def sandbox_kernel_spec(files: list[Path], uid: int | None, limits: Limits) -> K
 
 
 def provisioner_problem() -> str | None:
-    """Why the sandbox's kernel provisioner cannot be found (the kit's entry points are not installed), as one
-    Vietnamese sentence; None when it can."""
-    if KernelProvisionerFactory.instance().is_provisioner_available(sandbox_kernel_spec([], None, Limits())):
+    """Why the sandbox's kernel provisioner cannot be used, as one Vietnamese sentence; None when it can. The
+    entry point must exist and name this module's class: stale metadata (an old ``hocai.egg-info`` in the working
+    folder) could name a class elsewhere."""
+    factory = KernelProvisionerFactory.instance()
+    available = factory.is_provisioner_available(sandbox_kernel_spec([], None, Limits()))
+    if available and factory.get_provisioner_entries().get(SANDBOX_KERNEL) == f"{__name__}:SandboxProvisioner":
         return None
-    return ("Bộ chấm chưa được cài đặt đầy đủ (thiếu phần chạy hộp cát «hocai-sandbox») nên không thể chấm an "
-            "toàn; hãy chạy lại «make install».")
+    return ("Bộ chấm chưa được cài đặt đúng (phần chạy hộp cát «hocai-sandbox» không có hoặc trỏ sai chỗ) nên "
+            "không thể chấm an toàn; hãy cài lại bộ công cụ bằng «make install».")
 
 
 def sandbox_problem() -> str | None:

@@ -84,52 +84,52 @@ def build_parser() -> argparse.ArgumentParser:
     course = sub.add_parser("course", help="Việc của giảng viên: bài tập, chấm điểm, báo cáo.").add_subparsers(
         dest="course_command", metavar="VIỆC", parser_class=_Parser, required=True
     )
-    p = _add(course, "init", "grader.workspace:init_command", "Tạo thư mục khóa học.", "course init")
+    p = _add(course, "init", "hocai_grader.workspace:init_command", "Tạo thư mục khóa học.", "course init")
     p.add_argument("dir")
     p.add_argument("--course-id", default="hocai")
     p.add_argument("--source", default=None)
-    p = _add(course, "roster", "grader.roster:roster_command", "Nhập danh sách học viên.", "course roster")
+    p = _add(course, "roster", "hocai_grader.roster:roster_command", "Nhập danh sách học viên.", "course roster")
     p.add_argument("dir")
     p.add_argument("file")
     for name, target, help_text in (
-        ("release", "grader.release:release_command", "Phát bài tập."),
-        ("collect", "grader.collect:collect_command", "Thu bài."),
-        ("feedback", "grader.feedback:feedback_command", "Tạo và trả nhận xét."),
+        ("release", "hocai_grader.release:release_command", "Phát bài tập."),
+        ("collect", "hocai_grader.collect:collect_command", "Thu bài."),
+        ("feedback", "hocai_grader.feedback:feedback_command", "Tạo và trả nhận xét."),
     ):
         p = _add(course, name, target, help_text, f"course {name}")
         p.add_argument("dir")
         p.add_argument("assignment", nargs="?")
-    p = _add(course, "questions", "grader.answers:questions_command", "Liệt kê câu hỏi của một bài.",
+    p = _add(course, "questions", "hocai_grader.answers:questions_command", "Liệt kê câu hỏi của một bài.",
              "course questions")
     p.add_argument("dir")
     p.add_argument("assignment")
     p.add_argument("--participant", help="Đề riêng của học viên này (biến thể, thứ tự lựa chọn), để in phiếu giấy.")
     p.add_argument("--json", action="store_true")
-    p = _add(course, "answer-key", "grader.answers:answer_key_command",
+    p = _add(course, "answer-key", "hocai_grader.answers:answer_key_command",
              "In đáp án đề riêng của một học viên (dạng mà submit-answers nhận).", "course answer-key")
     p.add_argument("dir")
     p.add_argument("assignment")
     p.add_argument("--participant", required=True)
     p.add_argument("--json", action="store_true")
-    p = _add(course, "items", "grader.items:items_command",
+    p = _add(course, "items", "hocai_grader.items:items_command",
              "Thống kê từng câu hỏi và biến thể: độ dễ, độ phân biệt, câu cần sửa.", "course items")
     p.add_argument("dir")
     p.add_argument("--json", action="store_true")
-    p = _add(course, "submit-answers", "grader.answers:submit_answers_command", "Nộp bài từ phiếu giấy.",
+    p = _add(course, "submit-answers", "hocai_grader.answers:submit_answers_command", "Nộp bài từ phiếu giấy.",
              "course submit-answers")
     p.add_argument("dir")
     p.add_argument("participant")
     p.add_argument("assignment")
     p.add_argument("answers")
-    p = _add(course, "autograde", "grader.autograde:autograde_command", "Chấm tự động.", "course autograde")
+    p = _add(course, "autograde", "hocai_grader.autograde:autograde_command", "Chấm tự động.", "course autograde")
     p.add_argument("dir")
     p.add_argument("assignment", nargs="?")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--force", action="store_true", help="Chấm lại cả những bài không đổi.")
-    p = _add(course, "report", "grader.commands:report_command", "Xuất báo cáo kết quả.", "course report")
+    p = _add(course, "report", "hocai_grader.commands:report_command", "Xuất báo cáo kết quả.", "course report")
     p.add_argument("dir")
     p.add_argument("--out", required=True)
-    p = _add(course, "certificates", "grader.certificates:certificates_command", "In giấy chứng nhận.",
+    p = _add(course, "certificates", "hocai_grader.certificates:certificates_command", "In giấy chứng nhận.",
              "course certificates")
     p.add_argument("dir")
     p.add_argument("--out", required=True)

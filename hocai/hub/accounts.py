@@ -17,11 +17,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.export import write_rows_csv
 from hocai import paths
 from hocai import settings as kit_settings
 from hocai.errors import UserError
 from hocai.hub import require_root, settings
+from hocai_grader.export import write_rows_csv
 
 # nbgrader's JupyterLab tools that only instructors should see.
 INSTRUCTOR_PLUGINS = ("create-assignment", "formgrader", "course-list")
@@ -98,9 +98,9 @@ def _seed_home(username: str, role: str, course_dir: Path) -> list[str]:
 
     Returns what could not be written, as Vietnamese sentences.
     """
-    from grader.workspace import Course
     from hocai.hub.homecopy import write_home
     from hocai.workshop import LAB_SERVER_CONFIG, LOCKED_CSS
+    from hocai_grader.workspace import Course
 
     home = Path(pwd.getpwnam(username).pw_dir)
     formgrader = role == "instructor"
@@ -151,8 +151,8 @@ def share_course(course) -> None:
 
 def create_accounts(course_dir: Path) -> list[Account]:
     """Create missing accounts for everyone on the roster; existing kit accounts keep their password."""
-    from grader import roster
-    from grader.workspace import Course
+    from hocai_grader import roster
+    from hocai_grader.workspace import Course
 
     require_root("tạo tài khoản", "hocai hub accounts …")
     course = Course(course_dir)
@@ -190,7 +190,7 @@ def create_accounts(course_dir: Path) -> list[Account]:
 
 def remove_accounts(course_dir: Path) -> list[str]:
     """Delete the class accounts (and their homes) the kit made for this course's roster."""
-    from grader import roster
+    from hocai_grader import roster
 
     require_root("tạo tài khoản", "hocai hub accounts …")
     removed = []

@@ -73,15 +73,15 @@ def _handlers(course_dir: Path, base: type[web.RequestHandler], auth: callable) 
         def get(self) -> None:
             self.set_header("Content-Type", "application/json; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            from grader import board
+            from hocai_grader import board
 
             self.finish(json.dumps(board.as_json(course_dir), ensure_ascii=False))
 
     class Export(base):
         @auth
         def get(self, suffix: str) -> None:
-            from grader import export
-            from grader.report import build_report
+            from hocai_grader import export
+            from hocai_grader.report import build_report
 
             report = build_report(course_dir)
             with tempfile.TemporaryDirectory() as folder:

@@ -46,7 +46,7 @@ def save(**values) -> dict:
 
 def exchange_root() -> Path:
     """The course's nbgrader exchange (inside the course folder, which only it leaves reachable to others)."""
-    from grader.workspace import Course
+    from hocai_grader.workspace import Course
 
     course_dir = load().get("course_dir")
     if not course_dir:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.autograde import autograde, load_log
-from grader.workspace import Course, init_course
+from hocai_grader.autograde import autograde, load_log
+from hocai_grader.workspace import Course, init_course
 
 ROOT = Path(__file__).resolve().parents[2]
 HOCAI = [sys.executable, "-m", "hocai.cli"]
@@ -24,13 +24,13 @@ BIN = Path(sys.executable).parent
 ENV = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
 def right(course, student: str) -> dict:
     """bai01 answered correctly on ``student``'s own form (each participant has their own variants)."""
-    from grader.answers import answer_key
+    from hocai_grader.answers import answer_key
 
     return answer_key(str(course.root), "bai01", student)
 
 
 def wrong(course, student: str) -> dict:
-    from grader.answers import wrong_answers
+    from hocai_grader.answers import wrong_answers
 
     return wrong_answers(str(course.root), "bai01", student)
 
@@ -77,7 +77,7 @@ def test_bad_input_is_one_vietnamese_sentence(tmp_path):
 
 @needs_kit
 def test_release_collect_autograde_feedback(tmp_path):
-    from grader.answers import submit_answers
+    from hocai_grader.answers import submit_answers
 
     course = course_with(tmp_path, ["an", "binh"])
     assert hocai("course", "release", str(course.root), "bai99").returncode == 2
@@ -148,8 +148,8 @@ def _sandbox_processes() -> list[int]:
 
 @needs_kit
 def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
-    from grader.answers import submit_answers
-    from grader.release import release
+    from hocai_grader.answers import submit_answers
+    from hocai_grader.release import release
 
     students = [f"hv{i}" for i in range(8)]
     course = course_with(tmp_path, students)

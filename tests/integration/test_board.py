@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import board
-from grader.answers import submit_answers
-from grader.release import release
-from grader.workspace import init_course
 from hocai.exercise import storage, submit
+from hocai_grader import board
+from hocai_grader.answers import submit_answers
+from hocai_grader.release import release
+from hocai_grader.workspace import init_course
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDENTS = ("hv1", "hv2", "hv3", "hv4")

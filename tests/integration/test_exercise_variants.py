@@ -19,10 +19,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.answers import answer_key, shown_questions, submit_answers
-from grader.preprocessors import SANITIZE_PREPROCESSORS
-from grader.workspace import init_course
 from hocai.cli import main as hocai_main
+from hocai_grader.answers import answer_key, shown_questions, submit_answers
+from hocai_grader.preprocessors import SANITIZE_PREPROCESSORS
+from hocai_grader.workspace import init_course
 
 ROOT = Path(__file__).resolve().parents[2]
 A, B, C, D = "annv", "binhtt", "chilk", "dungpv"
@@ -153,7 +153,7 @@ def test_own_notebook_without_a_hub_is_graded_on_what_it_showed(course, tmp_path
 
 @pytest.mark.skipif(not shutil.which("bwrap"), reason="the kit's sandboxed autograde needs bubblewrap")
 def test_sandboxed_autograde_binds_the_graded_participant(course):
-    from grader.autograde import autograde
+    from hocai_grader.autograde import autograde
 
     for who in (A, B):
         submit_answers(str(course.root), who, "bai01", answer_key(str(course.root), "bai01", who))

@@ -17,10 +17,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.answers import answer_key, shown_questions, submit_answers
-from grader.preprocessors import SANITIZE_PREPROCESSORS
-from grader.workspace import init_course
 from hocai.cli import main as hocai_main
+from hocai_grader.answers import answer_key, shown_questions, submit_answers
+from hocai_grader.preprocessors import SANITIZE_PREPROCESSORS
+from hocai_grader.workspace import init_course
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "exercises"

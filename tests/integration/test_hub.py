@@ -36,7 +36,7 @@ def as_user(user: str, *cmd: str) -> subprocess.CompletedProcess:
 
 def bai01_key(course: Path, user: str) -> dict:
     """bai01 answered correctly on ``user``'s own form (variants and option order drawn for them)."""
-    from grader.answers import answer_key
+    from hocai_grader.answers import answer_key
 
     return answer_key(str(course), "bai01", user)
 
@@ -105,7 +105,7 @@ def test_a_class_on_jupyterhub(class_hub):
 
     class_hub.hocai("course", "collect", str(course), "bai01")
     class_hub.hocai("course", "autograde", str(course), "bai01")
-    from grader.workspace import Course
+    from hocai_grader.workspace import Course
 
     with Course(course).gradebook() as gb:
         assert gb.find_submission("bai01", "hubthua").score == gb.find_assignment("bai01").max_score > 0

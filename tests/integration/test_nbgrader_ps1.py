@@ -36,7 +36,7 @@ def test_ps1_scores_match_nbgrader_reference(tmp_path):
     run = subprocess.run(HOCAI + ["course", "init", str(course_dir), "--course-id", "ps1",
                                   "--source", str(SHARED / "source")], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    from grader.workspace import Course
+    from hocai_grader.workspace import Course
 
     course = Course(course_dir)
     assert course.assignments() == ["ps1"]
@@ -59,6 +59,6 @@ def test_ps1_scores_match_nbgrader_reference(tmp_path):
             assert grade.auto_score == score, (student, notebook, grade_id, grade.auto_score, score)
         totals = {s: gb.find_submission("ps1", s).score for s in ("bitdiddle", "hacker")}
     assert totals == {"bitdiddle": 1.5, "hacker": 3.0}
-    from grader.autograde import load_log
+    from hocai_grader.autograde import load_log
 
     assert {(e["student"], e["status"]) for e in load_log(course_dir)} == {("bitdiddle", "ok"), ("hacker", "ok")}

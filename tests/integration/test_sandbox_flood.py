@@ -9,8 +9,8 @@ from pathlib import Path
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
 
-from grader.autograde import _status
-from grader.sandbox import WORKDIR, Limits, SandboxedRun, _tree
+from hocai_grader.autograde import _status
+from hocai_grader.sandbox import WORKDIR, Limits, SandboxedRun, _tree
 
 
 def test_output_flood_times_out_one_cell_and_the_rest_still_run(tmp_path):

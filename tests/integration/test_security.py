@@ -15,8 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.autograde import load_log
-from grader.workspace import Course, init_course
+from hocai_grader.autograde import load_log
+from hocai_grader.workspace import Course, init_course
 
 ROOT = Path(__file__).resolve().parents[2]
 HOCAI = [sys.executable, "-m", "hocai.cli"]
@@ -210,8 +210,8 @@ CHEATS = {
 
 @pytest.mark.skipif(not (ROOT / "exercises" / "bai01" / "bai01.ipynb").exists(), reason="the kit's bai01 is absent")
 def test_kit_exercise_cheats_score_nothing(tmp_path):
-    from grader.answers import answer_key, submit_answers, wrong_answers
-    from grader.release import release
+    from hocai_grader.answers import answer_key, submit_answers, wrong_answers
+    from hocai_grader.release import release
 
     course = init_course(tmp_path / "khoa")
     with course.gradebook() as gb:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.workspace import Course, init_course
+from hocai_grader.workspace import Course, init_course
 
 ROOT = Path(__file__).resolve().parents[2]
 HOCAI = [sys.executable, "-m", "hocai.cli"]
@@ -168,8 +168,8 @@ def test_stalls_and_bad_names_in_inbound_do_not_stop_collect(course):
 def test_autograde_refuses_deep_huge_and_linked_local_submissions(course, tmp_path):
     """Findings 4 and 6, autograde: in a local submitted/, 1,500 folders deep, 30,000 files and an
     answers.json linked to another participant's are refused with a note; the honest one is graded."""
-    from grader.answers import submit_answers
-    from grader.release import release
+    from hocai_grader.answers import submit_answers
+    from hocai_grader.release import release
 
     students = ["dung", "sau", "nhieu", "lienket"]
     with course.gradebook() as gb:

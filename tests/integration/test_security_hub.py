@@ -164,7 +164,7 @@ def test_formgrader_works_for_the_instructor_and_shows_scripts_as_text(hub):
     answers.write_text(json.dumps({reflection: f"Tôi sẽ kiểm chứng. {XSS}"}, ensure_ascii=False), encoding="utf-8")
     hub.hocai("course", "submit-answers", str(hub.course), "hbmat", "bai01", str(answers))
     hub.hocai("course", "autograde", str(hub.course), "bai01")
-    from grader.workspace import Course
+    from hocai_grader.workspace import Course
 
     with Course(hub.course).gradebook() as gb:
         submission = gb.find_submission_notebook("bai01", "bai01", "hbmat").id

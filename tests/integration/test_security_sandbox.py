@@ -21,9 +21,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from test_security import SECRET, submit, write_source
 
-from grader.autograde import _status, autograde, load_log
-from grader.sandbox import Limits, SandboxedRun, _children
-from grader.workspace import init_course
+from hocai_grader.autograde import _status, autograde, load_log
+from hocai_grader.sandbox import Limits, SandboxedRun, _children
+from hocai_grader.workspace import init_course
 
 ROOT = Path(__file__).resolve().parents[2]
 REPRO = Path(os.environ.get("HOCAI_SECURITY_REPRO", "/work/shared/security-repro"))
@@ -63,7 +63,7 @@ def _course(tmp_path: Path, students: list[str]):
     with course.gradebook() as gb:
         for student in students:
             gb.update_or_create_student(student)
-    from grader.release import release
+    from hocai_grader.release import release
 
     release(course, "kiemtra")
     return course
@@ -113,8 +113,8 @@ def test_files_beside_the_notebook_cannot_shadow_the_kernel(tmp_path):
 @pytest.mark.skipif(not (ROOT / "exercises" / "bai01" / "bai01.ipynb").exists(), reason="the kit's bai01 is absent")
 def test_launcher_beside_bai01_scores_nothing(tmp_path):
     """The attack as reported: no answer of bai01 right and the launcher beside the notebook gave 12/12."""
-    from grader.answers import submit_answers
-    from grader.release import release
+    from hocai_grader.answers import submit_answers
+    from hocai_grader.release import release
 
     course = init_course(tmp_path / "khoa")
     with course.gradebook() as gb:
@@ -171,7 +171,7 @@ def test_files_written_stay_in_a_sized_tmpfs(tmp_path):
 
 def test_a_sandbox_orphaned_by_a_killed_grader_is_reaped(tmp_path):
     """A grader killed while bubblewrap starts can leave a sandbox adopted by init; the next run ends it."""
-    from grader.sandbox import HOSTNAME, reap_orphans
+    from hocai_grader.sandbox import HOSTNAME, reap_orphans
 
     bwrap = shutil.which("bwrap")
     user = "" if os.geteuid() == 0 else "--unshare-user "
@@ -227,10 +227,10 @@ def _unnest(folder: Path) -> None:
 def test_a_deep_or_huge_submission_stalls_nobody(tmp_path, monkeypatch):
     """Autograde alone (collect's caps switched off, as for a submitted/ folder filled by hand): the notebook
     and answers.json are looked up by name, the rest of the folder is never walked or copied."""
-    import grader.autograde
+    import hocai_grader.autograde
 
-    if hasattr(grader.autograde, "submission_problem"):
-        monkeypatch.setattr(grader.autograde, "submission_problem", lambda *a, **k: None)
+    if hasattr(hocai_grader.autograde, "submission_problem"):
+        monkeypatch.setattr(hocai_grader.autograde, "submission_problem", lambda *a, **k: None)
     course = _course(tmp_path, ["an", "lon", "sau"])
     for student in ("an", "lon", "sau"):
         submit(course, student, f"def dap_an():\n    return {SECRET!r}\n")
@@ -295,7 +295,7 @@ GRADE_AS_USER = """
 import json, sys
 from pathlib import Path
 from nbformat.v4 import new_code_cell, new_notebook
-from grader.sandbox import Limits, SandboxedRun, _children
+from hocai_grader.sandbox import Limits, SandboxedRun, _children
 nb = new_notebook(cells=[new_code_cell(Path(sys.argv[1]).read_text())])
 with SandboxedRun(Path(sys.argv[2]), Limits(cell_timeout=30), None) as run:
     run.execute(nb)
@@ -327,10 +327,10 @@ def test_sandboxed_code_cannot_read_a_non_root_graders_environment(participant, 
 
 @needs_root
 def test_participants_cannot_read_what_instructor_commands_write(participant, tmp_path):
-    from grader import export, roster
-    from grader.certificates import certificates_command, course_secret
-    from grader.feedback import feedback
-    from grader.report import build_report
+    from hocai_grader import export, roster
+    from hocai_grader.certificates import certificates_command, course_secret
+    from hocai_grader.feedback import feedback
+    from hocai_grader.report import build_report
 
     top = Path(tempfile.mkdtemp(prefix="hocai-quyen-"))
     try:

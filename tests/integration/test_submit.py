@@ -12,10 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.collect import collect
-from grader.release import release
-from grader.workspace import init_course, nbgrader_config_text
 from hocai.exercise import storage, submit
+from hocai_grader.collect import collect
+from hocai_grader.release import release
+from hocai_grader.workspace import init_course, nbgrader_config_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

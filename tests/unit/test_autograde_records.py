@@ -11,8 +11,8 @@ import shutil
 import nbformat
 import pytest
 
-from grader import autograde
-from grader.workspace import Course, init_course
+from hocai_grader import autograde
+from hocai_grader.workspace import Course, init_course
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import datetime as dt
 import shutil
 import subprocess
 
-from grader import certificates
+from hocai_grader import certificates
 
 
 def test_verification_code_is_stable_and_depends_on_every_field():

@@ -7,8 +7,8 @@ import sys
 import openpyxl
 import pytest
 
-from grader import export
-from grader.report import COMPLETED, NOT_PASSED, NOT_SUBMITTED, Report, Row
+from hocai_grader import export
+from hocai_grader.report import COMPLETED, NOT_PASSED, NOT_SUBMITTED, Report, Row
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_csv_is_quoted_utf8_with_bom_and_survives_commas(report, tmp_path):
 
 def test_csv_export_works_under_a_non_utf8_locale(report, tmp_path):
     out = tmp_path / "kq.csv"
-    code = ("import sys, pickle; from grader import export; "
+    code = ("import sys, pickle; from hocai_grader import export; "
             "export.write_csv(pickle.loads(sys.stdin.buffer.read()), __import__('pathlib').Path(sys.argv[1]))")
     import pickle
 

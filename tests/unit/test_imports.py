@@ -16,6 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("hocai", "grader")
+# The folder grader/ installs as the package hocai_grader (setup.py).
+IMPORT_NAMES = {"grader": "hocai_grader"}
 
 
 def module_files(root: Path, packages=PACKAGES) -> dict[str, Path]:
@@ -25,6 +27,7 @@ def module_files(root: Path, packages=PACKAGES) -> dict[str, Path]:
             parts = list(path.relative_to(root).with_suffix("").parts)
             if parts[-1] == "__init__":
                 parts = parts[:-1]
+            parts[0] = IMPORT_NAMES.get(parts[0], parts[0])
             found[".".join(parts)] = path
     return found
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.items import _flags, _stat, point_biserial
+from hocai_grader.items import _flags, _stat, point_biserial
 
 
 def test_point_biserial_follows_the_rest_of_the_score():

@@ -5,8 +5,8 @@ import unicodedata
 import openpyxl
 import pytest
 
-from grader import roster
 from hocai.errors import UserError
+from hocai_grader import roster
 
 
 def write_csv(path, text, encoding="utf-8-sig"):

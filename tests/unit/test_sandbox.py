@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from grader.autograde import _status, backup_gradebook, submission_digest
-from grader.sandbox import (
+from hocai_grader.autograde import _status, backup_gradebook, submission_digest
+from hocai_grader.sandbox import (
     BWRAP_ENV,
     CGROUP_ENV,
     SANDBOX_HOME,
@@ -22,7 +22,7 @@ from grader.sandbox import (
     private_copy,
     sandbox_prefix,
 )
-from grader.workspace import init_course
+from hocai_grader.workspace import init_course
 
 
 def _pairs(args: list[str], flag: str) -> list[tuple[str, str]]:
@@ -152,7 +152,7 @@ def test_cgroup_is_used_only_when_memory_and_pids_are_delegated(tmp_path, monkey
 
 
 def test_a_bubblewrap_without_sized_tmpfs_is_refused_up_front(tmp_path, monkeypatch):
-    from grader.sandbox import bwrap_problem
+    from hocai_grader.sandbox import bwrap_problem
 
     fake = tmp_path / "bwrap"
     fake.write_text("#!/bin/sh\necho 'usage: bwrap [OPTIONS...] [--] COMMAND [ARGS...]\n    --tmpfs DEST'\n")
@@ -174,7 +174,7 @@ def test_the_sandbox_uses_only_public_jupyter_client_hooks():
     quietly change how a participant's kernel is confined."""
     import inspect
 
-    from grader import sandbox
+    from hocai_grader import sandbox
 
     ours = [c for c in vars(sandbox).values() if inspect.isclass(c) and c.__module__ == sandbox.__name__]
     assert {"LimitedClient", "SandboxProvisioner", "SandboxKernelSpecs"} <= {c.__name__ for c in ours}
@@ -191,7 +191,7 @@ def test_the_kernelspec_names_the_registered_sandbox_provisioner(tmp_path):
     as the provisioner's settings; interrupts go by message, since a SIGINT to the group would end bwrap."""
     from jupyter_client.provisioning import KernelProvisionerFactory
 
-    from grader.sandbox import SANDBOX_KERNEL, SandboxProvisioner, provisioner_problem, sandbox_kernel_spec
+    from hocai_grader.sandbox import SANDBOX_KERNEL, SandboxProvisioner, provisioner_problem, sandbox_kernel_spec
 
     limits = Limits(memory_mb=300, processes=9)
     spec = sandbox_kernel_spec([tmp_path / "answers.json"], 61234, limits)
@@ -202,3 +202,20 @@ def test_the_kernelspec_names_the_registered_sandbox_provisioner(tmp_path):
     assert type(provisioner) is SandboxProvisioner and SANDBOX_KERNEL == "hocai-sandbox"
     assert provisioner.files == [str(tmp_path / "answers.json")] and provisioner.run_as == 61234
     assert provisioner.sandbox_limits == limits
+
+
+def test_client_sockets_cap_messages_and_reconnect_fast(tmp_path):
+    """The client's socket options come from its own zmq context: a message over 8 MB is dropped, a kernel still
+    binding its ipc sockets is retried every 10 ms; stopping the channels ends the context."""
+    import zmq
+
+    from hocai_grader.sandbox import MAX_MESSAGE_BYTES, LimitedClient
+
+    client = LimitedClient(transport="ipc", ip=str(tmp_path / "k"), shell_port=1, iopub_port=2, stdin_port=3,
+                           hb_port=4, control_port=5)
+    for socket in (client.connect_shell(), client.connect_iopub(), client.connect_control()):
+        assert socket.getsockopt(zmq.MAXMSGSIZE) == MAX_MESSAGE_BYTES == 8 * 1024 * 1024
+        assert socket.getsockopt(zmq.RECONNECT_IVL) == 10
+        socket.close()
+    client.stop_channels()
+    assert client.context.closed

@@ -134,7 +134,7 @@ def test_course_settings_defaults_and_checks():
     try:  # the grader package installs as hocai_grader (issue 21, item 8); the folder is grader/
         from hocai_grader.workspace import settings_text
     except ImportError:
-        from grader.workspace import settings_text
+        from hocai_grader.workspace import settings_text
 
     text = settings_text("lop", Path("/tmp/x"), {"code_stub": "a", "text_stub": "b"})
     written = settings.course(tomllib.loads(text))  # what `hocai course init` writes reads back
