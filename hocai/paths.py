@@ -10,7 +10,6 @@ from hocai import settings
 
 _UNDER_ROOT = {"NOTEBOOKS": "notebooks", "EXERCISES": "exercises", "CORPUS": "corpus", "MODELS": "models"}
 _SETTINGS = {"ROOT": "root", "CATALOGUE": "catalogue", "STORE": "model_store", "STATE": "state_dir"}
-DEFAULT_SERVICE_URL = settings.KitSettings.service_url
 
 
 def __getattr__(name: str) -> Path:
