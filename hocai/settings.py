@@ -37,10 +37,12 @@ README_END = "<!-- end of settings table -->"
 
 
 def _setting(default: Any, meaning: str, *, env: str | None = None, kind: str = "str", minimum: float | None = None,
-             choices: tuple[str, ...] = (), derived: str = "") -> Any:
+             choices: tuple[str, ...] = (), derived: str = "", secret: bool = False) -> Any:
     """A dataclass field that carries what the loader and the README need: its environment variable, its kind
-    (str, int, float, bool, path, networks), its bounds and a one-line meaning."""
-    meta = {"env": env, "kind": kind, "minimum": minimum, "choices": choices, "meaning": meaning, "derived": derived}
+    (str, int, float, bool, path, networks), its bounds and a one-line meaning. A secret's value never appears
+    in an error message."""
+    meta = {"env": env, "kind": kind, "minimum": minimum, "choices": choices, "meaning": meaning, "derived": derived,
+            "secret": secret}
     return field(default=default, metadata=meta)
 
 
@@ -55,9 +57,9 @@ class ServiceSettings:
                                     "Ollama…); Ollama's port, not vLLM's 8000, which is the hub's",
                                     env="HOCAI_OPENAI_BASE_URL")
     openai_model: str = _setting("", "model name on that server (empty: the first it lists)", env="HOCAI_OPENAI_MODEL")
-    openai_api_key: str = _setting("hocai", "key sent to that server", env="HOCAI_OPENAI_API_KEY")
+    openai_api_key: str = _setting("hocai", "key sent to that server", env="HOCAI_OPENAI_API_KEY", secret=True)
     password: str = _setting("", "class password; required when the service listens beyond 127.0.0.1 without "
-                             "`--hub-auth`", env="HOCAI_APP_PASSWORD")
+                             "`--hub-auth`", env="HOCAI_APP_PASSWORD", secret=True)
     rate_ai_per_min: float = _setting(20.0, "model calls per minute per participant (per hub user behind "
                                       "`--hub-auth`, else per address); 0 turns the limit off",
                                       env="HOCAI_RATE_AI_PER_MIN", kind="float", minimum=0)
@@ -119,7 +121,7 @@ class KitSettings:
     participant: str = _setting("", "whose notebook this is (empty: the JupyterHub user, else the system user)",
                                 env="HOCAI_PARTICIPANT")
     trainer_token: str = _setting("", "token the trainers' statistics and live board ask for (empty: this "
-                                  "machine only)", env="HOCAI_TRAINER_TOKEN")
+                                  "machine only)", env="HOCAI_TRAINER_TOKEN", secret=True)
     sandbox_cgroup: str = _setting("", "a delegated cgroup v2 for the autograde sandbox (empty: this process's own)",
                                    env="HOCAI_SANDBOX_CGROUP")
     build_steps: int | None = _setting(None, "tests only: fewer training steps for the teaching model (never the "
@@ -212,6 +214,8 @@ def _bad(key: str, raw: Any, need: str) -> UserError:
 def _convert(meta: Mapping[str, Any], key: str, raw: Any) -> Any:
     """``raw`` (a TOML value or an environment string) as the setting's kind, or a Vietnamese error naming ``key``."""
     kind, minimum, choices = meta["kind"], meta["minimum"], meta["choices"]
+    if meta.get("secret") and not isinstance(raw, str):
+        raise _bad(key, "…", "cần một chuỗi chữ")
     if kind == "bool":
         if isinstance(raw, bool):
             return raw
@@ -265,17 +269,22 @@ def _check_instance(instance: Any, section: str) -> None:
             raise _bad(f"{section}.{f.name}", value, f"cần một số từ {minimum:g} trở lên")
 
 
-def _from_table(cls: type, table: Any, section: str, where: str, **values: Any) -> Any:
-    """``cls`` from one TOML table: an unknown key or a bad value is refused, naming ``section.key``."""
+def _table_values(cls: type, table: Any, section: str, where: str) -> dict[str, Any]:
+    """The settings of ``cls`` in one TOML table: an unknown key or a bad value is refused, naming ``section.key``."""
     if not isinstance(table, Mapping):
         raise UserError(f"Mục «[{section}]» trong {where} phải là một bảng «khóa = giá trị».")
     known = {f.name: f for f in fields(cls)}
+    values = {}
     for key, raw in table.items():
         if key not in known:
             raise UserError(f"Tệp {where} có mục «{section}.{key}» mà bộ công cụ không dùng; hãy xóa hoặc sửa tên "
                             f"(các mục có: {', '.join(known)}).")
         values[key] = _convert(known[key].metadata, f"{section}.{key}", raw)
-    return cls(**values)
+    return values
+
+
+def _from_table(cls: type, table: Any, section: str, where: str) -> Any:
+    return cls(**_table_values(cls, table, section, where))
 
 
 def config_file(environ: Mapping[str, str] | None = None) -> Path:
@@ -290,8 +299,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise UserError(f"Tệp cấu hình {path} không đọc được: {exc}.") from None
 
 
-def _config_table(environ: Mapping[str, str]) -> dict[str, Any]:
-    """hocai.toml's ``[service]`` table ({} without a file); any other table or top-level key is refused."""
+def _config_values(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings in hocai.toml's ``[service]`` ({} without a file); any other table or key is refused."""
     path = config_file(environ)
     if not path.is_file():
         return {}
@@ -299,10 +308,7 @@ def _config_table(environ: Mapping[str, str]) -> dict[str, Any]:
     for key in data:
         if key != SERVICE_SECTION:
             raise UserError(f"Tệp {path} có mục «{key}» mà bộ công cụ không dùng; chỉ có mục «[{SERVICE_SECTION}]».")
-    table = data.get(SERVICE_SECTION, {})
-    if not isinstance(table, dict):
-        raise UserError(f"Mục «{SERVICE_SECTION}» trong {path} phải là một bảng «[{SERVICE_SECTION}]».")
-    return table
+    return _table_values(ServiceSettings, data.get(SERVICE_SECTION, {}), SERVICE_SECTION, str(path))
 
 
 def _environment(cls: type, environ: Mapping[str, str]) -> dict[str, Any]:
@@ -342,21 +348,14 @@ def service(environ: Mapping[str, str] | None = None, **overrides: Any) -> Servi
     """The service's settings in force now: defaults, hocai.toml ``[service]``, the environment, then keyword
     arguments (tests, benchmarks; None is ignored)."""
     environ = os.environ if environ is None else environ
-    path = config_file(environ)
-    values: dict[str, Any] = {}
-    table = _config_table(environ)
-    known = {f.name: f for f in fields(ServiceSettings)}
-    for key, raw in table.items():
-        if key not in known:
-            raise UserError(f"Tệp {path} có mục «{SERVICE_SECTION}.{key}» mà bộ công cụ không dùng; hãy xóa hoặc "
-                            "sửa tên (xem bảng cấu hình trong README.md).")
-        values[key] = _convert(known[key].metadata, f"{SERVICE_SECTION}.{key}", raw)
+    values = _config_values(environ)
+    known = {f.name for f in fields(ServiceSettings)}
     values.update(_environment(ServiceSettings, environ))
     for key, raw in overrides.items():
         if key not in known:
             raise TypeError(f"unknown service setting {key!r}")
         if raw is not None:
-            values[key] = _convert(known[key].metadata, key, raw)
+            values[key] = _convert(ServiceSettings.__dataclass_fields__[key].metadata, key, raw)
     return ServiceSettings(**values)
 
 

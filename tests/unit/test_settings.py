@@ -114,6 +114,13 @@ def test_bad_values_in_the_file_are_one_vietnamese_sentence(env, tmp_path, text,
     _one_vietnamese_sentence(info.value.message)
 
 
+def test_a_secret_never_appears_in_an_error(env, tmp_path):
+    _toml(tmp_path, "[service]\npassword = 314159\n")
+    with pytest.raises(UserError, match="service.password") as info:
+        settings.service()
+    assert "314159" not in info.value.message
+
+
 def test_bad_values_in_the_environment_name_the_variable(env):
     env.setenv("HOCAI_QUANTIZE", "fp4")
     with pytest.raises(UserError, match="«HOCAI_QUANTIZE» \\(quantize\\)") as info:
