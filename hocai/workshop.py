@@ -268,7 +268,7 @@ def start_command(args: argparse.Namespace) -> int:
         token = secrets.token_hex(16)
         app_url = f"http://127.0.0.1:{args.app_port}/"
         lab_base = f"http://127.0.0.1:{args.lab_port}/"
-        env = {**os.environ, "HOCAI_SERVICE_URL": app_url, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, settings.env_var("service_url"): app_url, "PYTHONUNBUFFERED": "1"}
         logs = paths.STATE / "logs"
         app = Child("Sân tập AI", [sys.executable, "-m", "hocai.cli", "app", "--port", str(args.app_port)],
                     env, logs / "san-tap-ai.log")
