@@ -47,7 +47,7 @@ c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 120
 service_url = f"http://127.0.0.1:{public_port}/services/{settings.SERVICE_NAME}/"
 c.Spawner.environment = {
-    "HOCAI_SERVICE_URL": service_url,
+    kit_settings.env_var("service_url"): service_url,
     "PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin",
     "HF_HUB_OFFLINE": "1",
     "GRADIO_ANALYTICS_ENABLED": "False",

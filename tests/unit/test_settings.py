@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ENV_NAMES = {f.metadata["env"] for cls in (KitSettings, ServiceSettings) for f in fields(cls)}
 # String constants naming a HOCAI_ variable outside hocai/settings.py, each with why it stays.
 ALLOWED = {
-    ("deploy/jupyterhub_config.py", "HOCAI_SERVICE_URL"): "written into each participant server's environment",
     ("deploy/jupyterhub_config.py", "HOCAI_"): "forwards the trainer's HOCAI_* variables to the hub's service",
     ("grader/sandbox.py", "HOCAI_AUTOGRADE"): "a marker written into the sandboxed kernel's environment, not a setting",
 }
