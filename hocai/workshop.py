@@ -242,6 +242,25 @@ def _wait_ready(children: list[tuple[Child, str]], timeout_s: float) -> None:
             time.sleep(0.3)
 
 
+def _board(course: str | None, port: int, env: dict[str, str], logs: Path) -> tuple[Child | None, str]:
+    """The instructors' live board for this machine's class (hocai.hub.board), behind the trainer token
+    (the configured one, else a new one printed in the board's address); none without ``--course``."""
+    if not course:
+        return None, ""
+    from hocai import settings
+
+    folder = Path(course).expanduser().resolve()
+    if not (folder / "hocai_course.toml").is_file():
+        raise UserError(f"Không thấy khóa học trong «{course}»; hãy tạo bằng: hocai course init {course}")
+    if bind_error(port) is not None:
+        raise UserError(f"Cổng {port} đang bị một chương trình khác dùng; hãy chọn cổng khác, "
+                        f"ví dụ: hocai start --board-port {port + 1}")
+    token = settings.kit().trainer_token or secrets.token_urlsafe(16)
+    child = Child("Bảng tiến độ", [sys.executable, "-m", "hocai.hub.board", str(folder), "--port", str(port)],
+                  {**env, settings.env_var("trainer_token"): token}, logs / "bang-tien-do.log")
+    return child, f"http://127.0.0.1:{port}/?token={token}"
+
+
 def start_command(args: argparse.Namespace) -> int:
     _check_ports(args.lab_port, args.app_port)
     lock = StartLock(paths.STATE)
@@ -262,7 +281,11 @@ def start_command(args: argparse.Namespace) -> int:
             from hocai.ai import build_progress
 
             # Published before the service starts, so its first answer already says the model is being built.
-            build_progress.write(bd.default_target(), 0)
+            try:
+                build_progress.write(bd.default_target(), 0)
+            except OSError:
+                raise UserError(f"Không ghi được vào kho mô hình {bd.default_target().parent}; hãy cho phép ghi "
+                                "vào thư mục đó hoặc chọn kho khác bằng biến HOCAI_MODEL_STORE.") from None
         ensure_vietnamese_lab()
         ensure_locked_lab()
         token = secrets.token_hex(16)
@@ -280,9 +303,12 @@ def start_command(args: argparse.Namespace) -> int:
             "--LabApp.custom_css=True",
         ] + (["--allow-root"] if os.geteuid() == 0 else []), env, logs / "jupyterlab.log")
         children = [app, lab]
+        board, board_url = _board(getattr(args, "course", None), getattr(args, "board_port", 0), env, logs)
+        children += [board] if board else []
         for child in children:
             child.start()
-        _wait_ready([(app, app_url + "health"), (lab, lab_base + "api/status?token=" + token)], STARTUP_TIMEOUT_S)
+        _wait_ready([(app, app_url + "health"), (lab, lab_base + "api/status?token=" + token)]
+                    + ([(board, board_url.replace("/?", "/data.json?"))] if board else []), STARTUP_TIMEOUT_S)
         if needs_build:  # after the lessons and the service answer: they start without competing for the cores
             builder = Child("Mô hình AI", [sys.executable, "-m", "hocai.ai.build_default"], env,
                             logs / "tao-mo-hinh.log")
@@ -293,6 +319,8 @@ def start_command(args: argparse.Namespace) -> int:
         print("Lớp học đã sẵn sàng.", flush=True)
         print(f"  Bài học (JupyterLab): {lab_url}", flush=True)
         print(f"  Sân tập AI:           {app_url}", flush=True)
+        if board:
+            print(f"  Bảng tiến độ (chỉ giảng viên): {board_url}", flush=True)
         if service_health.get("status") == "error":
             print(f"Lưu ý: {service_health.get('message', 'mô hình AI chưa dùng được')}", flush=True)
         elif builder is not None:
