@@ -167,3 +167,18 @@ def test_a_stopped_background_build_cleans_up(tmp_path):
     assert "Traceback" not in proc.stdout.read()
     assert not target.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [f".{target.name}.lock"]
+
+
+def test_a_store_it_cannot_write_to_is_one_sentence(tmp_path):
+    import subprocess
+
+    from support import HOCAI
+
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    env = {**os.environ, "HOCAI_STATE_DIR": str(tmp_path / "state"),
+           "HOCAI_MODEL_STORE": str(tmp_path / "not-a-folder" / "store")}
+    env.pop("HOCAI_MODEL", None)
+    result = subprocess.run([HOCAI, "start", "--lab-port", str(free_port()), "--app-port", str(free_port()),
+                             "--no-browser"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("Không ghi được vào kho mô hình")
