@@ -116,9 +116,10 @@ class Playground:
     def _watch_store(self) -> None:
         """Until the model is there, show its build's progress; load it as soon as it lands (no restart)."""
         while not self._closed.wait(WATCH_S):
-            if self.backend.status in ("ok", "loading"):
-                if self.backend.status == "ok":
-                    return
+            status = self.backend.status
+            if status == "ok":
+                return
+            if status == "loading":
                 continue
             if self._model_folder() is None:  # built, imported or fetched meanwhile
                 log.info("model %s is now in the store: loading it", self.backend.model_name)
