@@ -122,7 +122,23 @@ def download(dest: Path, names: list[str]) -> list[Path]:
         if done.returncode != 0:
             detail = (done.stderr.strip().splitlines() or ["?"])[-1]
             raise UserError(f"Không tải được gói Debian ({detail}); hãy chạy «apt-get update» (cần mạng) rồi thử lại.")
+    index(dest)
     return sorted(dest.glob("*.deb"))
+
+
+def index(folder: Path) -> Path:
+    """A flat repository's Packages file, so apt on the target resolves against these .debs and what is
+    installed there, and installs only what is missing (never a blanket ``dpkg -i`` of every file)."""
+    from hocai.bundle.manifest import sha256_file
+
+    paragraphs = []
+    for deb in sorted(folder.glob("*.deb")):
+        control = subprocess.run(["dpkg-deb", "-f", str(deb)], capture_output=True, text=True, check=True).stdout
+        paragraphs.append(f"{control.rstrip()}\nFilename: ./{deb.name}\nSize: {deb.stat().st_size}\n"
+                          f"SHA256: {sha256_file(deb)}\n")
+    target = folder / "Packages"
+    target.write_text("\n".join(paragraphs), encoding="utf-8")
+    return target
 
 
 def _read_status() -> str:

@@ -5,7 +5,7 @@
 #
 # TARGET: a checkout of the kit (make start BUNDLE=... passes its own folder) or a new folder (default ~/hocai),
 # into which the kit's files are unpacked. Order: every checksum first (bash and coreutils only); then the
-# Debian packages that are missing or older (root, or sudo); then the kit's files and a virtual environment
+# Debian packages that are missing (apt, root or sudo); then the kit's files and a virtual environment
 # built in a temporary folder, renamed into place only when complete. A failure removes what this run made.
 set -euo pipefail
 umask 022
@@ -64,38 +64,43 @@ verify_bundle() {
 
 is_installed() { [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" == ii* ]]; }
 
+# The bundle's debs/ is a flat apt repository: apt resolves the missing packages against it and what this
+# machine has, installs only what they need, and stops rather than remove anything (a blanket dpkg -i would
+# upgrade libraries under the -dev packages pinned to them).
 install_debs() {
-  local -a debs=() need=() lacking=()
-  local f pkg ver cur here there sudo=""
-  shopt -s nullglob; debs=("$BUNDLE"/debs/*.deb); shopt -u nullglob
-  [ "${#debs[@]}" -gt 0 ] || return 0
-  if ! command -v dpkg >/dev/null; then
-    say "Máy này không dùng gói Debian: bỏ qua phần gói hệ thống của bộ cài."
+  local -a lacking=() opts=()
+  local pkg here there work sudo=""
+  [ -f "$BUNDLE/debs/Packages" ] || return 0
+  if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
+    say "Máy này không dùng apt: bỏ qua phần gói hệ thống của bộ cài."
     return 0
   fi
+  for pkg in $(manifest_words apt_packages); do is_installed "$pkg" || lacking+=("$pkg"); done
+  [ "${#lacking[@]}" -gt 0 ] || return 0
   here="$(. /etc/os-release 2>/dev/null; echo "${ID:-?} ${VERSION_CODENAME:-?}")"
   there="$(manifest_words debian_id) $(manifest_words debian_codename)"
   if [ "$here" != "$there" ]; then
-    for pkg in $(manifest_words apt_packages); do is_installed "$pkg" || lacking+=("$pkg"); done
-    if [ "${#lacking[@]}" -gt 0 ]; then
-      say "Gói hệ thống trong bộ cài dành cho $there, máy này là $here: bỏ qua; hãy cài bằng apt khi có mạng: ${lacking[*]}."
-    fi
+    say "Gói hệ thống trong bộ cài dành cho $there, máy này là $here: bỏ qua; hãy cài bằng apt khi có mạng: ${lacking[*]}."
     return 0
   fi
-  for f in "${debs[@]}"; do
-    pkg="$(dpkg-deb -f "$f" Package)"
-    ver="$(dpkg-deb -f "$f" Version)"
-    cur="$(dpkg-query -W -f='${db:Status-Abbrev}|${Version}' "$pkg" 2>/dev/null || true)"
-    if [[ "$cur" != ii* ]] || dpkg --compare-versions "${cur#*|}" lt "$ver"; then need+=("$f"); fi
-  done
-  [ "${#need[@]}" -gt 0 ] || return 0
   if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || die "Cần quyền quản trị để cài ${#need[@]} gói hệ thống từ bộ cài: hãy chạy lại bằng «sudo bash $0»."
+    command -v sudo >/dev/null ||
+      die "Cần quyền quản trị để cài gói hệ thống ${lacking[*]} từ bộ cài: hãy chạy lại bằng «sudo bash $0»."
     sudo="sudo"
   fi
-  say "Cài ${#need[@]} gói hệ thống từ bộ cài (không cần mạng)…"
-  $sudo env DEBIAN_FRONTEND=noninteractive dpkg -i "${need[@]}" >>"$LOG" 2>&1 ||
-    die "dpkg không cài được các gói hệ thống từ bộ cài (chi tiết trong $LOG); hãy chạy «sudo dpkg --configure -a» rồi chạy lại."
+  say "Cài gói hệ thống từ bộ cài (không cần mạng): ${lacking[*]}…"
+  work="$(mktemp -d)"
+  mkdir -p "$work/lists/partial" "$work/archives/partial" "$work/parts"
+  printf 'deb [trusted=yes] file:%s ./\n' "${BUNDLE// /%20}/debs" > "$work/sources.list"
+  opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o "Dir::Etc::SourceParts=$work/parts"
+        -o "Dir::State::Lists=$work/lists" -o "Dir::Cache::Archives=$work/archives" -o "Dir::Cache::pkgcache="
+        -o "Dir::Cache::srcpkgcache=" -o "APT::Sandbox::User=root" -o "APT::Install-Recommends=false")
+  if ! { $sudo apt-get -q "${opts[@]}" update &&
+         $sudo env DEBIAN_FRONTEND=noninteractive apt-get -q -y --no-remove "${opts[@]}" install "${lacking[@]}"; } >>"$LOG" 2>&1; then
+    rm -rf "$work"
+    die "apt không cài được các gói hệ thống ${lacking[*]} từ bộ cài (chi tiết trong $LOG); máy có thể cần cập nhật Debian trước."
+  fi
+  rm -rf "$work"
 }
 
 find_python() {
@@ -142,7 +147,7 @@ build_env() {
   export PIP_CONFIG_FILE=/dev/null PIP_NO_INPUT=1 PIP_DISABLE_PIP_VERSION_CHECK=1
   unset PIP_FIND_LINKS PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_CONSTRAINT PIP_REQUIRE_VIRTUALENV PIP_USER
   say "Tạo môi trường Python $PYV và cài các gói từ bộ cài (vài phút, không cần mạng)…"
-  "$PY" -m venv --without-pip "$TMPV" >>"$LOG" 2>&1 ||
+  "$PY" -m venv --without-pip --prompt hocai "$TMPV" >>"$LOG" 2>&1 ||
     die "Không tạo được môi trường Python bằng $PY (chi tiết trong $LOG)."
   shopt -s nullglob; pip_wheel=("$wheels"/pip-*.whl); shopt -u nullglob
   [ "${#pip_wheel[@]}" -gt 0 ] || die "Bộ cài chưa đủ: thiếu gói pip trong thư mục wheels; $RECOPY."

@@ -18,8 +18,11 @@ from pathlib import Path
 from hocai.errors import UserError
 
 TORCH = "torch==2.13.0"
-# Debian 12 has glibc 2.36, Ubuntu 22.04 2.35: pip also accepts every older manylinux tag for this one.
+# Debian 12 has glibc 2.36, Ubuntu 22.04 2.35: wheels built for glibc 2.35 or older. pip takes the tags
+# literally (a manylinux_2_28 wheel does not match manylinux_2_35), so every one is listed.
 PLATFORM = "manylinux_2_35_x86_64"
+PLATFORMS = [f"manylinux_2_{minor}_x86_64" for minor in range(35, 4, -1)] + [
+    "manylinux2014_x86_64", "manylinux2010_x86_64", "manylinux1_x86_64"]
 _VERSION = re.compile(r"^3\.\d{1,2}$")
 _GPU_ONLY = ("nvidia_", "nvidia-", "triton-", "cuda_", "cuda-")
 
@@ -50,7 +53,7 @@ def requirements(root: Path) -> list[str]:
 
 def _pip_download(dest: Path, version: str, args: list[str]) -> None:
     command = [sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check", "-d", str(dest),
-               "--only-binary=:all:", "--platform", PLATFORM, "--implementation", "cp",
+               "--only-binary=:all:", *[f"--platform={tag}" for tag in PLATFORMS], "--implementation", "cp",
                "--python-version", version, *args]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
