@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import hocai  # noqa: F401  (applies the offline environment first)
 from hocai.errors import UserError
-from hocai.settings import APP_PORT, HUB_PORT, LAB_PORT
+from hocai.settings import APP_PORT, BOARD_PORT, HUB_PORT, LAB_PORT
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lab-port", type=int, default=LAB_PORT)
     p.add_argument("--app-port", type=int, default=APP_PORT)
     p.add_argument("--no-browser", action="store_true", help="Không tự mở trình duyệt.")
+    p.add_argument("--course", metavar="THƯ_MỤC_KHÓA_HỌC", help="Mở cả bảng tiến độ của khóa học cho giảng viên.")
+    p.add_argument("--board-port", type=int, default=BOARD_PORT)
 
     p = _add(sub, "app", "hocai.app.serve:app_command", "Chạy riêng dịch vụ Sân tập AI.")
     p.add_argument("--port", type=int, default=APP_PORT)
