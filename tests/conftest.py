@@ -32,6 +32,7 @@ def default_model():
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory):
     """A 2-layer random GPT-2 with a real tokenizer (about a second to build): fast service tests."""
+    pytest.importorskip("torch", reason="torch is installed only in .venv (scripts/test-other-python.sh)")
     return build_tiny_model(tmp_path_factory.mktemp("models") / "tiny-teaching")
 
 

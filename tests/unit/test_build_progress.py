@@ -104,6 +104,7 @@ def empty_store(tmp_path, monkeypatch):
 @pytest.fixture
 def playground(empty_store):
     """``playground()``: a started service on the empty store (local backend), closed after the test."""
+    pytest.importorskip("torch", reason="torch is installed only in .venv (scripts/test-other-python.sh)")
     from hocai.app.config import load_config
     from hocai.app.service import Playground
 

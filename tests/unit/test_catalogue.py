@@ -30,7 +30,7 @@ def private_store(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def tiny_model_dir(tmp_path_factory):
     """A randomly initialised GPT-2 and a byte-level BPE tokenizer saved with save_pretrained."""
-    import torch
+    torch = pytest.importorskip("torch", reason="torch is installed only in .venv (scripts/test-other-python.sh)")
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
 

@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+pytest.importorskip("torch", reason="torch is installed only in .venv (scripts/test-other-python.sh)")
 import torch
 
 from hocai.ai.backends.local import LocalBackend

@@ -9,6 +9,7 @@ is an edge, and the graph of hocai and grader modules must have no strongly conn
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import subprocess
 import sys
@@ -125,7 +126,11 @@ def test_every_module_imports_in_a_fresh_interpreter():
     done = subprocess.run([sys.executable, "-c", script, json.dumps(names)], cwd=ROOT, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {}
+    bad = json.loads(done.stdout.strip().splitlines()[-1])
+    if importlib.util.find_spec("torch") is None:  # the second Python of scripts/test-other-python.sh
+        no_torch = repr(ModuleNotFoundError("No module named 'torch'"))
+        bad = {name: error for name, error in bad.items() if error != no_torch}
+    assert bad == {}
 
 
 def test_code_comments_point_only_inside_the_repository():

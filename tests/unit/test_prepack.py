@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+
+pytest.importorskip("torch", reason="torch is installed only in .venv (scripts/test-other-python.sh)")
 import torch
 from transformers import Qwen2Config, Qwen2ForCausalLM
 
