@@ -21,9 +21,11 @@ class BM25:
         self.idf = {t: math.log(1 + (self.n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
         self.norm = self.k1 * (1 - self.b + self.b * self.lengths / max(self.avg, 1.0))
 
-    def scores(self, query: list[str]) -> np.ndarray:
+    def scores(self, query: list[str], weights: dict[str, float] | None = None) -> np.ndarray:
+        """BM25 of every document; ``weights`` scales a query term's part (1 when not given)."""
         out = np.zeros(self.n)
         for term in set(query):
+            w = self.idf.get(term, 0.0) * (weights.get(term, 1.0) if weights else 1.0)
             for i, tf in self.postings.get(term, ()):
-                out[i] += self.idf[term] * tf * (self.k1 + 1) / (tf + self.norm[i])
+                out[i] += w * tf * (self.k1 + 1) / (tf + self.norm[i])
         return out

@@ -42,6 +42,13 @@ PARAPHRASES: tuple[tuple[str, str], ...] = (
     ("soạn giáo án", "soạn nháp giáo án"),
     # how the model works
     ("độ ngẫu nhiên", "nhiệt độ"), ("độ sáng tạo", "nhiệt độ"), ("đoán từ", "đoán chữ"),
+    # English words officials and teachers mix in
+    ("bias", "thiên kiến"), ("generative", "tạo sinh"), ("knowledge cutoff", "ngày dừng dữ liệu"),
+    ("cutoff", "ngày dừng dữ liệu"), ("draft", "bản nháp"), ("fake news", "tin giả"), ("fake", "giả"),
+    ("video call", "cuộc gọi video"), ("call", "cuộc gọi"), ("label", "nhãn"), ("example", "ví dụ"),
+    ("homework", "bài tập về nhà"), ("fact check", "kiểm chứng"), ("check", "kiểm tra"), ("data", "dữ liệu"),
+    ("privacy", "dữ liệu cá nhân"), ("scam", "lừa đảo"), ("tool", "công cụ"), ("online", "trên mạng"),
+    ("upload", "tải lên"), ("file", "tệp"),
 )
 
 

@@ -11,7 +11,7 @@ import re
 
 from hocai.text import nfc, strip_diacritics
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"(\w+)", re.UNICODE)
 
 # Question words, particles and pronouns participants type ("là gì", "thế nào", "làm sao", "có được không",
 # "cô ơi cho em hỏi", "ko", "giùm", "mấy"): they carry no topic, so they neither score nor count as matched.
@@ -33,6 +33,41 @@ STOP_FOLDED = frozenset(strip_diacritics(w) for w in STOP_ACCENTED) - AMBIGUOUS
 STOPWORDS = STOP_FOLDED  # folded words that never carry a topic (the threshold ignores them)
 
 _FIRST_VOWEL = re.compile(r"[aeiouyw]")
+
+# Regional and spoken forms (Central: "rứa", "răng", "mô", "chi"; Southern: "hông", "dzậy", "xài", "vô") written
+# the way the lessons write them, so that they are recognised as question words or as the course's words.
+# Matched with their tones only: toneless "rua", "rang", "mo" may be other words.
+REGIONAL = {
+    "rứa": "vậy", "dzậy": "vậy", "zậy": "vậy", "dậy": "vậy", "vầy": "vậy", "dzị": "vậy", "zị": "vậy",
+    "hông": "không", "hổng": "không", "hem": "không", "hok": "không", "khôg": "không",
+    "ni": "này", "nớ": "đó", "tê": "kia", "chừ": "giờ", "hè": "nhỉ", "hén": "nhỉ", "hen": "nhé", "nghen": "nhé",
+    "nè": "nhé", "nhen": "nhé", "thiệt": "thật", "vô": "vào", "dzô": "vào", "zô": "vào", "xài": "dùng",
+    "coi": "xem", "mần": "làm", "nhứt": "nhất", "hổm": "hôm", "tụi": "bọn", "bả": "bà", "ổng": "ông",
+}
+# Words that are a question word in one place and part of a content word in another: "chi" is "gì" except in
+# "chi bộ", "chi phí"; "mô" is "đâu" except in "mô hình"; "răng" is "sao" except after "đau", "sâu", "bàn chải".
+_CONTEXT = {
+    "chi": ("gì", {"bộ", "tiết", "phí", "tiêu", "nhánh", "cục", "hội", "trả", "viện", "đoàn", "ra", "li"}, set()),
+    "mô": ("đâu", {"hình", "phỏng", "tả", "tơ", "đun", "típ", "men"}, set()),
+    "răng": ("sao", {"miệng", "sữa", "khôn", "hàm"}, {"đau", "sâu", "chải", "nhổ", "hàm", "cái"}),
+}
+
+
+def standardise(text: str) -> str:
+    """The question with regional and spoken words in the lessons' standard form ("răng" → "sao")."""
+    pieces = _WORD.split(nfc(text))  # words at odd positions
+    words = [w.lower() for w in pieces[1::2]]
+    out = list(pieces)
+    for k, w in enumerate(words):
+        new = REGIONAL.get(w)
+        if w in _CONTEXT:
+            plain, before_ok, after_ok = _CONTEXT[w]
+            nxt = words[k + 1] if k + 1 < len(words) else ""
+            prev = words[k - 1] if k else ""
+            new = None if nxt in before_ok or prev in after_ok else plain
+        if new is not None:
+            out[2 * k + 1] = new
+    return "".join(out)
 
 
 def fold(text: str) -> str:
