@@ -30,7 +30,7 @@ INTRO_ID = "gioi_thieu"
 END_ID = "ket_thuc"
 SUBMIT_ID = "nop_bai"
 SUBMIT_SOURCE = ("# Nút «Nộp bài» — ô này đã khóa, không cần sửa.\n"
-                 "from hocai.exercise.submit import show_submit\nshow_submit()")
+                 "from hocai.exercise.submit import show_submit\nshow_submit(\"{name}\")")
 REFLECTION_PROMPT_ID = "suy_ngam_de_bai"
 KEY_CALL = re.compile(r"register_key\((.*)\)\s*\n\s*### END SOLUTION", re.S)
 SALT = re.compile(r'salt="([^"]+)"')
@@ -64,9 +64,36 @@ def _code(source: str, metadata: dict) -> nbformat.NotebookNode:
     return cell
 
 
-def _submit_cell() -> nbformat.NotebookNode:
-    """The exercise's last cell: the «Nộp bài» button (hocai.exercise.submit), locked and hidden."""
-    return _code(SUBMIT_SOURCE, _hidden({"nbgrader": _nbgrader(SUBMIT_ID, locked=True)}))
+def _submit_cell(name: str) -> nbformat.NotebookNode:
+    """The exercise's last cell: the «Nộp bài» button (hocai.exercise.submit), locked and hidden; it names
+    its assignment, so it works even when run before the setup cell."""
+    return _code(SUBMIT_SOURCE.format(name=name), _hidden({"nbgrader": _nbgrader(SUBMIT_ID, locked=True)}))
+
+
+def _question_source(spec_literal: str, name: str, test: str) -> str:
+    """A question cell that stands on its own: it imports what it calls and names its assignment, so run
+    first or after a kernel restart it does the setup itself (``show_question``), never a NameError."""
+    return (
+        "from hocai.exercise import check, show_question\n"
+        f"spec = {spec_literal}\n"
+        f'show_question(spec, assignment="{name}")\n'
+        "### BEGIN HIDDEN TESTS\n"
+        f"{test}\n"
+        "### END HIDDEN TESTS"
+    )
+
+
+def _key_source(register_call: str) -> str:
+    """The instructor's key cell; it imports its own names so running it first is harmless too."""
+    return (
+        "# Ô này dành cho giảng viên. Học viên không cần làm gì ở đây.\n"
+        "from hocai.exercise import instructor_key, register_key\n"
+        "with instructor_key():\n"
+        "    pass\n"
+        "    ### BEGIN SOLUTION\n"
+        f"    {register_call}\n"
+        "    ### END SOLUTION"
+    )
 
 
 def _literal(value: Any, indent: int = 0) -> str:
@@ -126,24 +153,12 @@ def build_notebook(assignment: dict) -> nbformat.NotebookNode:
     )
     cells.append(_code(setup, _hidden({"nbgrader": _nbgrader(SETUP_ID, locked=True)})))
     key = {q["id"]: q["answer"] for q in questions}
-    key_source = (
-        "# Ô này dành cho giảng viên. Học viên không cần làm gì ở đây.\n"
-        "with instructor_key():\n"
-        "    pass\n"
-        "    ### BEGIN SOLUTION\n"
-        f"    register_key({_literal(key, 4)},\n"
-        f"                 accepted={_literal(accepted, 17)})\n"
-        "    ### END SOLUTION"
-    )
+    key_source = _key_source(f"register_key({_literal(key, 4)},\n"
+                             f"                 accepted={_literal(accepted, 17)})")
     cells.append(_code(key_source, _hidden({"nbgrader": _nbgrader(KEY_ID, solution=True)})))
     for question in questions:
         spec = question_spec(question)
-        source = (
-            f"show_question({_literal(spec)})\n"
-            "### BEGIN HIDDEN TESTS\n"
-            f"{_check_call(question, salt, accepted.get(spec['id']))}\n"
-            "### END HIDDEN TESTS"
-        )
+        source = _question_source(_literal(spec, 7), name, _check_call(question, salt, accepted.get(spec["id"])))
         meta = {"hocai": spec, "nbgrader": _nbgrader(spec["id"], grade=True, locked=True, points=spec["points"])}
         cells.append(_code(source, _hidden(meta)))
     reflection = assignment["reflection"]
@@ -155,7 +170,7 @@ def build_notebook(assignment: dict) -> nbformat.NotebookNode:
     }
     cells.append(answer)
     cells.append(_markdown(assignment["outro"], END_ID))
-    cells.append(_submit_cell())
+    cells.append(_submit_cell(name))
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
@@ -183,6 +198,8 @@ OUTRO = """## Hoàn thành
 Bạn đã làm xong bài. Hãy kiểm tra mỗi câu đều có dòng **✓ Đã lưu**, lưu bài (Ctrl + S) \
 rồi bấm nút **Nộp bài** ngay bên dưới."""
 START_CALL = re.compile(r'^start\("([^"]+)"(?:, course="([^"]*)")?\)$', re.M)
+# A question cell's own call (see _question_source); ``course init`` stamps the course here too.
+QUESTION_CALL = re.compile(r'^show_question\(spec, assignment="([^"]+)"(?:, course="([^"]*)")?\)$', re.M)
 
 
 def slot_hashes(slot: dict, salt: str) -> list[list[str]]:
@@ -234,14 +251,7 @@ def build_from_bank(bank: dict) -> nbformat.NotebookNode:
     )
     cells.append(_code(setup, _hidden({"nbgrader": _nbgrader(SETUP_ID, locked=True)})))
     key = {s["id"]: [v["answer"] for v in s["variants"]] for s in slots}
-    key_source = (
-        "# Ô này dành cho giảng viên. Học viên không cần làm gì ở đây.\n"
-        "with instructor_key():\n"
-        "    pass\n"
-        "    ### BEGIN SOLUTION\n"
-        f"    register_key({_literal(key, 4)})\n"
-        "    ### END SOLUTION"
-    )
+    key_source = _key_source(f"register_key({_literal(key, 4)})")
     cells.append(_code(key_source, _hidden({"nbgrader": _nbgrader(KEY_ID, solution=True)})))
     for slot in slots:
         public = public_slot(slot)
@@ -250,13 +260,7 @@ def build_from_bank(bank: dict) -> nbformat.NotebookNode:
         else:
             test = (f'check.expect_shown(spec, {_literal(slot_hashes(slot, salt), 21)},\n'
                     f'                   salt="{salt}")')
-        source = (
-            f"spec = {_literal(public, 7)}\n"
-            "show_question(spec)\n"
-            "### BEGIN HIDDEN TESTS\n"
-            f"{test}\n"
-            "### END HIDDEN TESTS"
-        )
+        source = _question_source(_literal(public, 7), name, test)
         meta = {"hocai": public, "nbgrader": _nbgrader(slot["id"], grade=True, locked=True, points=slot["points"])}
         cells.append(_code(source, _hidden(meta)))
     reflection = bank["reflection"]
@@ -268,7 +272,7 @@ def build_from_bank(bank: dict) -> nbformat.NotebookNode:
     }
     cells.append(answer)
     cells.append(_markdown(OUTRO, END_ID))
-    cells.append(_submit_cell())
+    cells.append(_submit_cell(name))
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
@@ -280,16 +284,22 @@ def build_from_bank(bank: dict) -> nbformat.NotebookNode:
 
 
 def stamp_course(folder: Path, course_id: str) -> None:
-    """Write the course id into each source notebook's setup call (``course init``): participants' forms
-    are drawn per course, and the released notebooks carry it."""
+    """Write the course id into each source notebook's setup call and question calls (``course init``):
+    participants' forms are drawn per course, and the released notebooks carry it in every cell that may
+    run first."""
+    course = json.dumps(course_id)
     for path in sorted(Path(folder).glob("*/*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         changed = False
         for cell in nb.cells:
+            if cell.get("cell_type") != "code":
+                continue
+            new = QUESTION_CALL.sub(lambda m: f'show_question(spec, assignment="{m.group(1)}", course={course})',
+                                    cell.source)
             if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == SETUP_ID:
-                new = START_CALL.sub(lambda m: f'start("{m.group(1)}", course={json.dumps(course_id)})', cell.source)
-                changed = changed or new != cell.source
-                cell.source = new
+                new = START_CALL.sub(lambda m: f'start("{m.group(1)}", course={course})', new)
+            changed = changed or new != cell.source
+            cell.source = new
         if changed:
             write(nb, path)
 

@@ -18,6 +18,7 @@ from IPython.display import display
 
 from hocai.exercise import key, storage, variants
 from hocai.exercise.spec import SCAM_OPTIONS, InvalidAnswer, validate
+from hocai.text import nfc
 
 CSS = "hocai-exercise"
 STYLE = f"""<style>
@@ -51,6 +52,14 @@ def start(assignment: str, course: str = "", participant: str | None = None) -> 
         print(f"Chấm trên đề của học viên «{who}».")
     elif who:
         print(f"Đề bài này dành cho «{who}»: mỗi người có đề riêng, hãy làm trên máy (tài khoản) của mình.")
+
+
+def ensure_started(assignment: str, course: str = "") -> None:
+    """Do the setup cell's ``start`` unless it already ran for ``assignment`` in this kernel: a question
+    cell run first, or after a kernel restart, then works on its own. Idempotent, and it never replaces a
+    context already set (the grader's setup cell names the graded participant)."""
+    if variants.context()[2] != nfc(assignment):
+        start(assignment, course)
 
 
 def _grading() -> bool:
@@ -279,10 +288,14 @@ def _saved(spec: dict, plan: variants.Plan | None = None) -> Any:
     return value if type(value) in (str, list) else None
 
 
-def show_question(spec: dict) -> None:
+def show_question(spec: dict, assignment: str | None = None, course: str = "") -> None:
     """Display the question's widget (or, while nbgrader runs the notebook, print it as text).
 
-    A slot with ``variants`` shows the variant and option order drawn for this participant."""
+    A slot with ``variants`` shows the variant and option order drawn for this participant. A cell that
+    names its ``assignment`` (and the ``course`` stamped at ``course init``) sets itself up when the setup
+    cell has not run in this kernel."""
+    if assignment is not None:
+        ensure_started(assignment, course)
     plan = None
     if variants.has_variants(spec):
         spec, plan = variants.shown(spec, *variants.context())

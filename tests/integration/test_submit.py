@@ -43,7 +43,7 @@ def _participant(course, tmp_path: Path) -> Path:
 
 def test_released_exercise_ends_with_the_submit_button(released):
     nb = nbformat.read(released.exchange / released.course_id / "outbound" / "bai01" / "bai01.ipynb", as_version=4)
-    assert "show_submit()" in nb.cells[-1].source
+    assert 'show_submit("bai01")' in nb.cells[-1].source
 
 
 def test_unanswered_items_are_named_in_vietnamese(released, tmp_path):

@@ -168,7 +168,8 @@ def test_code_cells_are_locked_hidden_and_known_to_nbgrader(name):
             assert meta["locked"] or meta["grade_id"] == KEY_ID
         spec = cell.metadata.get("hocai")
         if spec and spec["type"] != "reflection":
-            literal = ast.parse(cell.source.split("### BEGIN HIDDEN TESTS")[0]).body[0].value
+            body = ast.parse(cell.source.split("### BEGIN HIDDEN TESTS")[0]).body
+            literal = next(n for n in body if isinstance(n, ast.Assign) and n.targets[0].id == "spec").value
             assert ast.literal_eval(literal) == spec and meta["points"] == spec["points"]
             assert len(spec["variants"]) >= 3 and "objective" in spec
             assert "### BEGIN HIDDEN TESTS" in cell.source and meta["grade"] is True
