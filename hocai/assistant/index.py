@@ -126,9 +126,10 @@ class Index:
     def _query(self, question: str) -> tuple[list[str], set[str], dict[str, float], dict[str, tuple[float, set]]]:
         """The question's terms as the index holds them, its pairs of content words, each term's weight, and
         for each content word what it says and the pairs it forms with the content words next to it."""
-        if not self.folded:
+        if not self.folded:  # the benchmark's baseline: the question's terms as typed, each word on its own
             query = self._doc_terms(question)
-            return query, {t for t in query if "_" in t}, {}, {}
+            words = {t: (_says(fold(t)), set()) for t in query if "_" not in t and fold(t) not in STOPWORDS}
+            return query, {t for t in query if "_" in t}, {}, words
         question = standardise(question)
         toks = self._tokens(question)
         keep = [not s and (len(t) > 1 or t.isdigit()) for t, s in toks]
@@ -153,7 +154,7 @@ class Index:
                 continue
             near = {f"{toks[j][0]}_{toks[j + 1][0]}" for j in (i - 1, i) if 0 <= j < len(toks) - 1
                     and keep[j] and keep[j + 1]}
-            say = max(0.0, min(background.idf(t), INFO_CAP) - INFO_FLOOR) * place[i]
+            say = _says(t) * place[i]
             old = units.get(t, (0.0, set()))
             units[t] = (max(old[0], say), old[1] | near)
         return unigrams + bigrams + accented, pairs, weights, units
@@ -196,6 +197,11 @@ class Index:
 def _info(word: str) -> float:
     """How much a folded syllable says, 0–1, from its rarity in generic Vietnamese."""
     return min(1.0, background.idf(word) / INFO_FULL)
+
+
+def _says(word: str) -> float:
+    """What a folded syllable tells, in the coverage: its rarity in generic Vietnamese, capped, above the floor."""
+    return max(0.0, min(background.idf(word), INFO_CAP) - INFO_FLOOR)
 
 
 def _placement(keep: list[bool]) -> list[float]:
