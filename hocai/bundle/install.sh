@@ -142,6 +142,7 @@ prepare_target() {
 build_env() {
   local final="$TARGET/.venv" wheels="$BUNDLE/wheels" old="" model pattern
   local -a pip_wheel=()
+  cd "$TARGET"  # python -m below must import the kit installed here, not one in the caller's folder
   rm -rf "$TARGET"/.venv.part-*
   TMPV="$TARGET/.venv.part-$$"
   export PIP_CONFIG_FILE=/dev/null PIP_NO_INPUT=1 PIP_DISABLE_PIP_VERSION_CHECK=1
