@@ -26,7 +26,8 @@ from hocai_grader.export import write_rows_csv
 # nbgrader's JupyterLab tools that only instructors should see.
 INSTRUCTOR_PLUGINS = ("create-assignment", "formgrader", "course-list")
 # Participants submit with the exercise's own «Nộp bài» button (hocai.exercise.submit), never this English panel.
-PARTICIPANT_HIDDEN = (*INSTRUCTOR_PLUGINS, "assignment-list")
+# Its menu and the notebook toolbar's «Validate» are English too (nbgrader's extension has no translations).
+PARTICIPANT_HIDDEN = (*INSTRUCTOR_PLUGINS, "assignment-list", "validate-assignment", "menu")
 # No look-alike characters (0/o, 1/l/i): passwords are typed from paper by people new to keyboards.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
