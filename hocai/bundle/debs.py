@@ -17,8 +17,9 @@ from pathlib import Path
 
 from hocai.errors import UserError
 
-# Beside the Makefile's APT_PACKAGES: python3 (a minimal Debian has none), nodejs (configurable-http-proxy).
-EXTRA_PACKAGES = ["python3", "nodejs"]
+# Beside the Makefile's APT_PACKAGES: python3 (a minimal Debian has none), nodejs (configurable-http-proxy),
+# make (HUONG-DAN.txt and the README open a class with «make start»; a desktop Debian lacks it).
+EXTRA_PACKAGES = ["python3", "nodejs", "make"]
 FALLBACK_PACKAGES = ["bubblewrap", "chromium", "fonts-dejavu-core", "poppler-utils"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+$")
 

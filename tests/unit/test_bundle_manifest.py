@@ -135,7 +135,7 @@ def test_minimal_status_keeps_required_packages_and_what_they_need():
 
 def test_default_packages_follow_the_makefile(tmp_path):
     (tmp_path / "Makefile").write_text("X := 1\nAPT_PACKAGES := bubblewrap poppler-utils\n", encoding="utf-8")
-    assert debs.default_packages(tmp_path) == ["bubblewrap", "poppler-utils", "python3", "nodejs"]
+    assert debs.default_packages(tmp_path) == ["bubblewrap", "poppler-utils", "python3", "nodejs", "make"]
     with pytest.raises(UserError):
         debs.check_names(["ok", "bad;rm -rf /"])
 
