@@ -200,7 +200,9 @@ def show_submit(assignment: str | None = None, folder: str | os.PathLike | None 
                       layout=w.Layout(width="auto", min_height="44px"))
     again = w.Button(description="Vẫn nộp bài", button_style="warning", layout=w.Layout(width="auto"))
     again.layout.display = "none"
-    status = w.HTML()
+    # Widths follow the notebook's (ipywidgets gives an HTML widget 300 px): readable on a 390 px phone too.
+    fit = dict(width="auto", max_width="100%")
+    status = w.HTML(layout=w.Layout(**fit))
 
     def say(text: str, colour: str = "#333") -> None:
         status.value = f'<div style="color:{colour}; white-space:pre-wrap">{html.escape(text)}</div>'
@@ -235,6 +237,7 @@ def show_submit(assignment: str | None = None, folder: str | os.PathLike | None 
     button.on_click(ask)
     again.on_click(send)
     shown_last()
-    display(w.VBox([w.HTML(widgets.STYLE), w.HBox([button, again]), status],
-                   layout=w.Layout(border="1px solid #90a4ae", padding="8px 14px", margin="8px 0"))
+    display(w.VBox([w.HTML(widgets.STYLE, layout=w.Layout(**fit)),
+                    w.HBox([button, again], layout=w.Layout(flex_flow="row wrap", **fit)), status],
+                   layout=w.Layout(border="1px solid #90a4ae", padding="8px 14px", margin="8px 0", **fit))
             .add_class(widgets.CSS))

@@ -1,7 +1,8 @@
 """The instructor's live board on a real JupyterHub, in Chromium (issue 18): two participants open the first
 exercise, one answers and submits with «Nộp bài»; the board page, as the hub serves it to the instructor,
 shows the second as «đang làm» and the first as «đã nộp» within 10 s, then «đã chấm» with a score after
-autograde; a participant gets 403. Runs as root (it creates system users), as CI does."""
+autograde; a participant gets 403; the «Nộp bài» box fits a 390 px screen. Runs as root (it creates system
+users), as CI does."""
 
 import os
 import re
@@ -71,6 +72,10 @@ def test_board_follows_two_participants_live(board_hub, browser, artifacts):
         page.wait_for_url(re.compile(rf".*/user/{username}/lab.*"))
         page.goto(f"{hub.base}user/{username}/lab/tree/bai01/bai01.ipynb?reset")
         page.wait_for_selector(NOTEBOOK)
+    # nbgrader's English menu and «Validate» button are hidden from participants (they use «Nộp bài»).
+    shown = pages["hvbmo"].locator(".lm-MenuBar-content").inner_text() + pages["hvbmo"].locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-NotebookPanel-toolbar").inner_text()
+    assert "Nbgrader" not in shown and "Validate" not in shown, shown
 
     # The instructor goes straight to the board (no server of their own is needed).
     board = _context(browser).new_page()
@@ -96,6 +101,21 @@ def test_board_follows_two_participants_live(board_hub, browser, artifacts):
     page.locator("button", has_text=re.compile("^Vẫn nộp bài$")).last.click()
     page.get_by_text(re.compile("Đã nộp bài lúc")).first.wait_for()
     _wait_states(board, {"hvbnop": "đã nộp", "hvbmo": "đang làm"}, 10)
+
+    # On a phone-sized screen the «Nộp bài» box and its message fit the width (item 5).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()  # the file list closes
+    box = page.locator(".hocai-exercise", has_text="Đã nộp bài lúc").last
+    box.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "nop-bai-dien-thoai.png"))
+    # Nothing shown sticks out past the box, and the box stays on the screen.
+    out = box.evaluate("""b => { const r = b.getBoundingClientRect();
+        return [r.left, r.right, ...[...b.querySelectorAll('*')].filter(e => e.getClientRects().length
+          && e.getBoundingClientRect().right > r.right + 1)
+          .map(e => e.className + ' ' + e.getBoundingClientRect().right)]
+    }""")
+    assert out[0] >= 0 and out[1] <= 390 and out[2:] == [], out
     board.screenshot(path=str(artifacts / "bang-tien-do-hub.png"))
 
     # A participant cannot open the board.
