@@ -100,6 +100,7 @@ def _seed_home(username: str, role: str, course_dir: Path) -> list[str]:
     Returns what could not be written, as Vietnamese sentences.
     """
     from hocai.hub.homecopy import write_home
+    from hocai.widgets import my_progress
     from hocai.workshop import LAB_SERVER_CONFIG, LOCKED_CSS
     from hocai_grader.workspace import Course
 
@@ -119,6 +120,8 @@ def _seed_home(username: str, role: str, course_dir: Path) -> list[str]:
         ".jupyter/labconfig/page_config.json": json.dumps({"disabledExtensions": hidden}),
         ".jupyter/nbgrader_config.py": "".join(lines),
     }
+    if not formgrader:  # «Tiến độ của tôi»: their lessons, submissions and returned scores, in one place
+        files[my_progress.NOTEBOOK] = my_progress.notebook_text()
     trees = {"bai-hoc": paths.NOTEBOOKS} if paths.NOTEBOOKS.is_dir() else {}
     links = {COURSE_LINK: str(course.root)} if formgrader else {}
     result = write_home(username, trees=trees, files=files, links=links, mode=0o700, skip=LESSON_SKIP)

@@ -162,5 +162,27 @@ def show() -> None:
     display(w.VBox([view, w.HBox([button, note])]))
 
 
+NOTEBOOK = "tien-do-cua-toi.ipynb"
+
+
+def notebook_text() -> str:
+    """The notebook each participant's home gets on the hub: one locked, hidden cell showing the page."""
+    import nbformat
+
+    from hocai.lessons.harden import LOCKED
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata.update({"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                       "name": "python3"}, "language_info": {"name": "python"}})
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            "# Tiến độ của tôi\n\nBấm vào ô bên dưới rồi nhấn **Shift + Enter** để xem bài học đã xong, bài tập đã "
+            "nộp và điểm. Khi giảng viên đã chấm và trả nhận xét, bấm «Cập nhật nhận xét».", metadata=dict(LOCKED)),
+        nbformat.v4.new_code_cell("from hocai.widgets.my_progress import show; show()",
+                                  metadata={**LOCKED, "jupyter": {"source_hidden": True}}),
+    ]
+    return nbformat.writes(nb)
+
+
 if __name__ == "__main__":
     sys.stdout.write(render())

@@ -1,7 +1,8 @@
 """The instructor's live board on a real JupyterHub, in Chromium (issue 18): two participants open the first
 exercise, one answers and submits with «Nộp bài»; the board page, as the hub serves it to the instructor,
 shows the second as «đang làm» and the first as «đã nộp» within 10 s, then «đã chấm» with a score after
-autograde; a participant gets 403; the «Nộp bài» box fits a 390 px screen. Runs as root (it creates system
+autograde, and the score in the participant's «Tiến độ của tôi» once feedback is returned; a participant gets 403;
+the «Nộp bài» box fits a 390 px screen. Runs as root (it creates system
 users), as CI does."""
 
 import os
@@ -126,3 +127,16 @@ def test_board_follows_two_participants_live(board_hub, browser, artifacts):
     _wait_states(board, {"hvbnop": "đã chấm", "hvbmo": "đang làm"}, 10)
     score = board.locator("tr[data-user='hvbnop'] td[data-col='percent']").inner_text()
     assert re.fullmatch(r"\d+(,\d)?", score), score  # graded: a percentage, not the «chưa nộp» dash
+
+    # The score comes back to the participant: feedback released, «Tiến độ của tôi» fetches and shows it.
+    hub.hocai("course", "feedback", str(hub.course))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{hub.base}user/hvbnop/lab/tree/tien-do-cua-toi.ipynb?reset")
+    page.wait_for_selector(NOTEBOOK)
+    run_all_until(page, ".hocai-progress")
+    assert "bai01: đã nộp" in page.locator(".hocai-progress").last.inner_text()
+    page.locator("button", has_text="Cập nhật nhận xét").click()
+    page.get_by_text("Đã cập nhật: 1 bài có nhận xét.").wait_for()
+    mine = page.locator(".hocai-progress").last.inner_text()
+    assert re.search(r"bai01: đã chấm, nộp lúc .+, điểm \d+(\.\d+)?/\d+", mine), mine
+    page.screenshot(path=str(artifacts / "tien-do-cua-toi-hub.png"))

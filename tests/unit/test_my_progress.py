@@ -61,3 +61,15 @@ def test_exercise_states_score_and_what_is_left(tmp_path, monkeypatch):
 
 def test_finished_text_is_vietnamese():
     assert FINISHED.startswith("✓ Bạn đã làm xong")
+
+
+def test_seeded_progress_notebook_is_locked_and_calls_the_page():
+    import nbformat
+
+    nb = nbformat.reads(my_progress.notebook_text(), as_version=4)
+    nbformat.validate(nb)
+    assert [c.cell_type for c in nb.cells] == ["markdown", "code"]
+    assert all(c.metadata["editable"] is False and c.metadata["deletable"] is False for c in nb.cells)
+    assert nb.cells[1].metadata["jupyter"]["source_hidden"] is True
+    assert nb.cells[1].source == "from hocai.widgets.my_progress import show; show()"
+    assert "Cập nhật nhận xét" in nb.cells[0].source
