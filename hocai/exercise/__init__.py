@@ -8,6 +8,6 @@ participant sees, and its option order, from (course, participant, assignment).
 
 from hocai.exercise import check
 from hocai.exercise.key import instructor_key, register_key
-from hocai.exercise.widgets import show_question, start
+from hocai.exercise.question_form import show_question, start
 
 __all__ = ["check", "start", "show_question", "instructor_key", "register_key"]

@@ -192,9 +192,9 @@ def show_submit(assignment: str | None = None, folder: str | os.PathLike | None 
     import ipywidgets as w
     from IPython.display import display
 
-    from hocai.exercise import widgets
+    from hocai.exercise import question_form as form
 
-    name = assignment or widgets._state["assignment"]
+    name = assignment or form._state["assignment"]
     where = Path(folder) if folder is not None else Path(os.getcwd())
     button = w.Button(description="Nộp bài", button_style="success", icon="paper-plane",
                       layout=w.Layout(width="auto", min_height="44px"))
@@ -219,9 +219,9 @@ def show_submit(assignment: str | None = None, folder: str | os.PathLike | None 
         try:
             when = submit(where, name)
         except SubmitError as exc:
-            say(str(exc), widgets.PROBLEM)
+            say(str(exc), form.PROBLEM)
         else:
-            say(f"✓ Đã nộp bài lúc {_when(when)}. Bạn có thể nộp lại; bài nộp sau cùng được chấm.", widgets.SAVED)
+            say(f"✓ Đã nộp bài lúc {_when(when)}. Bạn có thể nộp lại; bài nộp sau cùng được chấm.", form.SAVED)
         finally:
             button.disabled = again.disabled = False
 
@@ -231,13 +231,13 @@ def show_submit(assignment: str | None = None, folder: str | os.PathLike | None 
             send()
             return
         say("Còn chưa trả lời: " + ", ".join(missing) + ".\nBấm «Vẫn nộp bài» nếu bạn muốn nộp ngay.",
-            widgets.PROBLEM)
+            form.PROBLEM)
         again.layout.display = ""
 
     button.on_click(ask)
     again.on_click(send)
     shown_last()
-    display(w.VBox([w.HTML(widgets.STYLE, layout=w.Layout(**fit)),
+    display(w.VBox([w.HTML(form.STYLE, layout=w.Layout(**fit)),
                     w.HBox([button, again], layout=w.Layout(flex_flow="row wrap", **fit)), status],
                    layout=w.Layout(border="1px solid #90a4ae", padding="8px 14px", margin="8px 0", **fit))
-            .add_class(widgets.CSS))
+            .add_class(form.CSS))

@@ -11,7 +11,7 @@ from IPython.display import HTML, display
 
 from hocai.ai import client
 from hocai.text import clean
-from hocai.widgets.service import call
+from hocai.widgets.ai_box import call
 from hocai.widgets.style import BAD, FONT, INFO, esc, message, styled_box
 
 TITLE = "Hỏi trợ giảng"

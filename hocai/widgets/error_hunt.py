@@ -17,8 +17,8 @@ import ipywidgets as widgets
 
 from hocai.ai import client
 from hocai.text import nfc
+from hocai.widgets.ai_box import call, service_box
 from hocai.widgets.display import card
-from hocai.widgets.service import call, service_box
 from hocai.widgets.style import BAD, FONT, GOOD, INFO, Html, esc, message, styled_box
 
 AUTHOR_LABEL = "Ví dụ do người soạn bài viết để minh họa lỗi thường gặp của AI — không phải do AI tạo ra"

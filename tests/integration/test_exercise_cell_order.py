@@ -82,8 +82,8 @@ def test_question_first_and_after_restart_records_answers_that_grade(course, tmp
     km = KernelManager(kernel_name="python3")
     client = NotebookClient(nbformat.v4.new_notebook(), km=km, resources={"metadata": {"path": str(work)}},
                             timeout=120)
-    shown = "from hocai.exercise.widgets import SHOWN\nprint(json.dumps(SHOWN[{q!r}].spec, ensure_ascii=False))"
-    answer = ("from hocai.exercise.widgets import SHOWN\n"
+    shown = "from hocai.exercise.question_form import SHOWN\nprint(json.dumps(SHOWN[{q!r}].spec, ensure_ascii=False))"
+    answer = ("from hocai.exercise.question_form import SHOWN\n"
               "SHOWN[{q!r}].control.value = {v!r}\nprint(SHOWN[{q!r}].status.value)")
     with client.setup_kernel(env=env, cwd=str(work)):
         # A fresh kernel: question 4 is the first cell run, before the setup cell.

@@ -112,7 +112,7 @@ def test_own_notebook_without_a_hub_is_graded_on_what_it_showed(course, tmp_path
     work = tmp_path / D / "bai01"
     shutil.copytree(course.release / "bai01", work)
     answer = (
-        "import json\nfrom hocai.exercise.widgets import SHOWN\n"
+        "import json\nfrom hocai.exercise.question_form import SHOWN\n"
         f"key = json.loads({json.dumps(json.dumps(key, ensure_ascii=False))})\n"
         "for qid, value in key.items():\n"
         "    view = SHOWN[qid]\n"

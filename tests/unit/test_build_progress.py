@@ -166,7 +166,7 @@ def test_service_says_when_the_build_stopped_without_a_model(empty_store, playgr
 def test_lesson_cells_show_the_sentence_as_information_not_as_an_error():
     import ipywidgets as widgets
 
-    from hocai.widgets.service import health_card, service_box
+    from hocai.widgets.ai_box import health_card, service_box
     from hocai.widgets.style import BAD, INFO
 
     assert build_progress.is_building_message(SENTENCE_40)

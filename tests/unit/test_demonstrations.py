@@ -218,7 +218,7 @@ def test_retrain_widget_when_down(service_down):
 
 def test_describe_says_what_the_model_can_and_cannot_do():
     from hocai.ai.catalogue import describe
-    from hocai.widgets.service import health_card
+    from hocai.widgets.ai_box import health_card
 
     teaching = describe("hocai-teaching-gpt2", True)
     assert "1,1 triệu tham số" in teaching["what"] and "GPT-2 tí hon" in teaching["what"]

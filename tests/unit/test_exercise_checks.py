@@ -188,7 +188,8 @@ def test_widget_answer_survives_kernel_restart(tmp_path, monkeypatch):
     from nbclient import NotebookClient
 
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    setup = "from hocai.exercise import show_question, start\nfrom hocai.exercise.widgets import SHOWN\nstart('bai01')"
+    setup = ("from hocai.exercise import show_question, start\n"
+             "from hocai.exercise.question_form import SHOWN\nstart('bai01')")
     show = f"show_question({SPEC!r})"
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in (
         setup, show, "SHOWN['q1'].control.value = 'B'", "print(SHOWN['q1'].status.value)")])

@@ -84,7 +84,7 @@ def test_labelled_set_agreement():
 def test_the_exercise_widget_shows_the_verdict_part_by_part():
     import ipywidgets as w
 
-    from hocai.exercise.widgets import QuestionView
+    from hocai.exercise.question_form import QuestionView
 
     spec = {"id": "q5", "type": "rewrite_prompt", "points": 3, "min_score": PASS_MIN_PARTS, "prompt": "Viết lại",
             "original": "viết thông báo họp"}

@@ -145,7 +145,7 @@ def test_sorter_gives_feedback_per_item():
 
 
 def test_health_card_variants():
-    from hocai.widgets.service import health_card
+    from hocai.widgets.ai_box import health_card
 
     ok = health_card({"status": "ok", "model": "<tiny>", "teaching_model": True, "message": "Sẵn sàng."})
     assert "Sân tập AI đang chạy" in ok and "&lt;tiny&gt;" in ok and "mô hình thu nhỏ" in ok
