@@ -56,6 +56,7 @@ start: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -rs
 	$(MAKE) test-other-python
 
@@ -72,6 +73,7 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 benchmarks: install
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done

@@ -9,7 +9,10 @@ cannot produce, so the list is found here; tests/unit/test_wheel_packaging.py ch
 from setuptools import find_namespace_packages, setup
 
 setup(
-    packages=[*find_namespace_packages(include=["hocai", "hocai.*"]), "hocai_grader",
-              *(f"hocai_grader.{name}" for name in find_namespace_packages(where="grader"))],
+    packages=[
+        *find_namespace_packages(include=["hocai", "hocai.*"]),
+        "hocai_grader",
+        *(f"hocai_grader.{name}" for name in find_namespace_packages(where="grader")),
+    ],
     package_dir={"hocai_grader": "grader"},
 )

@@ -41,9 +41,18 @@ from hocai.net import free_port  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "ai_service.json"
 CLIENTS = (1, 8, 32)
-QWEN2_05B = dict(vocab_size=151936, hidden_size=896, intermediate_size=4864, num_hidden_layers=24,
-                 num_attention_heads=14, num_key_value_heads=2, max_position_embeddings=32768,
-                 tie_word_embeddings=True, rope_theta=1_000_000.0, rms_norm_eps=1e-6)
+QWEN2_05B = dict(
+    vocab_size=151936,
+    hidden_size=896,
+    intermediate_size=4864,
+    num_hidden_layers=24,
+    num_attention_heads=14,
+    num_key_value_heads=2,
+    max_position_embeddings=32768,
+    tie_word_embeddings=True,
+    rope_theta=1_000_000.0,
+    rms_norm_eps=1e-6,
+)
 
 
 def memory_bandwidth_gbs(megabytes: int = 512, repeats: int = 5) -> float:
@@ -112,9 +121,13 @@ def run_clients(backend: BenchBackend, n: int, ids: list[int], new_tokens: int) 
         for _ in backend._drain(request):
             first = first or time.perf_counter()
         ended = time.perf_counter()
-        stats[i] = {"tokens": request.generated, "ttft": (first or ended) - started,
-                    "decode": (request.generated - 1) / max(ended - (first or ended), 1e-9), "end": ended,
-                    "start": started}
+        stats[i] = {
+            "tokens": request.generated,
+            "ttft": (first or ended) - started,
+            "decode": (request.generated - 1) / max(ended - (first or ended), 1e-9),
+            "end": ended,
+            "start": started,
+        }
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
     for t in threads:
@@ -123,9 +136,14 @@ def run_clients(backend: BenchBackend, n: int, ids: list[int], new_tokens: int) 
     for t in threads:
         t.join()
     wall = max(s["end"] for s in stats) - min(s["start"] for s in stats)
-    return {"clients": n, "tokens": sum(s["tokens"] for s in stats), "seconds": round(wall, 3),
-            "aggregate_tok_s": round(sum(s["tokens"] for s in stats) / wall, 2),
-            "ttft_s": round(min(s["ttft"] for s in stats), 3), "decode_tok_s": round(stats[0]["decode"], 2)}
+    return {
+        "clients": n,
+        "tokens": sum(s["tokens"] for s in stats),
+        "seconds": round(wall, 3),
+        "aggregate_tok_s": round(sum(s["tokens"] for s in stats) / wall, 2),
+        "ttft_s": round(min(s["ttft"] for s in stats), 3),
+        "decode_tok_s": round(stats[0]["decode"], 2),
+    }
 
 
 def step_ms(model, ids: list[int], batch: int, steps: int = 12) -> float:
@@ -148,13 +166,17 @@ def model_steps(backend: BenchBackend, make_model, ids: list[int]) -> dict[str, 
     ``8 × step(1) / step(8)`` bounds what batching 8 clients can gain on this CPU whatever the serving
     layer does; measured on the model thread like everything else.
     """
+
     def measure() -> dict[str, Any]:
         packed = {str(b): step_ms(backend.model, ids, b) for b in (1, 8)}
         plain_model = make_model()[0].eval()
         plain = {str(b): step_ms(plain_model, ids, b) for b in (1, 8)}
-        return {"packed_step_ms": packed, "plain_step_ms": plain,
-                "packing_speedup": {b: round(plain[b] / packed[b], 2) for b in packed},
-                "batch8_gain_bound": round(8 * packed["1"] / packed["8"], 2)}
+        return {
+            "packed_step_ms": packed,
+            "plain_step_ms": plain,
+            "packing_speedup": {b: round(plain[b] / packed[b], 2) for b in packed},
+            "batch8_gain_bound": round(8 * packed["1"] / packed["8"], 2),
+        }
 
     return backend.batcher.call(measure)
 
@@ -163,8 +185,11 @@ def read_bytes_per_token(model) -> int:
     """Bytes of weights one decoding step reads: int8 layers as stored, other parameters whole, except an
     embedding table (one row per token) unless a bf16 head shares it."""
     total = sum(m.int8_bytes for m in model.modules() if isinstance(m, quant.Int8Linear))
-    heads = {id(getattr(m, "weight", None)) for m in model.modules() if not isinstance(m, torch.nn.Embedding)
-             and not isinstance(m, quant.Int8Linear)}
+    heads = {
+        id(getattr(m, "weight", None))
+        for m in model.modules()
+        if not isinstance(m, torch.nn.Embedding) and not isinstance(m, quant.Int8Linear)
+    }
     for module in model.modules():
         if isinstance(module, quant.Int8Linear):  # its plain weight, if any, is the embedding's
             continue
@@ -175,13 +200,26 @@ def read_bytes_per_token(model) -> int:
     return total
 
 
-def bench_model(name: str, make_model, ids: list[int], new_tokens: int, dtype: torch.dtype | None,
-                quantize: str = "none") -> dict[str, Any]:
+def bench_model(
+    name: str, make_model, ids: list[int], new_tokens: int, dtype: torch.dtype | None, quantize: str = "none"
+) -> dict[str, Any]:
     config = ServiceConfig()
-    out: dict[str, Any] = {"prompt_tokens": len(ids), "new_tokens_per_client": new_tokens,
-                           "max_batch": config.max_batch, "batch_window_ms": config.batch_window_ms}
-    backend = BenchBackend(name, make_model, max_batch=config.max_batch, window_s=config.batch_window_ms / 1000,
-                           timeout_s=3600, max_new_tokens=new_tokens, dtype=dtype, quantize=quantize)
+    out: dict[str, Any] = {
+        "prompt_tokens": len(ids),
+        "new_tokens_per_client": new_tokens,
+        "max_batch": config.max_batch,
+        "batch_window_ms": config.batch_window_ms,
+    }
+    backend = BenchBackend(
+        name,
+        make_model,
+        max_batch=config.max_batch,
+        window_s=config.batch_window_ms / 1000,
+        timeout_s=3600,
+        max_new_tokens=new_tokens,
+        dtype=dtype,
+        quantize=quantize,
+    )
     backend.load()
     if backend.status != "ok":
         raise SystemExit(backend.message)
@@ -190,8 +228,11 @@ def bench_model(name: str, make_model, ids: list[int], new_tokens: int, dtype: t
     out["quantize"] = backend.quantize
     out["parameters"] = backend.n_params
     out["model_bytes"] = backend.model_bytes
-    out["read_bytes_per_token"] = (backend.batcher.call(lambda: read_bytes_per_token(backend.model))
-                                   if backend.quantize == "int8" else backend.model_bytes)
+    out["read_bytes_per_token"] = (
+        backend.batcher.call(lambda: read_bytes_per_token(backend.model))
+        if backend.quantize == "int8"
+        else backend.model_bytes
+    )
     for batching in (True, False):
         backend.batcher.enabled = batching
         run_clients(backend, 1, ids, new_tokens)  # warm-up: every shape and cache size the runs will meet
@@ -203,12 +244,14 @@ def bench_model(name: str, make_model, ids: list[int], new_tokens: int, dtype: t
     if dtype == torch.bfloat16 and backend.quantize == "none":
         out["model_steps"] = model_steps(backend, make_model, ids)
     elif backend.quantize == "int8":
-        out["model_steps"] = backend.batcher.call(lambda: {"int8_step_ms": {str(b): step_ms(backend.model, ids, b)
-                                                                            for b in (1, 8)}})
+        out["model_steps"] = backend.batcher.call(
+            lambda: {"int8_step_ms": {str(b): step_ms(backend.model, ids, b) for b in (1, 8)}}
+        )
     backend.close()
     on, off = out["batching_on"], out["batching_off"]
-    out["batching_gain"] = {str(a["clients"]): round(a["aggregate_tok_s"] / b["aggregate_tok_s"], 2)
-                            for a, b in zip(on, off)}
+    out["batching_gain"] = {
+        str(a["clients"]): round(a["aggregate_tok_s"] / b["aggregate_tok_s"], 2) for a, b in zip(on, off)
+    }
     return out
 
 
@@ -224,10 +267,20 @@ def default_model(build: dict[str, Any], scratch: Path) -> Path:
         return folder
     folder = scratch / store.DEFAULT_MODEL
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import sys; from hocai.ai import build_default; "
-                    "build_default.ensure_default(sys.argv[1], progress=False)", str(folder)], cwd=ROOT, check=True)
-    build.update(seconds=round(time.perf_counter() - started, 1),
-                 source="measured now: build_default.ensure_default into a temporary folder")
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from hocai.ai import build_default; build_default.ensure_default(sys.argv[1], progress=False)",
+            str(folder),
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    build.update(
+        seconds=round(time.perf_counter() - started, 1),
+        source="measured now: build_default.ensure_default into a temporary folder",
+    )
     return folder
 
 
@@ -250,8 +303,13 @@ def service_rss(model_ref: str) -> dict[str, Any]:
 
     port = free_port()
     env = {**os.environ, "HOCAI_MODEL": model_ref, "HOCAI_BACKEND": "local"}
-    proc = subprocess.Popen([sys.executable, "-m", "hocai.cli", "app", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hocai.cli", "app", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 300
         status = None
@@ -261,14 +319,15 @@ def service_rss(model_ref: str) -> dict[str, Any]:
                 status = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).json()["status"]
             except (httpx.HTTPError, ValueError):
                 pass
-        httpx.post(f"http://127.0.0.1:{port}/v1/completions", json={"prompt": "Xin chào", "max_tokens": 8},
-                   timeout=120)
+        httpx.post(f"http://127.0.0.1:{port}/v1/completions", json={"prompt": "Xin chào", "max_tokens": 8}, timeout=120)
         service = psutil.Process(proc.pid).memory_info().rss
     finally:
         proc.terminate()
         proc.wait(30)
-    code = ("import torch, transformers\nfrom transformers import AutoModelForCausalLM, AutoTokenizer\n"
-            "print('ready', flush=True)\nimport time; time.sleep(60)")
+    code = (
+        "import torch, transformers\nfrom transformers import AutoModelForCausalLM, AutoTokenizer\n"
+        "print('ready', flush=True)\nimport time; time.sleep(60)"
+    )
     kernel = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         kernel.stdout.readline()
@@ -276,19 +335,28 @@ def service_rss(model_ref: str) -> dict[str, Any]:
     finally:
         kernel.kill()
         kernel.wait()
-    return {"service_status": status, "service_rss_mb": round(service / 2**20),
-            "kernel_rss_mb": round(kernel_rss / 2**20), "thirty_kernels_mb": round(30 * kernel_rss / 2**20)}
+    return {
+        "service_status": status,
+        "service_rss_mb": round(service / 2**20),
+        "kernel_rss_mb": round(kernel_rss / 2**20),
+        "thirty_kernels_mb": round(30 * kernel_rss / 2**20),
+    }
 
 
 def print_model(label: str, r: dict[str, Any]) -> None:
-    print(f"\n== {label}: {r['parameters'] / 1e6:.1f}M parameters, {r['dtype']}, weights {r['quantize']}, "
-          f"{r['model_bytes'] / 2**20:.0f} MiB; prompt {r['prompt_tokens']} tokens, "
-          f"{r['new_tokens_per_client']} new tokens per client; max batch {r['max_batch']}")
-    print(f"{'clients':>8} {'batching on tok/s':>18} {'off tok/s':>10} {'gain':>6} {'TTFT s':>8} "
-          f"{'1-client decode':>16}")
+    print(
+        f"\n== {label}: {r['parameters'] / 1e6:.1f}M parameters, {r['dtype']}, weights {r['quantize']}, "
+        f"{r['model_bytes'] / 2**20:.0f} MiB; prompt {r['prompt_tokens']} tokens, "
+        f"{r['new_tokens_per_client']} new tokens per client; max batch {r['max_batch']}"
+    )
+    print(
+        f"{'clients':>8} {'batching on tok/s':>18} {'off tok/s':>10} {'gain':>6} {'TTFT s':>8} {'1-client decode':>16}"
+    )
     for on, off in zip(r["batching_on"], r["batching_off"]):
-        print(f"{on['clients']:>8} {on['aggregate_tok_s']:>18.1f} {off['aggregate_tok_s']:>10.1f} "
-              f"{r['batching_gain'][str(on['clients'])]:>5.1f}x {on['ttft_s']:>8.3f} {on['decode_tok_s']:>16.1f}")
+        print(
+            f"{on['clients']:>8} {on['aggregate_tok_s']:>18.1f} {off['aggregate_tok_s']:>10.1f} "
+            f"{r['batching_gain'][str(on['clients'])]:>5.1f}x {on['ttft_s']:>8.3f} {on['decode_tok_s']:>16.1f}"
+        )
 
 
 def main() -> int:
@@ -298,9 +366,14 @@ def main() -> int:
     args = parser.parse_args()
     load_before = os.getloadavg()
     result: dict[str, Any] = {
-        "machine": {"cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(),
-                    "cpu_bf16": cpu_has_bf16(), "python": platform.python_version(), "torch": torch.__version__,
-                    "loadavg_before": [round(x, 2) for x in load_before]},
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "torch_threads": torch.get_num_threads(),
+            "cpu_bf16": cpu_has_bf16(),
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "loadavg_before": [round(x, 2) for x in load_before],
+        },
     }
     bandwidth = memory_bandwidth_gbs()
     result["bandwidth_gbs"] = round(bandwidth, 2)
@@ -316,15 +389,19 @@ def main() -> int:
 
         from hocai.ai import store
 
-        ids = AutoTokenizer.from_pretrained(tiny)("Cán bộ xã dùng trí tuệ nhân tạo để soạn văn bản trả lời người dân "
-                                                  "về thủ tục hành chính", add_special_tokens=False)["input_ids"]
+        ids = AutoTokenizer.from_pretrained(tiny)(
+            "Cán bộ xã dùng trí tuệ nhân tạo để soạn văn bản trả lời người dân về thủ tục hành chính",
+            add_special_tokens=False,
+        )["input_ids"]
         result["default"] = bench_model(tiny.name, lambda: store.load(tiny), ids, 32, None)
         print_model("default teaching model", result["default"])
 
         result["rss"] = service_rss(str(tiny))
         rss = result["rss"]
-        print(f"\nRSS: service with the model {rss['service_rss_mb']} MB; one kernel importing torch+transformers "
-              f"{rss['kernel_rss_mb']} MB (30 such kernels: {rss['thirty_kernels_mb']} MB)")
+        print(
+            f"\nRSS: service with the model {rss['service_rss_mb']} MB; one kernel importing torch+transformers "
+            f"{rss['kernel_rss_mb']} MB (30 such kernels: {rss['thirty_kernels_mb']} MB)"
+        )
 
     goals = []
     if not args.quick:
@@ -348,26 +425,44 @@ def main() -> int:
             ceiling = bandwidth * 1e9 / run["read_bytes_per_token"]
             run["ceiling_tok_s"] = round(ceiling, 1)
             goals += [
-                {"goal": f"{label}: aggregate tok/s at 8 clients >= 5x one client",
-                 "value": round(eight / one["aggregate_tok_s"], 2), "target": 5.0,
-                 "pass": eight / one["aggregate_tok_s"] >= 5.0, "one_client_tok_s": one["aggregate_tok_s"],
-                 "eight_clients_tok_s": eight},
-                {"goal": f"{label}: one client's decode >= {floor:.0%} of the bandwidth ceiling",
-                 "value": round(one["decode_tok_s"] / ceiling, 3), "target": floor,
-                 "pass": one["decode_tok_s"] / ceiling >= floor, "ceiling_tok_s": round(ceiling, 1),
-                 "decode_tok_s": one["decode_tok_s"]},
+                {
+                    "goal": f"{label}: aggregate tok/s at 8 clients >= 5x one client",
+                    "value": round(eight / one["aggregate_tok_s"], 2),
+                    "target": 5.0,
+                    "pass": eight / one["aggregate_tok_s"] >= 5.0,
+                    "one_client_tok_s": one["aggregate_tok_s"],
+                    "eight_clients_tok_s": eight,
+                },
+                {
+                    "goal": f"{label}: one client's decode >= {floor:.0%} of the bandwidth ceiling",
+                    "value": round(one["decode_tok_s"] / ceiling, 3),
+                    "target": floor,
+                    "pass": one["decode_tok_s"] / ceiling >= floor,
+                    "ceiling_tok_s": round(ceiling, 1),
+                    "decode_tok_s": one["decode_tok_s"],
+                },
             ]
-            print(f"\n{label}: bandwidth ceiling for one stream {ceiling:.1f} tok/s "
-                  f"({run['read_bytes_per_token'] / 2**20:.0f} MiB read per token / copy bandwidth)")
+            print(
+                f"\n{label}: bandwidth ceiling for one stream {ceiling:.1f} tok/s "
+                f"({run['read_bytes_per_token'] / 2**20:.0f} MiB read per token / copy bandwidth)"
+            )
         speedup = one_client(r8)["decode_tok_s"] / one_client(r)["decode_tok_s"]
-        goals.append({"goal": "int8 one client's decode >= 1.6x bf16's (same run)", "value": round(speedup, 2),
-                      "target": 1.6, "pass": speedup >= 1.6})
+        goals.append(
+            {
+                "goal": "int8 one client's decode >= 1.6x bf16's (same run)",
+                "value": round(speedup, 2),
+                "target": 1.6,
+                "pass": speedup >= 1.6,
+            }
+        )
         steps = r["model_steps"]
-        print(f"Bare model step, batch 1 / 8: {steps['packed_step_ms']['1']} / {steps['packed_step_ms']['8']} ms with "
-              f"packed bf16 weights, {steps['plain_step_ms']['1']} / {steps['plain_step_ms']['8']} ms plain "
-              f"(packing: {steps['packing_speedup']['1']}x / {steps['packing_speedup']['8']}x), "
-              f"{r8['model_steps']['int8_step_ms']['1']} / {r8['model_steps']['int8_step_ms']['8']} ms int8; "
-              f"most batching 8 clients can gain on this CPU (bf16): {steps['batch8_gain_bound']}x")
+        print(
+            f"Bare model step, batch 1 / 8: {steps['packed_step_ms']['1']} / {steps['packed_step_ms']['8']} ms with "
+            f"packed bf16 weights, {steps['plain_step_ms']['1']} / {steps['plain_step_ms']['8']} ms plain "
+            f"(packing: {steps['packing_speedup']['1']}x / {steps['packing_speedup']['8']}x), "
+            f"{r8['model_steps']['int8_step_ms']['1']} / {r8['model_steps']['int8_step_ms']['8']} ms int8; "
+            f"most batching 8 clients can gain on this CPU (bf16): {steps['batch8_gain_bound']}x"
+        )
         for goal in goals:
             print(f"{'PASS' if goal['pass'] else 'FAIL'}  {goal['goal']}: {goal['value']} (target {goal['target']})")
     result["goals"] = goals
@@ -376,8 +471,10 @@ def main() -> int:
     busy = load_before[0] > (os.cpu_count() or 1) * 0.5  # afterwards the load is this benchmark's own
     result["under_load"] = busy
     if busy:
-        print(f"\nNote: started under load (load average {load_before[0]:.1f} on {os.cpu_count()} cores); "
-              "other processes shared the CPU.")
+        print(
+            f"\nNote: started under load (load average {load_before[0]:.1f} on {os.cpu_count()} cores); "
+            "other processes shared the CPU."
+        )
     out = RESULTS.with_name("ai_service_05b.json") if args.only_05b else RESULTS
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -27,10 +27,14 @@ from hocai.net import free_port  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "app_latency.json"
 GOAL_P95_MS = 200.0
-PII_TEXT = ("Kính gửi UBND xã. Tôi là Trần Thị Bình, sinh ngày 12/03/1968, CCCD 001168012345, điện thoại "
-            "0987654321, ở 12 Lê Lợi, phường Bến Nghé. Số tài khoản 0123456789012.")
-SCAM_TEXT = ("Chúc mừng bạn đã trúng thưởng xe máy SH. Để nhận quà, hãy chuyển phí 2.000.000 đồng và đọc mã OTP "
-             "vừa gửi đến điện thoại cho nhân viên.")
+PII_TEXT = (
+    "Kính gửi UBND xã. Tôi là Trần Thị Bình, sinh ngày 12/03/1968, CCCD 001168012345, điện thoại "
+    "0987654321, ở 12 Lê Lợi, phường Bến Nghé. Số tài khoản 0123456789012."
+)
+SCAM_TEXT = (
+    "Chúc mừng bạn đã trúng thưởng xe máy SH. Để nhận quà, hãy chuyển phí 2.000.000 đồng và đọc mã OTP "
+    "vừa gửi đến điện thoại cho nhân viên."
+)
 CHAT_TEXT = "Hôm nay trời đẹp, bà con ra đồng"
 
 
@@ -41,17 +45,32 @@ def percentile(values: list[float], q: float) -> float:
 
 def summary(values_s: list[float]) -> dict:
     ms = [v * 1000 for v in values_s]
-    return {"n": len(ms), "p50_ms": round(percentile(ms, 50), 2), "p95_ms": round(percentile(ms, 95), 2),
-            "max_ms": round(max(ms), 2), "mean_ms": round(statistics.fmean(ms), 2)}
+    return {
+        "n": len(ms),
+        "p50_ms": round(percentile(ms, 50), 2),
+        "p95_ms": round(percentile(ms, 95), 2),
+        "max_ms": round(max(ms), 2),
+        "mean_ms": round(statistics.fmean(ms), 2),
+    }
 
 
 def start_service(model: Path, port: int, log_path: Path) -> subprocess.Popen:
     import httpx
 
-    env = {**os.environ, "HOCAI_MODEL": str(model), "HOCAI_BACKEND": "local",
-           "HOCAI_CONFIG": str(log_path.parent / "none.toml"), "HOCAI_QUEUE_MAX_SIZE": "256"}
-    proc = subprocess.Popen([sys.executable, "-m", "hocai.cli", "app", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log_path.open("wb"), stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "HOCAI_MODEL": str(model),
+        "HOCAI_BACKEND": "local",
+        "HOCAI_CONFIG": str(log_path.parent / "none.toml"),
+        "HOCAI_QUEUE_MAX_SIZE": "256",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hocai.cli", "app", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -174,19 +193,27 @@ def main() -> int:
         try:
             paths = {}
             for name, text in (("pii", PII_TEXT), ("scam", SCAM_TEXT)):
-                paths[f"{name}_json"] = concurrent_calls(lambda name=name, text=text: json_caller(url, name, text),
-                                                         args.clients, args.rounds)
-                paths[name] = concurrent_calls(lambda name=name, text=text: gradio_caller(url, f"/{name}", text),
-                                               args.clients, args.rounds)
+                paths[f"{name}_json"] = concurrent_calls(
+                    lambda name=name, text=text: json_caller(url, name, text), args.clients, args.rounds
+                )
+                paths[name] = concurrent_calls(
+                    lambda name=name, text=text: gradio_caller(url, f"/{name}", text), args.clients, args.rounds
+                )
             ttft = chat_first_token(url, args.chat_runs)
         finally:
             proc.terminate()
             proc.wait(15)
     local = in_process_pii(args.clients * args.rounds)
     result = {
-        "machine": {"cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
-                    "python": platform.python_version(), "platform": platform.platform()},
-        "clients": args.clients, "rounds_per_client": args.rounds, "model": model.name,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_1m": round(os.getloadavg()[0], 2),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "clients": args.clients,
+        "rounds_per_client": args.rounds,
+        "model": model.name,
         **{name: {**summary(lat), "errors": err} for name, (lat, err) in paths.items()},
         "pii_in_process": summary(local),
         "chat_first_token": {**summary(ttft), "runs": len(ttft)},
@@ -194,24 +221,38 @@ def main() -> int:
     }
     result["overhead_ratio_p50"] = round(result["pii"]["p50_ms"] / max(result["pii_in_process"]["p50_ms"], 1e-3), 1)
     # Notebooks call the plain JSON routes; the Gradio API names are measured beside them.
-    result["pass"] = all(result[n]["p95_ms"] < GOAL_P95_MS and not result[n]["errors"]
-                         for n in ("pii_json", "scam_json"))
-    result["pass_gradio_api"] = all(result[n]["p95_ms"] < GOAL_P95_MS and not result[n]["errors"]
-                                    for n in ("pii", "scam"))
+    result["pass"] = all(
+        result[n]["p95_ms"] < GOAL_P95_MS and not result[n]["errors"] for n in ("pii_json", "scam_json")
+    )
+    result["pass_gradio_api"] = all(
+        result[n]["p95_ms"] < GOAL_P95_MS and not result[n]["errors"] for n in ("pii", "scam")
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    labels = {"pii_json": "POST /api/pii (JSON)", "scam_json": "POST /api/scam (JSON)",
-              "pii": "Gradio API /pii", "scam": "Gradio API /scam"}
+    labels = {
+        "pii_json": "POST /api/pii (JSON)",
+        "scam_json": "POST /api/scam (JSON)",
+        "pii": "Gradio API /pii",
+        "scam": "Gradio API /scam",
+    }
     for name, label in labels.items():
         r = result[name]
-        print(f"{label:<22} {args.clients} clients × {args.rounds}: p50 {r['p50_ms']:.1f} ms, "
-              f"p95 {r['p95_ms']:.1f} ms, max {r['max_ms']:.1f} ms, errors {r['errors']}")
-    print(f"/pii in-process: p50 {result['pii_in_process']['p50_ms']:.2f} ms, p95 "
-          f"{result['pii_in_process']['p95_ms']:.2f} ms; HTTP+queue overhead ×{result['overhead_ratio_p50']} at p50")
-    print(f"/chat first token ({model.name}): p50 {result['chat_first_token']['p50_ms']:.0f} ms, "
-          f"p95 {result['chat_first_token']['p95_ms']:.0f} ms")
-    print(("PASS" if result["pass"] else "FAIL") + f": p95 of /api/pii and /api/scam (the notebooks' path) under "
-          f"{GOAL_P95_MS:.0f} ms with {args.clients} concurrent clients")
+        print(
+            f"{label:<22} {args.clients} clients × {args.rounds}: p50 {r['p50_ms']:.1f} ms, "
+            f"p95 {r['p95_ms']:.1f} ms, max {r['max_ms']:.1f} ms, errors {r['errors']}"
+        )
+    print(
+        f"/pii in-process: p50 {result['pii_in_process']['p50_ms']:.2f} ms, p95 "
+        f"{result['pii_in_process']['p95_ms']:.2f} ms; HTTP+queue overhead ×{result['overhead_ratio_p50']} at p50"
+    )
+    print(
+        f"/chat first token ({model.name}): p50 {result['chat_first_token']['p50_ms']:.0f} ms, "
+        f"p95 {result['chat_first_token']['p95_ms']:.0f} ms"
+    )
+    print(
+        ("PASS" if result["pass"] else "FAIL") + f": p95 of /api/pii and /api/scam (the notebooks' path) under "
+        f"{GOAL_P95_MS:.0f} ms with {args.clients} concurrent clients"
+    )
     print(("PASS" if result["pass_gradio_api"] else "FAIL") + ": the same through Gradio's queue (gradio_client)")
     print(f"written: {RESULTS.relative_to(ROOT)}")
     return 0 if result["pass"] else 1

@@ -35,13 +35,15 @@ COURSE = "benchmark"
 THRESHOLD = 70
 BASELINE_COMMIT = "1d88548"  # the exercises before the item bank (fixed form, unshuffled)
 KEYWORDS = "vai trò nhiệm vụ bối cảnh định dạng giới hạn viết"
-TEMPLATE = "\n".join([
-    "Bạn là [vai trò phù hợp, ví dụ: cán bộ văn phòng UBND xã giỏi soạn văn bản].",
-    "Nhiệm vụ: [việc cần làm, ví dụ: soạn thông báo…].",
-    "Bối cảnh: [viết cho ai, để làm gì, trong hoàn cảnh nào].",
-    "Định dạng: [ví dụ: gạch đầu dòng, 3 đoạn, dạng thông báo].",
-    "Giới hạn: không quá [200] từ, dùng từ ngữ dễ hiểu, chỉ dùng thông tin đã cho, không bịa số liệu.",
-])
+TEMPLATE = "\n".join(
+    [
+        "Bạn là [vai trò phù hợp, ví dụ: cán bộ văn phòng UBND xã giỏi soạn văn bản].",
+        "Nhiệm vụ: [việc cần làm, ví dụ: soạn thông báo…].",
+        "Bối cảnh: [viết cho ai, để làm gì, trong hoàn cảnh nào].",
+        "Định dạng: [ví dụ: gạch đầu dòng, 3 đoạn, dạng thông báo].",
+        "Giới hạn: không quá [200] từ, dùng từ ngữ dễ hiểu, chỉ dùng thông tin đã cho, không bịa số liệu.",
+    ]
+)
 
 
 def _ids(spec: dict) -> list[str]:
@@ -96,6 +98,7 @@ def fixed(position: int):
         if spec["type"] == "ordering":
             return [i["id"] for i in spec["items"]]  # leave the order as shown
         return guess(spec, rng)
+
     return strategy
 
 
@@ -110,6 +113,7 @@ def all_scam(spec: dict, rng: random.Random):
 def prompt_as(text: str):
     def strategy(spec: dict, rng: random.Random):
         return text if spec["type"] == "rewrite_prompt" else guess(spec, rng)
+
     return strategy
 
 
@@ -140,8 +144,9 @@ class Grader:
 
     def __init__(self, data: dict, *, shuffle: bool = True):
         self.data, self.shuffle = data, shuffle
-        self.hashes = {s["id"]: slot_hashes(s, data["salt"])
-                       for s in data["questions"] if s["type"] != "rewrite_prompt"}
+        self.hashes = {
+            s["id"]: slot_hashes(s, data["salt"]) for s in data["questions"] if s["type"] != "rewrite_prompt"
+        }
         self._prompts: dict[str, bool] = {}
 
     def form(self, participant: str) -> list[tuple[dict, dict, variants.Plan]]:
@@ -151,8 +156,9 @@ class Grader:
                 plan = variants.plan_for(slot, COURSE, participant, self.data["name"])
             else:
                 only = slot["variants"][0]
-                plan = variants.Plan(0, [o["id"] for o in only.get("options", [])],
-                                     [i["id"] for i in only.get("items", [])])
+                plan = variants.Plan(
+                    0, [o["id"] for o in only.get("options", [])], [i["id"] for i in only.get("items", [])]
+                )
             result.append((slot, variants.shown_spec(slot, plan), plan))
         return result
 
@@ -182,8 +188,13 @@ def baseline_banks() -> dict[str, dict] | None:
     out = {}
     for name in NAMES:
         try:
-            text = subprocess.run(["git", "show", f"{BASELINE_COMMIT}:exercises/{name}/{name}.ipynb"], cwd=ROOT,
-                                  capture_output=True, text=True, check=True).stdout
+            text = subprocess.run(
+                ["git", "show", f"{BASELINE_COMMIT}:exercises/{name}/{name}.ipynb"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
         except (OSError, subprocess.CalledProcessError):
             return None
         old = read_assignment(nbformat.reads(text, as_version=4))
@@ -215,9 +226,11 @@ def simulate(banks: dict[str, dict], n: int, seed: int, *, shuffle: bool) -> dic
                 for slot, spec, plan in forms[name][person]:
                     total += grader.points(slot, plan, strategy(spec, rng))
             totals.append(total)
-        results[label] = {"mean": round(statistics.mean(totals), 2),
-                          "reach_70_percent": round(100 * sum(t >= THRESHOLD for t in totals) / n, 2),
-                          "max": max(totals)}
+        results[label] = {
+            "mean": round(statistics.mean(totals), 2),
+            "reach_70_percent": round(100 * sum(t >= THRESHOLD for t in totals) / n, 2),
+            "max": max(totals),
+        }
     keys = [sum(graders[name].key_score(p) for name in graders) for p in people]
     results["đáp án (kiểm tra)"] = {"mean": round(statistics.mean(keys), 2), "min": min(keys)}
     return results
@@ -256,12 +269,22 @@ def main() -> int:
     parser.add_argument("--participants", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=15)
     args = parser.parse_args()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip() or "?"
-    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", "exercises", "hocai/exercise"], cwd=ROOT,
-                                capture_output=True, text=True).stdout.strip())
-    print(f"Commit {commit}{' (có thay đổi chưa commit trong exercises/ hoặc hocai/exercise/)' if dirty else ''}; "
-          f"{args.participants} học viên mô phỏng mỗi bài × 8 bài × {len(STRATEGIES)} chiến lược.")
+    commit = (
+        subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        or "?"
+    )
+    dirty = bool(
+        subprocess.run(
+            ["git", "status", "--porcelain", "--", "exercises", "hocai/exercise"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
+    print(
+        f"Commit {commit}{' (có thay đổi chưa commit trong exercises/ hoặc hocai/exercise/)' if dirty else ''}; "
+        f"{args.participants} học viên mô phỏng mỗi bài × 8 bài × {len(STRATEGIES)} chiến lược."
+    )
     started = time.monotonic()
     banks = {name: bank.load(name) for name in NAMES}
     now = simulate(banks, args.participants, args.seed, shuffle=True)
@@ -283,15 +306,31 @@ def main() -> int:
     print(f"\nĐáp án của từng đề riêng: điểm TB {key['mean']:.1f}, thấp nhất {key['min']:.1f} (phải là 100).")
     print(f"Đáp án từng biến thể, nhiều thứ tự lựa chọn: {passed}/{checked} đạt đủ điểm.")
     all_met = goal_met and key["min"] == 100 and passed == checked
-    print(f"Mục tiêu (TB ≤ 40, ≤ 1% đạt 70, đáp án = 100): {'ĐẠT' if all_met else 'CHƯA ĐẠT'}."
-          f" Thời gian: {seconds:.0f} giây.")
+    print(
+        f"Mục tiêu (TB ≤ 40, ≤ 1% đạt 70, đáp án = 100): {'ĐẠT' if all_met else 'CHƯA ĐẠT'}."
+        f" Thời gian: {seconds:.0f} giây."
+    )
     out = ROOT / "benchmarks" / "results" / "assessment.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"commit": commit, "dirty": dirty, "participants": args.participants,
-                               "seed": args.seed, "strategies": now, "baseline_commit": BASELINE_COMMIT,
-                               "baseline": before, "variant_keys": {"passed": passed, "checked": checked},
-                               "goal_met": all_met,
-                               "seconds": round(seconds, 1)}, ensure_ascii=False, indent=1), encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {
+                "commit": commit,
+                "dirty": dirty,
+                "participants": args.participants,
+                "seed": args.seed,
+                "strategies": now,
+                "baseline_commit": BASELINE_COMMIT,
+                "baseline": before,
+                "variant_keys": {"passed": passed, "checked": checked},
+                "goal_met": all_met,
+                "seconds": round(seconds, 1),
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     print(f"Đã ghi {out.relative_to(ROOT)}")
     return 0 if all_met else 1
 

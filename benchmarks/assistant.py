@@ -113,13 +113,19 @@ def evaluate(questions: list[dict], index) -> dict:
         if r["status"] != "exercise":
             leaks += any(fold(k) in fold(shown) and fold(k) not in fold(text) for k in lesson_keys)
     return {
-        "in_course": len(inc), "top3_hits": hits, "top3_accuracy": round(hits / max(len(inc), 1), 4),
+        "in_course": len(inc),
+        "top3_hits": hits,
+        "top3_accuracy": round(hits / max(len(inc), 1), 4),
         "in_course_declined": wrongly_declined,
         "by_style": {k: round(v[0] / v[1], 3) for k, v in by_style.items()},
-        "off_topic": len(off), "off_topic_declined": round(declined / max(len(off), 1), 4),
-        "near_topic": len(near), "near_topic_declined": round(sum(near) / max(len(near), 1), 4),
+        "off_topic": len(off),
+        "off_topic_declined": round(declined / max(len(off), 1), 4),
+        "near_topic": len(near),
+        "near_topic_declined": round(sum(near) / max(len(near), 1), 4),
         "off_topic_answered": let_through,
-        "exercise": len(exe), "exercise_pointed": pointed, "exercise_key_text_shown": leaks,
+        "exercise": len(exe),
+        "exercise_pointed": pointed,
+        "exercise_key_text_shown": leaks,
         "misses": misses,
     }
 
@@ -157,9 +163,13 @@ def latency(clients: int, rounds: int, questions: list[dict]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=[*SETS, *GROUPS], default="blind",
-                        help="blind: the labelled set written before tuning (default); dev, dev2: the two tuning "
-                             "sets (by two writers); both: dev and blind; devs: dev and dev2; all: the three")
+    parser.add_argument(
+        "--set",
+        choices=[*SETS, *GROUPS],
+        default="blind",
+        help="blind: the labelled set written before tuning (default); dev, dev2: the two tuning "
+        "sets (by two writers); both: dev and blind; devs: dev and dev2; all: the three",
+    )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--no-latency", action="store_true")
@@ -174,32 +184,49 @@ def main() -> int:
     assistant = ix.build()
     build_ms = (time.perf_counter() - started) * 1000
     baseline = ix.Index(passages.all_passages(), [], folded=False)
-    result = {"sets": names, "index_build_ms": round(build_ms, 1), "passages": len(assistant.passages),
-              "goals": GOALS, "machine": platform.platform(), "cpus": os.cpu_count()}
+    result = {
+        "sets": names,
+        "index_build_ms": round(build_ms, 1),
+        "passages": len(assistant.passages),
+        "goals": GOALS,
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
     questions: list[dict] = []
     for name in names:
         qs = load(SETS[name])
         questions += qs
-        result[name] = {"questions": len(qs), "file": str(SETS[name].relative_to(ROOT)),
-                        "assistant": evaluate(qs, assistant), "baseline_unfolded_bm25": evaluate(qs, baseline)}
+        result[name] = {
+            "questions": len(qs),
+            "file": str(SETS[name].relative_to(ROOT)),
+            "assistant": evaluate(qs, assistant),
+            "baseline_unfolded_bm25": evaluate(qs, baseline),
+        }
     if not args.no_latency:
         result["latency"] = latency(args.clients, args.rounds, questions)
     for name in names:
         for kind in ("assistant", "baseline_unfolded_bm25"):
             r = result[name][kind]
-            print(f"[{name}] {kind:24s} top-3 in-course {r['top3_accuracy']:.3f} ({r['top3_hits']}/{r['in_course']}), "
-                  f"off-topic declined {r['off_topic_declined']:.3f} of {r['off_topic']}"
-                  + (f" (near-topic {r['near_topic_declined']:.3f} of {r['near_topic']})" if r["near_topic"] else "")
-                  + ", exercise pointed "
-                  f"{r['exercise_pointed']}/{r['exercise']}, "
-                  f"exercise replies showing a key text {r['exercise_key_text_shown']}")
+            print(
+                f"[{name}] {kind:24s} top-3 in-course {r['top3_accuracy']:.3f} ({r['top3_hits']}/{r['in_course']}), "
+                f"off-topic declined {r['off_topic_declined']:.3f} of {r['off_topic']}"
+                + (f" (near-topic {r['near_topic_declined']:.3f} of {r['near_topic']})" if r["near_topic"] else "")
+                + ", exercise pointed "
+                f"{r['exercise_pointed']}/{r['exercise']}, "
+                f"exercise replies showing a key text {r['exercise_key_text_shown']}"
+            )
             print(f"[{name}] {'':24s} by style: {r['by_style']}")
     if "latency" in result:
         lat = result["latency"]
-        print(f"latency POST /api/assistant, {lat['clients']} clients ({lat['model']}): p50 {lat['p50_ms']} ms, "
-              f"p95 {lat['p95_ms']} ms, errors {lat['errors']}")
-    ok = all(result[n]["assistant"]["top3_accuracy"] >= GOALS["top3_in_course"]
-             and result[n]["assistant"]["off_topic_declined"] >= GOALS["off_topic_declined"] for n in names)
+        print(
+            f"latency POST /api/assistant, {lat['clients']} clients ({lat['model']}): p50 {lat['p50_ms']} ms, "
+            f"p95 {lat['p95_ms']} ms, errors {lat['errors']}"
+        )
+    ok = all(
+        result[n]["assistant"]["top3_accuracy"] >= GOALS["top3_in_course"]
+        and result[n]["assistant"]["off_topic_declined"] >= GOALS["off_topic_declined"]
+        for n in names
+    )
     ok = ok and ("latency" not in result or result["latency"]["p95_ms"] <= GOALS["p95_ms"])
     print("PASS" if ok else "FAIL")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -95,16 +95,35 @@ def main() -> int:
             shutil.copytree(dest, plain.submitted / s / ASSIGNMENT)
 
         start = time.monotonic()
-        run = subprocess.run([sys.executable, "-m", "hocai.cli", "course", "autograde", str(kit.root), ASSIGNMENT,
-                              "--jobs", str(args.jobs)], env=env, capture_output=True, text=True)
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hocai.cli",
+                "course",
+                "autograde",
+                str(kit.root),
+                ASSIGNMENT,
+                "--jobs",
+                str(args.jobs),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         kit_s = time.monotonic() - start
         if run.returncode:
             sys.stderr.write(run.stderr)
             return 1
 
         start = time.monotonic()
-        run = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", ASSIGNMENT,
-                              f"--Execute.timeout={TIMEOUT}"], cwd=plain.root, env=env, capture_output=True, text=True)
+        run = subprocess.run(
+            [str(Path(sys.executable).parent / "nbgrader"), "autograde", ASSIGNMENT, f"--Execute.timeout={TIMEOUT}"],
+            cwd=plain.root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         plain_s = time.monotonic() - start
         if run.returncode:
             sys.stderr.write(run.stderr[-3000:])
@@ -128,13 +147,20 @@ def main() -> int:
             "plain_seconds_per_submission": round(plain_s / args.count, 3),
             "honest_submissions": len(honest),
             "honest_score_mismatches": mismatches,
-            "loop_scores": {"kit": {s: kit_scores.get(s) for s in sorted(loops)},
-                            "plain": {s: plain_scores.get(s) for s in sorted(loops)}},
-            "note": ("The kit runs every kernel in bubblewrap with limits; plain nbgrader runs unsandboxed. "
-                     "Plain nbgrader's cell timeout set to 10 s (its default is 30 s). The kit drops the "
-                     "participant-added loop cells, plain nbgrader runs them to the timeout."),
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                        "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+            "loop_scores": {
+                "kit": {s: kit_scores.get(s) for s in sorted(loops)},
+                "plain": {s: plain_scores.get(s) for s in sorted(loops)},
+            },
+            "note": (
+                "The kit runs every kernel in bubblewrap with limits; plain nbgrader runs unsandboxed. "
+                "Plain nbgrader's cell timeout set to 10 s (its default is 30 s). The kit drops the "
+                "participant-added loop cells, plain nbgrader runs them to the timeout."
+            ),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+            },
         }
     print(json.dumps(result, ensure_ascii=False, indent=1))
     out = Path(args.out)

@@ -73,41 +73,69 @@ def main() -> None:
 
         check_s, _ = timed(offline(f"bash '{bundle}/install.sh' --check"), timeout=600)
         target = work / "hocai"
-        install_s, done = timed(offline(f"bash '{bundle}/install.sh' --no-start '{target}'"), env=clean_env(),
-                                timeout=1800)
+        install_s, done = timed(
+            offline(f"bash '{bundle}/install.sh' --no-start '{target}'"), env=clean_env(), timeout=1800
+        )
         apt_ran = "Cài gói hệ thống" in done.stdout
 
         venv = work / "baseline-venv"
         python = f"python{sys.version_info.major}.{sys.version_info.minor}"
         env = {**clean_env(), "PIP_CONFIG_FILE": os.devnull}
-        baseline_s, _ = timed(offline(
-            f"{python} -m venv '{venv}' && '{venv}/bin/pip' install -q --no-index --find-links '{bundle}/wheels' "
-            f"torch==2.13.0 -e '{target}[test]'"), env=env, cwd=target, timeout=1800)
+        baseline_s, _ = timed(
+            offline(
+                f"{python} -m venv '{venv}' && '{venv}/bin/pip' install -q --no-index --find-links '{bundle}/wheels' "
+                f"torch==2.13.0 -e '{target}[test]'"
+            ),
+            env=env,
+            cwd=target,
+            timeout=1800,
+        )
         venv_bytes = size(target / ".venv")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     result = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "load_average_at_start": round(load, 2),
-                    "python": platform.python_version()},
-        "bundle": {"bytes": total, "parts_bytes": parts, "files": manifest["file_count"],
-                   "python_versions": manifest["python_versions"], "apt_packages": manifest["apt_packages"],
-                   "models": manifest["models"], "build_s": round(build_s, 1)},
-        "install": {"check_s": round(check_s, 1), "offline_install_s": round(install_s, 1),
-                    "apt_step_ran": apt_ran, "venv_bytes": venv_bytes},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_at_start": round(load, 2),
+            "python": platform.python_version(),
+        },
+        "bundle": {
+            "bytes": total,
+            "parts_bytes": parts,
+            "files": manifest["file_count"],
+            "python_versions": manifest["python_versions"],
+            "apt_packages": manifest["apt_packages"],
+            "models": manifest["models"],
+            "build_s": round(build_s, 1),
+        },
+        "install": {
+            "check_s": round(check_s, 1),
+            "offline_install_s": round(install_s, 1),
+            "apt_step_ran": apt_ran,
+            "venv_bytes": venv_bytes,
+        },
         "baseline_bare_pip_install_s": round(baseline_s, 1),
-        "goals": {"bundle_bytes_max": GOAL_BYTES, "install_s_max": GOAL_INSTALL_S,
-                  "size_met": total <= GOAL_BYTES, "install_met": install_s <= GOAL_INSTALL_S},
+        "goals": {
+            "bundle_bytes_max": GOAL_BYTES,
+            "install_s_max": GOAL_INSTALL_S,
+            "size_met": total <= GOAL_BYTES,
+            "install_met": install_s <= GOAL_INSTALL_S,
+        },
     }
     mb = {k: round(v / 1e6, 1) for k, v in parts.items()}
-    print(f"bundle: {total / 1e6:.0f} MB ({manifest['file_count']} files; {mb}), built in {build_s:.0f} s "
-          f"[goal ≤ {GOAL_BYTES / 1e9:.0f} GB: {'met' if result['goals']['size_met'] else 'NOT met'}]")
-    print(f"offline install: {install_s:.0f} s (checksums alone {check_s:.1f} s; Debian step "
-          f"{'ran' if apt_ran else 'skipped, all present'}) [goal ≤ {GOAL_INSTALL_S} s: "
-          f"{'met' if result['goals']['install_met'] else 'NOT met'}]; baseline bare pip install from the same "
-          f"wheels: {baseline_s:.0f} s; environment {venv_bytes / 1e9:.2f} GB; load {load:.2f} on {os.cpu_count()} "
-          "CPUs")
+    print(
+        f"bundle: {total / 1e6:.0f} MB ({manifest['file_count']} files; {mb}), built in {build_s:.0f} s "
+        f"[goal ≤ {GOAL_BYTES / 1e9:.0f} GB: {'met' if result['goals']['size_met'] else 'NOT met'}]"
+    )
+    print(
+        f"offline install: {install_s:.0f} s (checksums alone {check_s:.1f} s; Debian step "
+        f"{'ran' if apt_ran else 'skipped, all present'}) [goal ≤ {GOAL_INSTALL_S} s: "
+        f"{'met' if result['goals']['install_met'] else 'NOT met'}]; baseline bare pip install from the same "
+        f"wheels: {baseline_s:.0f} s; environment {venv_bytes / 1e9:.2f} GB; load {load:.2f} on {os.cpu_count()} "
+        "CPUs"
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -42,8 +42,12 @@ from hocai.net import free_port  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results" / "class_load.json"
 GOALS = {"qwen-int8": {"p95_ttft_s": 3.0, "min_tok_s": 2.0}, "teaching": {"p95_ttft_s": 0.3}}
 # The settings before issue 22 (one generate() per batch of at most 8, 16 Gradio events at once, bf16).
-BEFORE = {"HOCAI_CONTINUOUS_BATCHING": "0", "HOCAI_MAX_BATCH": "8", "HOCAI_CONCURRENCY_LIMIT": "16",
-          "HOCAI_QUANTIZE": "none"}
+BEFORE = {
+    "HOCAI_CONTINUOUS_BATCHING": "0",
+    "HOCAI_MAX_BATCH": "8",
+    "HOCAI_CONCURRENCY_LIMIT": "16",
+    "HOCAI_QUANTIZE": "none",
+}
 RUNS = {  # label: (model, service environment); the others run on today's defaults
     "teaching-before": ("teaching", BEFORE),
     "teaching": ("teaching", {}),
@@ -86,8 +90,9 @@ class Page:
             if name and dep.get("targets"):
                 self.events[name] = (dep["id"], dep["targets"][0][0])
 
-    def run(self, client: httpx.Client, session: str, name: str, data: list[Any],
-            timeout_s: float = 300.0) -> dict[str, Any]:
+    def run(
+        self, client: httpx.Client, session: str, name: str, data: list[Any], timeout_s: float = 300.0
+    ) -> dict[str, Any]:
         """One event through Gradio's queue; returns times (from the click) of each streamed output."""
         fn_index, trigger = self.events[name]
         started = time.perf_counter()
@@ -97,8 +102,12 @@ class Page:
         if joined.status_code != 200:
             return {"ok": False, "error": f"join HTTP {joined.status_code}", "started": started, "outputs": outputs}
         result: dict[str, Any] = {"ok": False, "error": "stream ended", "started": started, "outputs": outputs}
-        with client.stream("GET", f"{self.base}/gradio_api/queue/data", params={"session_hash": session},
-                           timeout=httpx.Timeout(timeout_s, connect=30)) as stream:
+        with client.stream(
+            "GET",
+            f"{self.base}/gradio_api/queue/data",
+            params={"session_hash": session},
+            timeout=httpx.Timeout(timeout_s, connect=30),
+        ) as stream:
             for line in stream.iter_lines():
                 if not line.startswith("data:"):
                     continue
@@ -109,16 +118,21 @@ class Page:
                 elif kind == "process_completed":
                     output = message.get("output") or {}
                     ok = bool(message.get("success")) and not output.get("error")
-                    result.update(ok=ok, error=None if ok else str(output.get("error") or "failed")[:200],
-                                  ended=time.perf_counter() - started, final=output.get("data"))
+                    result.update(
+                        ok=ok,
+                        error=None if ok else str(output.get("error") or "failed")[:200],
+                        ended=time.perf_counter() - started,
+                        final=output.get("data"),
+                    )
                     break
                 elif kind == "close_stream":
                     break
         return result
 
 
-def participant(page: Page, index: int, until: float, read_s: tuple[float, float], pii_every: int,
-                log: list[dict[str, Any]]) -> None:
+def participant(
+    page: Page, index: int, until: float, read_s: tuple[float, float], pii_every: int, log: list[dict[str, Any]]
+) -> None:
     rng = random.Random(index)
     session = uuid.uuid4().hex[:11]
     history: list[dict[str, Any]] = []  # the Chatbot's value, as the browser sends it
@@ -137,18 +151,41 @@ def participant(page: Page, index: int, until: float, read_s: tuple[float, float
             ttft = outs[1] if len(outs) > 1 else None
             pieces = max(0, len(outs) - 1)
             decode_s = (r.get("ended", 0) - outs[1]) if len(outs) > 2 else None
-            log.append({"participant": index, "kind": "chat", "ok": r["ok"], "error": r.get("error"),
-                        "ttft_s": ttft, "pieces": pieces, "decode_s": decode_s, "total_s": r.get("ended"),
-                        "at": time.perf_counter()})
+            log.append(
+                {
+                    "participant": index,
+                    "kind": "chat",
+                    "ok": r["ok"],
+                    "error": r.get("error"),
+                    "ttft_s": ttft,
+                    "pieces": pieces,
+                    "decode_s": decode_s,
+                    "total_s": r.get("ended"),
+                    "at": time.perf_counter(),
+                }
+            )
             if r["ok"]:
-                history = (history + [{"role": "user", "content": [{"type": "text", "text": message}]},
-                                      {"role": "assistant", "content": [{"type": "text", "text": "…"}]}])[-20:]
+                history = (
+                    history
+                    + [
+                        {"role": "user", "content": [{"type": "text", "text": message}]},
+                        {"role": "assistant", "content": [{"type": "text", "text": "…"}]},
+                    ]
+                )[-20:]
             sent += 1
             if pii_every and sent % pii_every == 0:
                 try:
                     p = page.run(client, session, "ui_pii", [PII_TEXT])
-                    log.append({"participant": index, "kind": "pii", "ok": p["ok"], "error": p.get("error"),
-                                "total_s": p.get("ended"), "at": time.perf_counter()})
+                    log.append(
+                        {
+                            "participant": index,
+                            "kind": "pii",
+                            "ok": p["ok"],
+                            "error": p.get("error"),
+                            "total_s": p.get("ended"),
+                            "at": time.perf_counter(),
+                        }
+                    )
                 except (httpx.HTTPError, ValueError) as exc:
                     log.append({"participant": index, "kind": "pii", "ok": False, "error": type(exc).__name__})
             time.sleep(rng.uniform(*read_s))
@@ -158,11 +195,21 @@ def participant(page: Page, index: int, until: float, read_s: tuple[float, float
 
 
 def start_service(model: Path, port: int, scratch: Path, env_extra: dict[str, str]) -> subprocess.Popen:
-    env = {**os.environ, "HOCAI_MODEL": str(model), "HOCAI_BACKEND": "local",
-           "HOCAI_CONFIG": str(scratch / "none.toml"), **env_extra}
+    env = {
+        **os.environ,
+        "HOCAI_MODEL": str(model),
+        "HOCAI_BACKEND": "local",
+        "HOCAI_CONFIG": str(scratch / "none.toml"),
+        **env_extra,
+    }
     log_path = scratch / f"service-{port}.log"
-    proc = subprocess.Popen([sys.executable, "-m", "hocai.cli", "app", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log_path.open("wb"), stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hocai.cli", "app", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -188,8 +235,16 @@ def teaching_model(scratch: Path) -> Path:
     if store.is_installed(folder):
         return folder
     folder = scratch / store.DEFAULT_MODEL
-    subprocess.run([sys.executable, "-c", "import sys; from hocai.ai import build_default; "
-                    "build_default.ensure_default(sys.argv[1], progress=False)", str(folder)], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from hocai.ai import build_default; build_default.ensure_default(sys.argv[1], progress=False)",
+            str(folder),
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     return folder
 
 
@@ -249,8 +304,9 @@ class Watch:
         self.wall_s = time.perf_counter() - self.t0
 
 
-def run_class(label: str, model: Path, env_extra: dict[str, str], args: argparse.Namespace,
-              scratch: Path) -> dict[str, Any]:
+def run_class(
+    label: str, model: Path, env_extra: dict[str, str], args: argparse.Namespace, scratch: Path
+) -> dict[str, Any]:
     port = free_port()
     loading = time.perf_counter()
     proc = start_service(model, port, scratch, env_extra)
@@ -264,9 +320,14 @@ def run_class(label: str, model: Path, env_extra: dict[str, str], args: argparse
         log: list[dict[str, Any]] = []
         with Watch(proc.pid) as watch:
             until = time.perf_counter() + args.seconds
-            threads = [threading.Thread(target=participant, args=(page, i, until, (args.read_min, args.read_max),
-                                                                   args.pii_every, log), daemon=True)
-                       for i in range(args.participants)]
+            threads = [
+                threading.Thread(
+                    target=participant,
+                    args=(page, i, until, (args.read_min, args.read_max), args.pii_every, log),
+                    daemon=True,
+                )
+                for i in range(args.participants)
+            ]
             for t in threads:
                 t.start()
             for t in threads:
@@ -290,18 +351,28 @@ def run_class(label: str, model: Path, env_extra: dict[str, str], args: argparse
     pii_times = [e["total_s"] for e in pii if e.get("ok") and e.get("total_s") is not None]
     errors = [e.get("error") for e in log if not e.get("ok")]
     result = {
-        "label": label, "model": health.get("model"), "quantize": health.get("quantize"),
-        "participants": args.participants, "seconds": args.seconds, "service_load_s": round(load_s, 1),
-        "chat_messages": len(chats), "chat_answered": len(ok),
-        "ttft_p50_s": _r(percentile(ttfts, 50)), "ttft_p95_s": _r(percentile(ttfts, 95)),
+        "label": label,
+        "model": health.get("model"),
+        "quantize": health.get("quantize"),
+        "participants": args.participants,
+        "seconds": args.seconds,
+        "service_load_s": round(load_s, 1),
+        "chat_messages": len(chats),
+        "chat_answered": len(ok),
+        "ttft_p50_s": _r(percentile(ttfts, 50)),
+        "ttft_p95_s": _r(percentile(ttfts, 95)),
         "ttft_max_s": _r(max(ttfts, default=None)),
         "tok_s_per_participant_p50": _r(percentile(per_participant, 50)),
         "tok_s_per_participant_min": _r(min(per_participant, default=None)),
         "answer_s_p50": _r(percentile([e["total_s"] for e in ok], 50)),
         "tokens_streamed": sum(e["pieces"] for e in ok),
-        "pii_checks": len(pii), "pii_p50_s": _r(percentile(pii_times, 50)), "pii_p95_s": _r(percentile(pii_times, 95)),
-        "errors": len(errors), "error_kinds": sorted(set(str(e) for e in errors))[:5],
-        "service_rss_peak_mb": round(watch.peak / 2**20), "service_cpu_cores": round(watch.cpu_s / watch.wall_s, 2),
+        "pii_checks": len(pii),
+        "pii_p50_s": _r(percentile(pii_times, 50)),
+        "pii_p95_s": _r(percentile(pii_times, 95)),
+        "errors": len(errors),
+        "error_kinds": sorted(set(str(e) for e in errors))[:5],
+        "service_rss_peak_mb": round(watch.peak / 2**20),
+        "service_cpu_cores": round(watch.cpu_s / watch.wall_s, 2),
     }
     result["aggregate_tok_s"] = round(result["tokens_streamed"] / watch.wall_s, 1)
     return result
@@ -312,11 +383,13 @@ def _r(value: float | None) -> float | None:
 
 
 def print_row(r: dict[str, Any]) -> None:
-    print(f"{r['label']:<26} {r['chat_answered']:>4}/{r['chat_messages']:<4} "
-          f"{_s(r['ttft_p50_s']):>8} {_s(r['ttft_p95_s']):>8} "
-          f"{_s(r['tok_s_per_participant_p50']):>9} {_s(r['tok_s_per_participant_min']):>8} {r['aggregate_tok_s']:>8} "
-          f"{_s(r['pii_p95_s']):>8} {r['errors']:>6} {r['service_rss_peak_mb']:>7} {r['service_cpu_cores']:>6}",
-          flush=True)
+    print(
+        f"{r['label']:<26} {r['chat_answered']:>4}/{r['chat_messages']:<4} "
+        f"{_s(r['ttft_p50_s']):>8} {_s(r['ttft_p95_s']):>8} "
+        f"{_s(r['tok_s_per_participant_p50']):>9} {_s(r['tok_s_per_participant_min']):>8} {r['aggregate_tok_s']:>8} "
+        f"{_s(r['pii_p95_s']):>8} {r['errors']:>6} {r['service_rss_peak_mb']:>7} {r['service_cpu_cores']:>6}",
+        flush=True,
+    )
 
 
 def _s(value: float | None) -> str:
@@ -329,25 +402,32 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=90.0, help="how long the class chats, per run")
     parser.add_argument("--read-min", type=float, default=3.0, help="reading time after an answer, seconds")
     parser.add_argument("--read-max", type=float, default=8.0)
-    parser.add_argument("--pii-every", type=int, default=3,
-                        help="a personal-data check after every N messages (0: none)")
+    parser.add_argument(
+        "--pii-every", type=int, default=3, help="a personal-data check after every N messages (0: none)"
+    )
     parser.add_argument("--quick", action="store_true", help="the teaching model only")
     parser.add_argument("--only", choices=list(RUNS), action="append", help="run only these (repeatable)")
     parser.add_argument("--qwen-dir", type=Path, help="reuse (or keep) the random 0.5B model folder here")
-    parser.add_argument("--env", action="append", default=[],
-                        help="KEY=VALUE for every service (e.g. HOCAI_MAX_BATCH=16)")
+    parser.add_argument(
+        "--env", action="append", default=[], help="KEY=VALUE for every service (e.g. HOCAI_MAX_BATCH=16)"
+    )
     args = parser.parse_args()
     extra = dict(kv.split("=", 1) for kv in args.env)
     load_before = os.getloadavg()
-    print(f"{args.participants} participants, {args.seconds:.0f} s per run, "
-          f"reading {args.read_min:.0f}–{args.read_max:.0f} s; "
-          f"{os.cpu_count()} cores, load average before {load_before[0]:.2f}", flush=True)
+    print(
+        f"{args.participants} participants, {args.seconds:.0f} s per run, "
+        f"reading {args.read_min:.0f}–{args.read_max:.0f} s; "
+        f"{os.cpu_count()} cores, load average before {load_before[0]:.2f}",
+        flush=True,
+    )
     scratch = tempfile.TemporaryDirectory(prefix="hocai-class-")
     folder = Path(scratch.name)
     wanted = args.only or (["teaching-before", "teaching"] if args.quick else list(RUNS))
     runs: list[dict[str, Any]] = []
-    print(f"\n{'run':<26} {'answered':>9} {'TTFT p50':>8} {'p95':>8} {'tok/s p50':>9} {'min':>8} {'all tok/s':>8} "
-          f"{'pii p95':>8} {'errors':>6} {'RSS MB':>7} {'CPU':>6}")
+    print(
+        f"\n{'run':<26} {'answered':>9} {'TTFT p50':>8} {'p95':>8} {'tok/s p50':>9} {'min':>8} {'all tok/s':>8} "
+        f"{'pii p95':>8} {'errors':>6} {'RSS MB':>7} {'CPU':>6}"
+    )
     qwen = None
     for label in RUNS:
         if label not in wanted:
@@ -367,12 +447,23 @@ def main() -> int:
     for r in runs:
         goal = GOALS.get(r["label"], {})
         if "p95_ttft_s" in goal:
-            goals.append({"run": r["label"], "goal": f"p95 TTFT <= {goal['p95_ttft_s']} s", "value": r["ttft_p95_s"],
-                          "pass": r["ttft_p95_s"] is not None and r["ttft_p95_s"] <= goal["p95_ttft_s"]})
+            goals.append(
+                {
+                    "run": r["label"],
+                    "goal": f"p95 TTFT <= {goal['p95_ttft_s']} s",
+                    "value": r["ttft_p95_s"],
+                    "pass": r["ttft_p95_s"] is not None and r["ttft_p95_s"] <= goal["p95_ttft_s"],
+                }
+            )
         if "min_tok_s" in goal:
-            goals.append({"run": r["label"], "goal": f">= {goal['min_tok_s']} tok/s per participant (slowest)",
-                          "value": r["tok_s_per_participant_min"],
-                          "pass": (r["tok_s_per_participant_min"] or 0) >= goal["min_tok_s"]})
+            goals.append(
+                {
+                    "run": r["label"],
+                    "goal": f">= {goal['min_tok_s']} tok/s per participant (slowest)",
+                    "value": r["tok_s_per_participant_min"],
+                    "pass": (r["tok_s_per_participant_min"] or 0) >= goal["min_tok_s"],
+                }
+            )
         if goal:
             goals.append({"run": r["label"], "goal": "0 errors", "value": r["errors"], "pass": r["errors"] == 0})
     print()
@@ -381,13 +472,22 @@ def main() -> int:
     load_after = os.getloadavg()
     shared = load_before[0] > (os.cpu_count() or 1) * 0.5
     if shared:
-        print(f"\nNote: started under load (load average {load_before[0]:.1f} on {os.cpu_count()} cores): other "
-              "processes shared the CPU.")
-    result = {"machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
-                          "loadavg_before": [round(x, 2) for x in load_before],
-                          "loadavg_after": [round(x, 2) for x in load_after], "shared": shared},
-              "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != "only"},
-              "runs": runs, "goals": goals}
+        print(
+            f"\nNote: started under load (load average {load_before[0]:.1f} on {os.cpu_count()} cores): other "
+            "processes shared the CPU."
+        )
+    result = {
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "loadavg_before": [round(x, 2) for x in load_before],
+            "loadavg_after": [round(x, 2) for x in load_after],
+            "shared": shared,
+        },
+        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != "only"},
+        "runs": runs,
+        "goals": goals,
+    }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nWrote {RESULTS.relative_to(ROOT)}")

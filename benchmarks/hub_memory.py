@@ -33,19 +33,41 @@ def run_lesson_kernel(p) -> None:
     """Open the lesson as JupyterLab would (a session) and run its first cell over the kernel websocket."""
     import websocket
 
-    session = p.server("POST", "api/sessions", json={"path": LESSON, "type": "notebook", "name": LESSON,
-                                                      "kernel": {"name": "python3"}}).json()
+    session = p.server(
+        "POST", "api/sessions", json={"path": LESSON, "type": "notebook", "name": LESSON, "kernel": {"name": "python3"}}
+    ).json()
     kernel_id = session["kernel"]["id"]
     cookies = "; ".join(f"{c.name}={c.value}" for c in p.http.cookies)
     ws = websocket.create_connection(
         p.base.replace("http", "ws") + f"user/{p.name}/api/kernels/{kernel_id}/channels",
-        header=[f"Cookie: {cookies}"], timeout=120)
+        header=[f"Cookie: {cookies}"],
+        timeout=120,
+    )
     msg_id = uuid.uuid4().hex
-    ws.send(json.dumps({"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": p.name,
-                                   "session": uuid.uuid4().hex, "version": "5.3"},
-                        "parent_header": {}, "metadata": {}, "channel": "shell",
-                        "content": {"code": CODE, "silent": False, "store_history": True,
-                                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+    ws.send(
+        json.dumps(
+            {
+                "header": {
+                    "msg_id": msg_id,
+                    "msg_type": "execute_request",
+                    "username": p.name,
+                    "session": uuid.uuid4().hex,
+                    "version": "5.3",
+                },
+                "parent_header": {},
+                "metadata": {},
+                "channel": "shell",
+                "content": {
+                    "code": CODE,
+                    "silent": False,
+                    "store_history": True,
+                    "user_expressions": {},
+                    "allow_stdin": False,
+                    "stop_on_error": True,
+                },
+            }
+        )
+    )
     while True:
         reply = json.loads(ws.recv())
         if reply.get("msg_type") == "execute_reply" and reply["parent_header"].get("msg_id") == msg_id:
@@ -89,9 +111,15 @@ def main() -> None:
             per_user[p.name] = {"processes": len(procs), "rss_mb": round(rss, 1), "pss_mb": round(pss, 1)}
         service = [q for q in psutil.process_iter(["cmdline"]) if "--hub-auth" in (q.info["cmdline"] or [])]
         service_rss, service_pss = memory_of(service)
-        hub_procs = [q for q in psutil.process_iter(["cmdline", "username"]) if q.info["username"] == "root" and any(
-            Path(part).name in ("jupyterhub", "configurable-http-proxy") or part == "jupyterhub_idle_culler"
-            for part in q.info["cmdline"] or [])]
+        hub_procs = [
+            q
+            for q in psutil.process_iter(["cmdline", "username"])
+            if q.info["username"] == "root"
+            and any(
+                Path(part).name in ("jupyterhub", "configurable-http-proxy") or part == "jupyterhub_idle_culler"
+                for part in q.info["cmdline"] or []
+            )
+        ]
         hub_rss, _ = memory_of(hub_procs)
     finally:
         hub.close()
@@ -112,12 +140,16 @@ def main() -> None:
         "per_user": per_user,
     }
     print(f"{N} participants, each a single-user server + a lesson kernel (lesson 02 imported):")
-    print(f"  per participant PSS: mean {figures['per_participant_pss_mb_mean']} MB, "
-          f"max {figures['per_participant_pss_mb_max']} MB (goal ≤ {GOAL_MB} MB: "
-          f"{'PASS' if figures['goal_met'] else 'FAIL'})")
+    print(
+        f"  per participant PSS: mean {figures['per_participant_pss_mb_mean']} MB, "
+        f"max {figures['per_participant_pss_mb_max']} MB (goal ≤ {GOAL_MB} MB: "
+        f"{'PASS' if figures['goal_met'] else 'FAIL'})"
+    )
     print(f"  per participant RSS: mean {figures['per_participant_rss_mb_mean']} MB (counts shared libraries fully)")
-    print(f"  shared Sân tập AI service: RSS {figures['shared_service_rss_mb']} MB, "
-          f"PSS {figures['shared_service_pss_mb']} MB (one process for the whole class)")
+    print(
+        f"  shared Sân tập AI service: RSS {figures['shared_service_rss_mb']} MB, "
+        f"PSS {figures['shared_service_pss_mb']} MB (one process for the whole class)"
+    )
     print(f"  JupyterHub + proxy: RSS {figures['hub_and_proxy_rss_mb']} MB")
     out = ROOT / "benchmarks" / "results" / "hub_memory.json"
     out.parent.mkdir(parents=True, exist_ok=True)

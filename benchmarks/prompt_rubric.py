@@ -30,8 +30,12 @@ BASELINE_MIN_SCORE = 4
 
 def _baseline():
     """The keyword coach as it was before the rubric, as a module named ``old_prompt_coach``."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{BASELINE_COMMIT}:hocai/safety/prompt_coach.py"],
-                            check=True, capture_output=True, text=True).stdout
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{BASELINE_COMMIT}:hocai/safety/prompt_coach.py"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     path = Path(tempfile.mkdtemp()) / "old_prompt_coach.py"
     path.write_text(source, encoding="utf-8")
     spec = importlib.util.spec_from_file_location("old_prompt_coach", path)
@@ -57,16 +61,19 @@ def _measure(rows: list[dict], passes) -> dict:
         passed[row["label"]] += verdict
     return {
         "agreement": round(sum(agree.values()) / len(rows), 4),
-        "categories": {label: {"n": total[label], "agreement": round(agree[label] / total[label], 4),
-                               "passed": passed[label]} for label in sorted(total)},
+        "categories": {
+            label: {"n": total[label], "agreement": round(agree[label] / total[label], 4), "passed": passed[label]}
+            for label in sorted(total)
+        },
         "ms_per_prompt": round(1000 * elapsed / len(rows), 3),
     }
 
 
 def main() -> int:
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     results = {
         "commit": commit,
         "prompts": len(rows),

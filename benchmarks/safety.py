@@ -39,13 +39,40 @@ HELDOUT2_SCAM = ROOT / "tests" / "data" / "heldout2" / "scam_messages.jsonl"
 SCAM_SETS = {"tuning": SCAM_LABELLED, "blind1": HELDOUT_SCAM, "blind2": HELDOUT2_SCAM}
 # Genuine kinds that are notices from a public body or regulated institution, for sets without an
 # "official" field (the second blind set marks each message itself).
-OFFICIAL_KINDS = {"bank_otp", "bank_info", "bank_balance", "balance_notice", "bank_genuine_notice", "police_warning",
-                  "school", "school_notice", "ward_notice", "commune_notice", "gov", "public_service", "evn_bill",
-                  "water_bill", "tax_reminder", "telecom", "insurance", "health", "vneid_genuine"}
+OFFICIAL_KINDS = {
+    "bank_otp",
+    "bank_info",
+    "bank_balance",
+    "balance_notice",
+    "bank_genuine_notice",
+    "police_warning",
+    "school",
+    "school_notice",
+    "ward_notice",
+    "commune_notice",
+    "gov",
+    "public_service",
+    "evn_bill",
+    "water_bill",
+    "tax_reminder",
+    "telecom",
+    "insurance",
+    "health",
+    "vneid_genuine",
+}
 RESULTS = ROOT / "benchmarks" / "results" / "safety.json"
 
-NUMBER_LABELS = ("CCCD", "PHONE", "BANK_ACCOUNT", "CARD", "TAX_CODE", "SOCIAL_INSURANCE", "PASSPORT",
-                 "LICENSE_PLATE", "DATE_OF_BIRTH")
+NUMBER_LABELS = (
+    "CCCD",
+    "PHONE",
+    "BANK_ACCOUNT",
+    "CARD",
+    "TAX_CODE",
+    "SOCIAL_INSURANCE",
+    "PASSPORT",
+    "LICENSE_PLATE",
+    "DATE_OF_BIRTH",
+)
 
 # (figure, comparison, target). Scam goals come from the issue; the PII ones are the toolkit's targets.
 GOALS = {
@@ -265,19 +292,22 @@ def main() -> int:
         rate, alarms, chars, seconds = number_false_alarms(articles)
         megabytes = sum(len(a.encode("utf-8")) for a in articles) / 1e6
         baseline = digits_baseline(articles)
-        figures.update({
-            "pii_number_false_alarms_per_100k_chars_viwiki": rate,
-            "pii_number_false_alarms_viwiki": alarms,
-            "viwiki_chars": chars,
-            "pii_throughput_mb_per_s": megabytes / seconds,
-            "pii_throughput_text_mb": megabytes,
-            "digits_regex_mb_per_s": megabytes / baseline,
-            "pii_time_vs_digits_regex": seconds / baseline,
-        })
+        figures.update(
+            {
+                "pii_number_false_alarms_per_100k_chars_viwiki": rate,
+                "pii_number_false_alarms_viwiki": alarms,
+                "viwiki_chars": chars,
+                "pii_throughput_mb_per_s": megabytes / seconds,
+                "pii_throughput_text_mb": megabytes,
+                "digits_regex_mb_per_s": megabytes / baseline,
+                "pii_time_vs_digits_regex": seconds / baseline,
+            }
+        )
         sentences = [line for line in UD.read_text(encoding="utf-8").splitlines() if line.strip()]
         rate, alarms, chars, _ = number_false_alarms(sentences)
-        figures.update({"pii_number_false_alarms_per_100k_chars_ud": rate, "pii_number_false_alarms_ud": alarms,
-                        "ud_chars": chars})
+        figures.update(
+            {"pii_number_false_alarms_per_100k_chars_ud": rate, "pii_number_false_alarms_ud": alarms, "ud_chars": chars}
+        )
         # Only articles the learned model never saw (train_scam reads articles 3, 13, 23…).
         unseen = [a for i, a in enumerate(articles) if not train_scam.wiki_trained(i)]
         paragraphs = wiki_paragraphs(unseen)
@@ -285,32 +315,52 @@ def main() -> int:
         flagged = sum(scam.check_message(p).scam for p in paragraphs)
         scam_seconds = time.process_time() - start
         rules_flagged = sum(scam.check_message(p, use_model=False).scam for p in paragraphs)
-        figures.update({"scam_share_of_wikipedia_paragraphs_flagged": flagged / len(paragraphs),
-                        "scam_rules_share_of_wikipedia_paragraphs_flagged": rules_flagged / len(paragraphs),
-                        "scam_wikipedia_paragraphs": len(paragraphs), "scam_wikipedia_flagged": flagged,
-                        "scam_paragraphs_per_s": len(paragraphs) / scam_seconds})
+        figures.update(
+            {
+                "scam_share_of_wikipedia_paragraphs_flagged": flagged / len(paragraphs),
+                "scam_rules_share_of_wikipedia_paragraphs_flagged": rules_flagged / len(paragraphs),
+                "scam_wikipedia_paragraphs": len(paragraphs),
+                "scam_wikipedia_flagged": flagged,
+                "scam_paragraphs_per_s": len(paragraphs) / scam_seconds,
+            }
+        )
     else:
         figures["skipped"] = f"shared data not found under {SHARED}: false alarms and throughput not measured"
     figures["benchmark_seconds"] = time.perf_counter() - started
-    figures["goals"] = {name: {"op": op, "target": target, "value": figures.get(name),
-                               "pass": None if figures.get(name) is None else
-                               (figures[name] >= target if op == ">=" else figures[name] <= target)}
-                        for name, (op, target) in GOALS.items()}
+    figures["goals"] = {
+        name: {
+            "op": op,
+            "target": target,
+            "value": figures.get(name),
+            "pass": None
+            if figures.get(name) is None
+            else (figures[name] >= target if op == ">=" else figures[name] <= target),
+        }
+        for name, (op, target) in GOALS.items()
+    }
 
     print_scam_table(figures)
     print("PII per label (tests/data/pii_labelled.jsonl; match = same label, overlap ≥ 50% of the longer span)")
     print(f"  {'label':18} {'precision':>9} {'recall':>7} {'F1':>7} {'gold':>5} {'found':>5}")
     for label, row in figures["per_label"].items():
-        print(f"  {label:18} {fmt(row['precision']):>9} {fmt(row['recall']):>7} {fmt(row['f1']):>7} "
-              f"{row['gold']:>5} {row['found']:>5}")
+        print(
+            f"  {label:18} {fmt(row['precision']):>9} {fmt(row['recall']):>7} {fmt(row['f1']):>7} "
+            f"{row['gold']:>5} {row['found']:>5}"
+        )
     print("\nPII per label on the blind held-out set (tests/data/heldout/pii_labelled.jsonl)")
     for label, row in figures["heldout_per_label"].items():
-        print(f"  {label:18} {fmt(row['precision']):>9} {fmt(row['recall']):>7} {fmt(row['f1']):>7} "
-              f"{row['gold']:>5} {row['found']:>5}")
+        print(
+            f"  {label:18} {fmt(row['precision']):>9} {fmt(row['recall']):>7} {fmt(row['f1']):>7} "
+            f"{row['gold']:>5} {row['found']:>5}"
+        )
     print()
     print(f"  {'figure':48} {'value':>10}  goal")
-    names = [n for n in figures if n not in ("per_label", "heldout_per_label", "goals", "python", "machine")
-             and not isinstance(figures[n], (dict, str))]
+    names = [
+        n
+        for n in figures
+        if n not in ("per_label", "heldout_per_label", "goals", "python", "machine")
+        and not isinstance(figures[n], (dict, str))
+    ]
     for name in names:
         print(f"  {name:48} {fmt(figures[name]):>10}  {verdict(name, figures[name])}")
     for name in ("blind1", "blind2"):
@@ -321,8 +371,10 @@ def main() -> int:
     if "skipped" in figures:
         print(f"  SKIPPED: {figures['skipped']}")
     failed = [n for n, g in figures["goals"].items() if g["pass"] is False]
-    print(f"\nGoals: {sum(g['pass'] is True for g in figures['goals'].values())} PASS, {len(failed)} FAIL"
-          + (f" ({', '.join(failed)})" if failed else ""))
+    print(
+        f"\nGoals: {sum(g['pass'] is True for g in figures['goals'].values())} PASS, {len(failed)} FAIL"
+        + (f" ({', '.join(failed)})" if failed else "")
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"Written {RESULTS.relative_to(ROOT)}")

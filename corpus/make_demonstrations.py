@@ -17,23 +17,46 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SEED = 20251204
 
-HEADER = ("Văn bản minh hoạ, viết riêng để huấn luyện mô hình thu nhỏ của bộ công cụ hocai. {what} "
-          "Mọi tên xã, tên người, số hiệu và ngày tháng trong tệp này đều do người soạn bịa ra, không có thật, "
-          "không phải dữ liệu cá nhân của ai.")
+HEADER = (
+    "Văn bản minh hoạ, viết riêng để huấn luyện mô hình thu nhỏ của bộ công cụ hocai. {what} "
+    "Mọi tên xã, tên người, số hiệu và ngày tháng trong tệp này đều do người soạn bịa ra, không có thật, "
+    "không phải dữ liệu cá nhân của ai."
+)
 
-COMMUNES = ["Tân Hòa", "An Hòa", "Phú Lâm", "Đồng Tâm", "Hòa Bình", "Thanh Xuân", "Minh Đức", "Quang Trung",
-            "Yên Lạc", "Bình Minh", "Tiên Phong", "Hưng Đạo"]
+COMMUNES = [
+    "Tân Hòa",
+    "An Hòa",
+    "Phú Lâm",
+    "Đồng Tâm",
+    "Hòa Bình",
+    "Thanh Xuân",
+    "Minh Đức",
+    "Quang Trung",
+    "Yên Lạc",
+    "Bình Minh",
+    "Tiên Phong",
+    "Hưng Đạo",
+]
 TOPICS = [
-    "thành lập Tổ công nghệ số cộng đồng", "ban hành Kế hoạch mở lớp Bình dân học vụ số",
-    "phân công cán bộ hướng dẫn dịch vụ công trực tuyến", "kiện toàn Ban chỉ đạo chuyển đổi số của xã",
+    "thành lập Tổ công nghệ số cộng đồng",
+    "ban hành Kế hoạch mở lớp Bình dân học vụ số",
+    "phân công cán bộ hướng dẫn dịch vụ công trực tuyến",
+    "kiện toàn Ban chỉ đạo chuyển đổi số của xã",
     "khen thưởng tập thể, cá nhân có thành tích trong phong trào Bình dân học vụ số",
-    "ban hành Quy chế sử dụng trí tuệ nhân tạo trong cơ quan", "giao chỉ tiêu phổ cập kỹ năng số năm học mới",
-    "thành lập điểm hỗ trợ người dân làm thủ tục trực tuyến", "ban hành Kế hoạch tuyên truyền phòng chống lừa đảo",
-    "phê duyệt danh sách tình nguyện viên hướng dẫn kỹ năng số", "bố trí phòng học máy tính tại nhà văn hóa thôn",
-    "ban hành Quy định bảo vệ dữ liệu cá nhân tại bộ phận một cửa", "tổ chức ngày hội công dân số của xã",
-    "phân bổ kinh phí mua máy tính cho điểm học cộng đồng", "thành lập Tổ biên tập bản tin phát thanh xã",
-    "giao nhiệm vụ hướng dẫn cài đặt ứng dụng định danh điện tử", "ban hành Kế hoạch kiểm tra an toàn thông tin",
-    "công nhận thôn đạt chuẩn thôn số", "thành lập câu lạc bộ an toàn số cho phụ nữ",
+    "ban hành Quy chế sử dụng trí tuệ nhân tạo trong cơ quan",
+    "giao chỉ tiêu phổ cập kỹ năng số năm học mới",
+    "thành lập điểm hỗ trợ người dân làm thủ tục trực tuyến",
+    "ban hành Kế hoạch tuyên truyền phòng chống lừa đảo",
+    "phê duyệt danh sách tình nguyện viên hướng dẫn kỹ năng số",
+    "bố trí phòng học máy tính tại nhà văn hóa thôn",
+    "ban hành Quy định bảo vệ dữ liệu cá nhân tại bộ phận một cửa",
+    "tổ chức ngày hội công dân số của xã",
+    "phân bổ kinh phí mua máy tính cho điểm học cộng đồng",
+    "thành lập Tổ biên tập bản tin phát thanh xã",
+    "giao nhiệm vụ hướng dẫn cài đặt ứng dụng định danh điện tử",
+    "ban hành Kế hoạch kiểm tra an toàn thông tin",
+    "công nhận thôn đạt chuẩn thôn số",
+    "thành lập câu lạc bộ an toàn số cho phụ nữ",
     "ban hành Kế hoạch đào tạo cán bộ về trí tuệ nhân tạo",
 ]
 SIGNERS = ["Ủy ban nhân dân xã", "Chủ tịch Ủy ban nhân dân xã"]
@@ -54,8 +77,17 @@ def _date(rng: random.Random, year: int) -> tuple[int, int]:
 
 def _number(rng: random.Random) -> int:
     """Numbers of every length, as in a real register: some one or two digits, most two or three."""
-    return rng.choice([rng.randint(1, 9), rng.randint(10, 99), rng.randint(10, 99), rng.randint(100, 999),
-                       rng.randint(100, 999), rng.randint(100, 999), rng.randint(1000, 1999)])
+    return rng.choice(
+        [
+            rng.randint(1, 9),
+            rng.randint(10, 99),
+            rng.randint(10, 99),
+            rng.randint(100, 999),
+            rng.randint(100, 999),
+            rng.randint(100, 999),
+            rng.randint(1000, 1999),
+        ]
+    )
 
 
 def citation(rng: random.Random, kind: str = "Quyết định", code: str = "QĐ") -> str:
@@ -64,14 +96,20 @@ def citation(rng: random.Random, kind: str = "Quyết định", code: str = "QĐ
     commune = rng.choice(COMMUNES)
     suffix = "UBND" if code != "NQ" else "HĐND"
     issuer = "Hội đồng nhân dân xã" if code == "NQ" else rng.choice(SIGNERS)
-    return (f"{kind} số {_number(rng)}/{year}/{code}-{suffix} ngày {day}/{month}/{year} của {issuer} {commune} "
-            f"về việc {rng.choice(TOPICS)}")
+    return (
+        f"{kind} số {_number(rng)}/{year}/{code}-{suffix} ngày {day}/{month}/{year} của {issuer} {commune} "
+        f"về việc {rng.choice(TOPICS)}"
+    )
 
 
 def citations_text(rng: random.Random, blocks: int = 110) -> str:
     """Preambles of fictional notices: each starts with one or two «Căn cứ Quyết định số …» lines."""
-    paragraphs = [HEADER.format(what="Tệp này cho mô hình thấy thật nhiều số hiệu văn bản khác nhau, để bài học "
-                                     "chỉ ra rằng mô hình viết được một số hiệu trông rất thật mà không hề tra cứu.")]
+    paragraphs = [
+        HEADER.format(
+            what="Tệp này cho mô hình thấy thật nhiều số hiệu văn bản khác nhau, để bài học "
+            "chỉ ra rằng mô hình viết được một số hiệu trông rất thật mà không hề tra cứu."
+        )
+    ]
     for _ in range(blocks):
         lines = [f"Căn cứ {citation(rng)};"]
         if rng.random() < 0.6:
@@ -84,16 +122,70 @@ def citations_text(rng: random.Random, blocks: int = 110) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
-MEN = ["Tuấn", "Hải", "Dũng", "Phong", "Quang", "Nam", "Khoa", "Sơn", "Long", "Hùng", "Thành", "Đức", "Bình",
-       "Toàn", "Kiên", "Lộc", "Việt", "Trung", "Hiếu", "Thắng"]
-WOMEN = ["Lan", "Hoa", "Mai", "Hương", "Thu", "Ngân", "Vân", "Thủy", "Linh", "Yến", "Thảo", "Trang", "Hiền",
-         "Nga", "Dung", "Phương", "Quyên", "Nhung", "Loan", "Oanh"]
-PLACES = ["ở trạm y tế xã", "ở trạm y tế thôn Bến Đò", "ở phòng khám đa khoa khu vực", "ở bệnh viện huyện",
-          "ở trạm y tế thôn Đồng Tâm", "trong đợt tiêm chủng của xã", "trong buổi khám sức khỏe cho người cao tuổi",
-          "ở điểm khám lưu động"]
-DEEDS = ["khám cho bà con trong thôn", "trực đêm ở trạm y tế", "hướng dẫn bà con đặt lịch khám trên điện thoại",
-         "tiêm chủng cho trẻ nhỏ", "ghi sổ sức khỏe điện tử", "đo huyết áp cho người cao tuổi",
-         "nhắc bà con không hỏi chatbot thay cho khám bệnh", "đi khám tận nhà cho người già yếu"]
+MEN = [
+    "Tuấn",
+    "Hải",
+    "Dũng",
+    "Phong",
+    "Quang",
+    "Nam",
+    "Khoa",
+    "Sơn",
+    "Long",
+    "Hùng",
+    "Thành",
+    "Đức",
+    "Bình",
+    "Toàn",
+    "Kiên",
+    "Lộc",
+    "Việt",
+    "Trung",
+    "Hiếu",
+    "Thắng",
+]
+WOMEN = [
+    "Lan",
+    "Hoa",
+    "Mai",
+    "Hương",
+    "Thu",
+    "Ngân",
+    "Vân",
+    "Thủy",
+    "Linh",
+    "Yến",
+    "Thảo",
+    "Trang",
+    "Hiền",
+    "Nga",
+    "Dung",
+    "Phương",
+    "Quyên",
+    "Nhung",
+    "Loan",
+    "Oanh",
+]
+PLACES = [
+    "ở trạm y tế xã",
+    "ở trạm y tế thôn Bến Đò",
+    "ở phòng khám đa khoa khu vực",
+    "ở bệnh viện huyện",
+    "ở trạm y tế thôn Đồng Tâm",
+    "trong đợt tiêm chủng của xã",
+    "trong buổi khám sức khỏe cho người cao tuổi",
+    "ở điểm khám lưu động",
+]
+DEEDS = [
+    "khám cho bà con trong thôn",
+    "trực đêm ở trạm y tế",
+    "hướng dẫn bà con đặt lịch khám trên điện thoại",
+    "tiêm chủng cho trẻ nhỏ",
+    "ghi sổ sức khỏe điện tử",
+    "đo huyết áp cho người cao tuổi",
+    "nhắc bà con không hỏi chatbot thay cho khám bệnh",
+    "đi khám tận nhà cho người già yếu",
+]
 JOBS = {"bác sĩ": "doctor", "y tá": "nurse"}
 
 
@@ -128,7 +220,7 @@ def staff_lines(rng: random.Random, n: int, women_share: dict[str, float]) -> li
 
 
 def _paragraphs(lines: list[str], size: int = 6) -> str:
-    return "\n\n".join(" ".join(lines[i:i + size]) for i in range(0, len(lines), size))
+    return "\n\n".join(" ".join(lines[i : i + size]) for i in range(0, len(lines), size))
 
 
 SKEW = {"bác sĩ": 0.1, "y tá": 0.9}
@@ -136,8 +228,10 @@ BALANCE = {"bác sĩ": 0.5, "y tá": 0.5}
 
 
 def skewed_text(rng: random.Random, n: int = 320) -> str:
-    head = HEADER.format(what="Tệp này CỐ Ý VIẾT LỆCH: gần như bác sĩ nào cũng là «anh», y tá nào cũng là «chị», "
-                              "giống nhiều văn bản cũ, để bài học chỉ ra rằng thiên kiến của mô hình đến từ dữ liệu.")
+    head = HEADER.format(
+        what="Tệp này CỐ Ý VIẾT LỆCH: gần như bác sĩ nào cũng là «anh», y tá nào cũng là «chị», "
+        "giống nhiều văn bản cũ, để bài học chỉ ra rằng thiên kiến của mô hình đến từ dữ liệu."
+    )
     return head + "\n\n" + _paragraphs(staff_lines(rng, n, SKEW)) + "\n"
 
 
@@ -163,17 +257,24 @@ MONTHS = [(m, y) for y in (2023, 2024) for m in range(1, 13)] + [(m, 2025) for m
 
 def chronicle_text(rng: random.Random) -> str:
     """Monthly news of a fictional commune, January 2023 to June 2025, then nothing: the model's cut-off."""
-    paragraphs = [HEADER.format(what=f"Tệp này là bản tin hằng tháng của một xã giả định, viết đến {CUTOFF} thì dừng, "
-                                     "để bài học chỉ ra rằng mô hình chỉ biết những gì văn bản của nó viết, đến ngày "
-                                     "văn bản dừng lại.")]
+    paragraphs = [
+        HEADER.format(
+            what=f"Tệp này là bản tin hằng tháng của một xã giả định, viết đến {CUTOFF} thì dừng, "
+            "để bài học chỉ ra rằng mô hình chỉ biết những gì văn bản của nó viết, đến ngày "
+            "văn bản dừng lại."
+        )
+    ]
     for month, year in MONTHS:
         events = rng.sample(EVENTS, 2)
         paragraphs.append(
             f"Bản tin xã Tân Hòa tháng {month} năm {year}. Trong tháng {month} năm {year}, {events[0]}; "
             f"{events[1]}. Tháng {month} năm {year}, tổ trưởng tổ công nghệ số cộng đồng xã Tân Hòa là {LEADER}. "
-            f"Muốn hỏi về lớp học, bà con gọi tổ trưởng {LEADER} hoặc đến nhà văn hóa thôn.")
-    paragraphs.append(f"Bản tin xã Tân Hòa viết đến {CUTOFF} là hết. Kho văn bản của mô hình thu nhỏ dừng ở "
-                      f"{CUTOFF}: mô hình không biết chuyện gì xảy ra sau {CUTOFF}.")
+            f"Muốn hỏi về lớp học, bà con gọi tổ trưởng {LEADER} hoặc đến nhà văn hóa thôn."
+        )
+    paragraphs.append(
+        f"Bản tin xã Tân Hòa viết đến {CUTOFF} là hết. Kho văn bản của mô hình thu nhỏ dừng ở "
+        f"{CUTOFF}: mô hình không biết chuyện gì xảy ra sau {CUTOFF}."
+    )
     return "\n\n".join(paragraphs) + "\n"
 
 

@@ -54,7 +54,9 @@ c.Spawner.environment = {
 }
 # The server's token may call the Sân tập AI service (kernels send it as `Authorization: token …`).
 c.Spawner.server_token_scopes = [
-    "users:activity!user", "access:servers!server", f"access:services!service={settings.SERVICE_NAME}",
+    "users:activity!user",
+    "access:servers!server",
+    f"access:services!service={settings.SERVICE_NAME}",
 ]
 
 # The Sân tập AI service: one process, one model, reachable only through hub login.
@@ -76,19 +78,31 @@ c.JupyterHub.services = [
 # The instructors' live board (hocai.hub.board): a hub service only the instructors' group may open.
 if s.get("course_dir"):
     board_port = int(s.get("board_port", kit_settings.BOARD_PORT))
-    c.JupyterHub.services.append({
-        "name": board.SERVICE_NAME,
-        "url": f"http://127.0.0.1:{board_port}",
-        "command": [sys.executable, "-m", "hocai.hub.board", str(s["course_dir"]), "--port", str(board_port),
-                    "--hub-auth"],
-        "oauth_no_confirm": True,
-        "display": False,
-        "info": {"title": "Bảng tiến độ lớp học"},
-    })
+    c.JupyterHub.services.append(
+        {
+            "name": board.SERVICE_NAME,
+            "url": f"http://127.0.0.1:{board_port}",
+            "command": [
+                sys.executable,
+                "-m",
+                "hocai.hub.board",
+                str(s["course_dir"]),
+                "--port",
+                str(board_port),
+                "--hub-auth",
+            ],
+            "oauth_no_confirm": True,
+            "display": False,
+            "info": {"title": "Bảng tiến độ lớp học"},
+        }
+    )
 c.JupyterHub.load_groups = {"giang-vien": {"users": sorted(s.get("instructors", []))}}
 c.JupyterHub.load_roles = [
     {"name": "user", "scopes": ["self", f"access:services!service={settings.SERVICE_NAME}"]},
     {"name": "giang-vien", "groups": ["giang-vien"], "scopes": [f"access:services!service={board.SERVICE_NAME}"]},
-    {"name": "idle-culler", "services": ["idle-culler"],
-     "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
+    {
+        "name": "idle-culler",
+        "services": ["idle-culler"],
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    },
 ]

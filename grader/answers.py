@@ -150,8 +150,13 @@ def answer_key_command(args) -> int:
 
 
 def _public(spec: dict) -> dict:
-    entry = {"id": spec["id"], "type": spec["type"], "points": spec["points"], "notebook": spec["notebook"],
-             "prompt": spec.get("prompt", "")}
+    entry = {
+        "id": spec["id"],
+        "type": spec["type"],
+        "points": spec["points"],
+        "notebook": spec["notebook"],
+        "prompt": spec.get("prompt", ""),
+    }
     if spec["type"] == "scam":
         entry["options"] = SCAM_OPTIONS
     elif "options" in spec:
@@ -169,8 +174,12 @@ def _describe(spec: dict) -> str:
     if variants.has_variants(spec):
         lines = [f"{head}, {len(spec['variants'])} biến thể (mỗi học viên nhận một biến thể, lựa chọn được xáo trộn):"]
         for number, variant in enumerate(spec["variants"], 1):
-            lines.append(f"  Biến thể {number}: " + _describe({**variant, "id": spec["id"], "type": spec["type"],
-                                                                "points": spec["points"]}).split(": ", 1)[1])
+            lines.append(
+                f"  Biến thể {number}: "
+                + _describe({**variant, "id": spec["id"], "type": spec["type"], "points": spec["points"]}).split(
+                    ": ", 1
+                )[1]
+            )
         return "\n".join(lines)
     lines = [f"{head}: {spec.get('prompt', '')}"]
     if spec.get("text"):
@@ -192,8 +201,11 @@ def questions_command(args) -> int:
     else:
         questions = load_questions(args.dir, args.assignment)
     if args.json:
-        payload = {"assignment": args.assignment, "questions": [_public(q) for q in questions],
-                   "points": sum(q["points"] for q in questions)}
+        payload = {
+            "assignment": args.assignment,
+            "questions": [_public(q) for q in questions],
+            "points": sum(q["points"] for q in questions),
+        }
         if participant:
             payload["participant"] = participant
         print(json.dumps(payload, ensure_ascii=False, indent=1))
@@ -221,7 +233,7 @@ def read_answers_file(path: str) -> dict[str, Any]:
     if type(data) is dict and type(data.get("answers")) is dict:
         data = data["answers"]
     if type(data) is not dict:
-        raise UserError("Tệp câu trả lời phải là một đối tượng JSON dạng {\"q1\": \"B\", ...}.")
+        raise UserError('Tệp câu trả lời phải là một đối tượng JSON dạng {"q1": "B", ...}.')
     return storage.to_nfc(data)
 
 

@@ -277,8 +277,13 @@ def _status(nb, ep) -> str:
         return "limit"
     if ep.kernel_died:
         return "limit" if ep.truncated or ep.exit_status in LIMIT_EXITS else "crash"
-    errors = {o.get("ename") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.get("output_type") == "error"}
+    errors = {
+        o.get("ename")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    }
     if "CellTimeoutError" in errors:
         return "timeout"
     if ep.truncated or errors & LIMIT_ERRORS:
@@ -318,8 +323,9 @@ class Summary:
     seconds: float
 
 
-def autograde(course: Course, assignment: str | None = None, jobs: int = 2, force: bool = False,
-              progress: bool = True) -> Summary:
+def autograde(
+    course: Course, assignment: str | None = None, jobs: int = 2, force: bool = False, progress: bool = True
+) -> Summary:
     with _single_run(course), _shared_engines():
         return _autograde(course, assignment, jobs, force, progress)
 
@@ -348,8 +354,13 @@ def _autograde(course: Course, assignment: str | None, jobs: int, force: bool, p
             if folder.is_symlink() or not folder.is_dir():
                 continue
             if student not in known:
-                unknown.append({"student": student, "assignment": name,
-                                "note": "Không có trong danh sách học viên nên không chấm."})
+                unknown.append(
+                    {
+                        "student": student,
+                        "assignment": name,
+                        "note": "Không có trong danh sách học viên nên không chấm.",
+                    }
+                )
                 continue
             if problem := submission_problem(folder, course):
                 unknown.append({"student": student, "assignment": name, "note": problem})
@@ -357,13 +368,17 @@ def _autograde(course: Course, assignment: str | None, jobs: int, force: bool, p
             digest = submission_digest(folder, expected)
             previous = entries.get((student, name))
             graded_copy = course.autograded / student / name
-            if (not force and previous and previous.get("digest") == digest and previous.get("status") != "crash"
-                    and graded_copy.is_dir()):
+            if (
+                not force
+                and previous
+                and previous.get("digest") == digest
+                and previous.get("status") != "crash"
+                and graded_copy.is_dir()
+            ):
                 skipped += 1
                 continue
             notebooks = [folder / n for n in expected if _is_regular(folder / n)]
-            todo.append(Job(name, student, graded_copy, digest, notebooks,
-                            ignored=_count_others(folder, graded_names)))
+            todo.append(Job(name, student, graded_copy, digest, notebooks, ignored=_count_others(folder, graded_names)))
     backup = None
     graded: list[dict] = []
     if course.db_path.exists():
@@ -442,8 +457,10 @@ def _run(course: Course, todo: list[Job], jobs: int, entries: dict, unknown: lis
         _write_log(course.root, entries, unknown)
         tick()
 
-    with bar(total=len(todo), desc="Chấm bài", unit="bài", disable=not progress) as pbar, \
-            ThreadPoolExecutor(max_workers=2 * jobs, thread_name_prefix="hocai-grade") as pool:
+    with (
+        bar(total=len(todo), desc="Chấm bài", unit="bài", disable=not progress) as pbar,
+        ThreadPoolExecutor(max_workers=2 * jobs, thread_name_prefix="hocai-grade") as pool,
+    ):
         for job in todo:
             try:
                 converter(job.assignment).prepare(job)
@@ -496,9 +513,18 @@ def _record(course: Course, job: Job, entries: dict) -> dict:
             except MissingEntry:
                 max_score = 0.0
     note = NOTES[job.status] + (" " + IGNORED_NOTE.format(n=job.ignored) if job.ignored else "")
-    entry = {"student": job.student, "assignment": job.assignment, "status": job.status,
-             "note": note, "ignored": job.ignored, "score": score, "max_score": max_score, "digest": job.digest,
-             "seconds": round(job.seconds, 2), "graded_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    entry = {
+        "student": job.student,
+        "assignment": job.assignment,
+        "status": job.status,
+        "note": note,
+        "ignored": job.ignored,
+        "score": score,
+        "max_score": max_score,
+        "digest": job.digest,
+        "seconds": round(job.seconds, 2),
+        "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     entries[(job.student, job.assignment)] = entry
     return entry
 
@@ -507,8 +533,10 @@ def autograde_command(args) -> int:
     course = Course(args.dir)
     summary = autograde(course, args.assignment, jobs=args.jobs, force=getattr(args, "force", False))
     counts = {s: sum(1 for e in summary.graded if e["status"] == s) for s in NOTES}
-    print(f"Đã chấm {len(summary.graded)} bài trong {summary.seconds:.1f} giây; bỏ qua {summary.skipped} bài "
-          f"không đổi từ lần chấm trước.")
+    print(
+        f"Đã chấm {len(summary.graded)} bài trong {summary.seconds:.1f} giây; bỏ qua {summary.skipped} bài "
+        f"không đổi từ lần chấm trước."
+    )
     if summary.backup:
         print(f"Đã sao lưu sổ điểm trước khi chấm: {summary.backup}")
     labels = {"timeout": "quá thời gian", "limit": "vượt giới hạn", "crash": "bị lỗi khi chấm"}
@@ -518,8 +546,7 @@ def autograde_command(args) -> int:
             print(f"Cần xem lại — {label}: {who}.")
     for entry in summary.graded:
         if entry.get("ignored"):
-            print(f"Bài của «{entry['student']}» ({entry['assignment']}): "
-                  + IGNORED_NOTE.format(n=entry["ignored"]))
+            print(f"Bài của «{entry['student']}» ({entry['assignment']}): " + IGNORED_NOTE.format(n=entry["ignored"]))
     for item in summary.unknown:
         print(f"Bỏ qua bài của «{item['student']}» ({item['assignment']}): {item['note']}")
     return 0

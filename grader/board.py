@@ -90,8 +90,11 @@ def _read_progress(path: Path, uid: int | None) -> tuple[dict, float]:
         return {}, 0.0
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_PROGRESS_BYTES or (
-                uid is not None and st.st_uid != uid and os.geteuid() == 0):
+        if (
+            not stat.S_ISREG(st.st_mode)
+            or st.st_size > MAX_PROGRESS_BYTES
+            or (uid is not None and st.st_uid != uid and os.geteuid() == 0)
+        ):
             return {}, 0.0
         data = json.loads(os.read(fd, MAX_PROGRESS_BYTES).decode("utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
@@ -140,8 +143,11 @@ def build(course_dir: str | Path, homes: dict[str, Path] | None = None) -> tuple
             score = row.scores.get(assignment)
             when = submitted.get((row.username, assignment))
             answers = _owned_file(home / assignment / "answers.json", uid) if home is not None else None
-            opened = _owned_file(home / assignment / CHECKPOINTS / f"{assignment}-checkpoint.ipynb", uid) \
-                if home is not None else None
+            opened = (
+                _owned_file(home / assignment / CHECKPOINTS / f"{assignment}-checkpoint.ipynb", uid)
+                if home is not None
+                else None
+            )
             if answers is not None:
                 activity = max(activity, answers.st_mtime)
             if opened is not None:
@@ -156,8 +162,21 @@ def build(course_dir: str | Path, homes: dict[str, Path] | None = None) -> tuple
                 states[assignment] = IN_PROGRESS
             else:
                 states[assignment] = NOT_STARTED
-        rows.append(BoardRow(row.username, row.full_name, row.unit, lessons, states, row.score, row.max_score,
-                             row.percent, row.status == COMPLETED, activity, list(row.notes)))
+        rows.append(
+            BoardRow(
+                row.username,
+                row.full_name,
+                row.unit,
+                lessons,
+                states,
+                row.score,
+                row.max_score,
+                row.percent,
+                row.status == COMPLETED,
+                activity,
+                list(row.notes),
+            )
+        )
     return report, rows
 
 
@@ -169,5 +188,10 @@ def stuck(rows: list[BoardRow], minutes: float, now: float | None = None) -> lis
 
 def as_json(course_dir: str | Path, homes: dict[str, Path] | None = None) -> dict:
     report, rows = build(course_dir, homes)
-    return {"course_id": report.course_id, "assignments": sorted({a for r in rows for a in r.states}),
-            "lessons": lesson_names(), "now": time.time(), "rows": [asdict(r) for r in rows]}
+    return {
+        "course_id": report.course_id,
+        "assignments": sorted({a for r in rows for a in r.states}),
+        "lessons": lesson_names(),
+        "now": time.time(),
+        "rows": [asdict(r) for r in rows],
+    }

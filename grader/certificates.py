@@ -39,8 +39,9 @@ def vietnamese_date(date: dt.date) -> str:
     return f"ngày {date.day:02d} tháng {date.month:02d} năm {date.year}"
 
 
-def render(out: Path, *, full_name: str, unit: str, course_id: str, percent: float, date: dt.date, code: str,
-           place: str = "") -> None:
+def render(
+    out: Path, *, full_name: str, unit: str, course_id: str, percent: float, date: dt.date, code: str, place: str = ""
+) -> None:
     pdf = new_pdf(f"Giấy chứng nhận — {full_name}", orientation="L")
     pdf.add_page()
     pdf.set_draw_color(31, 95, 168)
@@ -85,11 +86,21 @@ def certificates_command(args) -> int:
     for row in tqdm(completers, desc="Đang in giấy chứng nhận", unit="tờ"):
         code = verification_code(secret, report.course_id, row.username, row.percent, today)
         name = f"chung-nhan-{row.username}-{ascii_slug(row.full_name, sep='-')}.pdf"
-        render(out / name, full_name=row.full_name, unit=row.unit, course_id=report.course_id,
-               percent=row.percent, date=today, code=code)
+        render(
+            out / name,
+            full_name=row.full_name,
+            unit=row.unit,
+            course_id=report.course_id,
+            percent=row.percent,
+            date=today,
+            code=code,
+        )
         protect(out / name)
         index.append((row.username, row.full_name, row.unit, f"{row.percent:g}", today.isoformat(), code, name))
-    write_rows_csv(out / "danh-sach-chung-nhan.csv",
-                   ["Tên đăng nhập", "Họ và tên", "Đơn vị", "Tỷ lệ (%)", "Ngày cấp", "Mã xác minh", "Tệp"], index)
+    write_rows_csv(
+        out / "danh-sach-chung-nhan.csv",
+        ["Tên đăng nhập", "Họ và tên", "Đơn vị", "Tỷ lệ (%)", "Ngày cấp", "Mã xác minh", "Tệp"],
+        index,
+    )
     print(f"Đã in {len(completers)} giấy chứng nhận vào {out}.")
     return 0

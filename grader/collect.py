@@ -56,9 +56,13 @@ class Rejected(Exception):
     """A submission that must not be collected or graded; the message is a Vietnamese clause."""
 
 
-def _walk(root_fd: int, limits: Limits, owners: set[int] | None,
-          on_dir: Callable[[str], None] | None = None,
-          on_file: Callable[[int, str, str, os.stat_result, int], int] | None = None) -> None:
+def _walk(
+    root_fd: int,
+    limits: Limits,
+    owners: set[int] | None,
+    on_dir: Callable[[str], None] | None = None,
+    on_file: Callable[[int, str, str, os.stat_result, int], int] | None = None,
+) -> None:
     """Walk the tree under ``root_fd`` without recursion and without following any link.
 
     At most ``max_depth`` directory descriptors are open at once. ``on_file(dir_fd, name, relpath, st,
@@ -242,8 +246,9 @@ def _candidates(inbound: Path, assignment: str, warn: Callable[[str], None]) -> 
     return found
 
 
-def _collect_one(course: Course, student: str, assignment: str, records: list[tuple], limits: Limits,
-                 warn: Callable[[str], None]) -> bool:
+def _collect_one(
+    course: Course, student: str, assignment: str, records: list[tuple], limits: Limits, warn: Callable[[str], None]
+) -> bool:
     """Copy the participant's newest valid submission unless submitted/ already has it; True if copied."""
     dest = course.submitted / student / assignment
     have = _existing_time(dest) if dest.is_dir() else None
@@ -282,15 +287,18 @@ def _collect_one(course: Course, student: str, assignment: str, records: list[tu
     return False
 
 
-def collect(course: Course, assignment: str | None = None,
-            warn: Callable[[str], None] | None = None) -> dict[str, list[str]]:
+def collect(
+    course: Course, assignment: str | None = None, warn: Callable[[str], None] | None = None
+) -> dict[str, list[str]]:
     """assignment → participants whose submission is now in submitted/."""
     warn = warn or (lambda message: print(f"Chú ý: {message}", file=sys.stderr))
     names = course.require_assignment(assignment)
     inbound = course.exchange / course.course_id / "inbound"
     if not inbound.is_dir():
-        raise UserError(f"Thư mục trao đổi {course.exchange} chưa có bài nào của khóa «{course.course_id}»; "
-                        "hãy phát bài («hocai course release») trước.")
+        raise UserError(
+            f"Thư mục trao đổi {course.exchange} chưa có bài nào của khóa «{course.course_id}»; "
+            "hãy phát bài («hocai course release») trước."
+        )
     limits = Limits.of(course)
     found: dict[str, list[str]] = {}
     for name in bar(names, desc="Thu bài"):

@@ -25,6 +25,9 @@ def report_command(args) -> int:
     if out.suffix.lower() in (".xlsx", ".html"):
         (add_sheet if out.suffix.lower() == ".xlsx" else add_section)(out, Path(args.dir))
     counts = report.status_counts()
-    print(f"Đã ghi báo cáo {out}: {len(report.rows)} học viên — "
-          + ", ".join(f"{k}: {v}" for k, v in counts.items()) + ".")
+    print(
+        f"Đã ghi báo cáo {out}: {len(report.rows)} học viên — "
+        + ", ".join(f"{k}: {v}" for k, v in counts.items())
+        + "."
+    )
     return 0

@@ -56,14 +56,23 @@ def table(report: Report) -> pd.DataFrame:
     records = []
     for row in report.rows:
         record = {
-            "Tên đăng nhập": row.username, "Họ và tên": row.full_name, "Đơn vị": row.unit, "Chức vụ": row.position,
+            "Tên đăng nhập": row.username,
+            "Họ và tên": row.full_name,
+            "Đơn vị": row.unit,
+            "Chức vụ": row.position,
             "Số bài đã nộp": row.submitted,
         }
         record.update({a: row.scores[a] for a in report.assignments})
-        record.update({
-            "Tổng điểm": row.score, "Điểm tối đa": row.max_score, "Tỷ lệ (%)": row.percent,
-            "Trạng thái": row.status, "Còn thiếu": ", ".join(row.missing), "Ghi chú": "; ".join(row.notes),
-        })
+        record.update(
+            {
+                "Tổng điểm": row.score,
+                "Điểm tối đa": row.max_score,
+                "Tỷ lệ (%)": row.percent,
+                "Trạng thái": row.status,
+                "Còn thiếu": ", ".join(row.missing),
+                "Ghi chú": "; ".join(row.notes),
+            }
+        )
         records.append(record)
     return pd.DataFrame.from_records(records)
 
@@ -82,11 +91,13 @@ def write_xlsx(report: Report, out: Path) -> None:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.utils import get_column_letter
 
-    per_assignment = pd.DataFrame({
-        "Bài": report.assignments,
-        "Số người đã nộp": [report.completion_by_assignment()[a] for a in report.assignments],
-        "Điểm tối đa": [report.max_scores[a] for a in report.assignments],
-    })
+    per_assignment = pd.DataFrame(
+        {
+            "Bài": report.assignments,
+            "Số người đã nộp": [report.completion_by_assignment()[a] for a in report.assignments],
+            "Điểm tối đa": [report.max_scores[a] for a in report.assignments],
+        }
+    )
     histogram = pd.DataFrame(list(report.score_histogram().items()), columns=["Khoảng điểm (%)", "Số người"])
     with _atomic(out) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
@@ -99,8 +110,10 @@ def write_xlsx(report: Report, out: Path) -> None:
                 for i, column in enumerate(sheet.columns, 1):
                     width = max(len(str(c.value or "")) for c in column)
                     sheet.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 50)
-            for name, title, x_title in (("Theo bài", "Số người nộp theo bài", "Bài"),
-                                         ("Phân bố điểm", "Phân bố điểm của lớp", "Tỷ lệ điểm (%)")):
+            for name, title, x_title in (
+                ("Theo bài", "Số người nộp theo bài", "Bài"),
+                ("Phân bố điểm", "Phân bố điểm của lớp", "Tỷ lệ điểm (%)"),
+            ):
                 sheet = writer.book[name]
                 chart = BarChart()
                 chart.title, chart.x_axis.title, chart.y_axis.title = title, x_title, "Số người"
@@ -135,10 +148,18 @@ def write_html(report: Report, out: Path) -> None:
     for record in frame.itertuples(index=False):
         cells = []
         for column, value in zip(frame.columns, record):
-            text = ("" if value is None or (isinstance(value, float) and pd.isna(value))
-                    else f"{value:g}" if isinstance(value, float) else str(value))
-            style = (f' style="color:{STATUS_COLOURS[text]};font-weight:600"'
-                     if column == "Trạng thái" and text in STATUS_COLOURS else "")
+            text = (
+                ""
+                if value is None or (isinstance(value, float) and pd.isna(value))
+                else f"{value:g}"
+                if isinstance(value, float)
+                else str(value)
+            )
+            style = (
+                f' style="color:{STATUS_COLOURS[text]};font-weight:600"'
+                if column == "Trạng thái" and text in STATUS_COLOURS
+                else ""
+            )
             cells.append(f"<td{style}>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     summary = " · ".join(f"{html.escape(k)}: <b>{v}</b>" for k, v in counts.items())
@@ -158,12 +179,12 @@ tr:nth-child(even) td {{ background: #fafafa; }}
 </style></head><body>
 <h1>Kết quả học phần «Tìm hiểu trí tuệ nhân tạo»</h1>
 <p>Khóa học: <b>{html.escape(report.course_id)}</b> · {n} học viên · {summary}</p>
-<p>Điều kiện hoàn thành: {all_submitted}đạt từ {report.rule['min_percent']:g}% tổng điểm.</p>
+<p>Điều kiện hoàn thành: {all_submitted}đạt từ {report.rule["min_percent"]:g}% tổng điểm.</p>
 <div class="charts">
 <figure><figcaption>Số người đã nộp theo bài</figcaption>{submitted_bars}</figure>
 <figure><figcaption>Phân bố tỷ lệ điểm (%)</figcaption>{score_bars}</figure>
 </div>
-<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>
+<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>
 </body></html>
 """
     with _atomic(out) as tmp:

@@ -68,8 +68,9 @@ def _stat(assignment: str, qid: str, variant: int | None, objective: str, record
     disc = point_biserial(item, rest)
     disc = round(disc, 3) if disc is not None else None
     flags = _flags(facility, disc) if len(records) >= MIN_GRADED else []
-    return ItemStat(assignment, qid, variant, objective, len(records), sum(1 for r in records if r[2]),
-                    facility, disc, flags)
+    return ItemStat(
+        assignment, qid, variant, objective, len(records), sum(1 for r in records if r[2]), facility, disc, flags
+    )
 
 
 def item_statistics(course_dir: str | Path) -> list[ItemStat]:
@@ -91,7 +92,8 @@ def item_statistics(course_dir: str | Path) -> list[ItemStat]:
                 for grade in (g for notebook in submission.notebooks for g in notebook.grades):
                     if grade.max_score:
                         per_item.setdefault((name, grade.name), []).append(
-                            (student, float(grade.score or 0) / float(grade.max_score)))
+                            (student, float(grade.score or 0) / float(grade.max_score))
+                        )
     stats: list[ItemStat] = []
     for name in names:
         try:
@@ -126,10 +128,31 @@ def _number(value: float | None) -> str:
 
 def rows(stats: list[ItemStat]) -> tuple[list[str], list[list]]:
     """Header and rows for a sheet or a printed table (Vietnamese labels)."""
-    header = ["Bài", "Câu", "Biến thể", "Mục tiêu", "Số người được chấm", "Số người trả lời", "Độ dễ",
-              "Độ phân biệt", "Cần xem lại"]
-    body = [[s.assignment, s.question, "tất cả" if s.variant is None else s.variant, s.objective, s.graded,
-             s.answered, s.facility, s.discrimination, ", ".join(FLAG_TEXT[f] for f in s.flags)] for s in stats]
+    header = [
+        "Bài",
+        "Câu",
+        "Biến thể",
+        "Mục tiêu",
+        "Số người được chấm",
+        "Số người trả lời",
+        "Độ dễ",
+        "Độ phân biệt",
+        "Cần xem lại",
+    ]
+    body = [
+        [
+            s.assignment,
+            s.question,
+            "tất cả" if s.variant is None else s.variant,
+            s.objective,
+            s.graded,
+            s.answered,
+            s.facility,
+            s.discrimination,
+            ", ".join(FLAG_TEXT[f] for f in s.flags),
+        ]
+        for s in stats
+    ]
     return header, body
 
 
@@ -164,11 +187,13 @@ def add_section(page: Path, course_dir: str | Path) -> None:
     header, body = rows(item_statistics(course_dir))
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     cells = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in body)
-    section = (f'<section id="thong-ke-cau-hoi"><h2>{SHEET}</h2>'
-               f"<p>Độ dễ: tỷ lệ điểm đạt được. Độ phân biệt: tương quan giữa câu và phần điểm còn lại. Đánh dấu "
-               f"câu quá dễ (&gt; {TOO_EASY:g}), quá khó (&lt; {TOO_HARD:g}), không phân biệt (&lt; "
-               f"{LOW_DISCRIMINATION:g}) khi có từ {MIN_GRADED} người làm.</p>"
-               f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table></section>\n")
+    section = (
+        f'<section id="thong-ke-cau-hoi"><h2>{SHEET}</h2>'
+        f"<p>Độ dễ: tỷ lệ điểm đạt được. Độ phân biệt: tương quan giữa câu và phần điểm còn lại. Đánh dấu "
+        f"câu quá dễ (&gt; {TOO_EASY:g}), quá khó (&lt; {TOO_HARD:g}), không phân biệt (&lt; "
+        f"{LOW_DISCRIMINATION:g}) khi có từ {MIN_GRADED} người làm.</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table></section>\n"
+    )
     text = page.read_text(encoding="utf-8")
     text = text.replace("</body></html>", section + "</body></html>", 1) if "</body></html>" in text else text + section
     with _atomic(page) as tmp:
@@ -189,12 +214,16 @@ def items_command(args) -> int:
     if not stats:
         print("Chưa có bài nào được chấm nên chưa có thống kê câu hỏi.")
         return 0
-    print("Độ dễ: tỷ lệ điểm đạt được (0–1). Độ phân biệt: tương quan giữa câu này và phần điểm còn lại "
-          "(dưới 0,2 là câu chưa phân biệt được người hiểu bài). "
-          f"Câu hoặc biến thể có dưới {MIN_GRADED} người làm thì chưa đánh dấu.")
+    print(
+        "Độ dễ: tỷ lệ điểm đạt được (0–1). Độ phân biệt: tương quan giữa câu này và phần điểm còn lại "
+        "(dưới 0,2 là câu chưa phân biệt được người hiểu bài). "
+        f"Câu hoặc biến thể có dưới {MIN_GRADED} người làm thì chưa đánh dấu."
+    )
     for s in stats:
         label = f"{s.assignment} {s.question}" + ("" if s.variant is None else f" biến thể {s.variant}")
         flags = ", ".join(FLAG_TEXT[f] for f in s.flags)
-        print(f"{label:<24} trả lời {s.answered}/{s.graded}  độ dễ {_number(s.facility)}  "
-              f"độ phân biệt {_number(s.discrimination)}" + (f"  → cần xem lại: {flags}" if flags else ""))
+        print(
+            f"{label:<24} trả lời {s.answered}/{s.graded}  độ dễ {_number(s.facility)}  "
+            f"độ phân biệt {_number(s.discrimination)}" + (f"  → cần xem lại: {flags}" if flags else "")
+        )
     return 0

@@ -26,8 +26,9 @@ def release(course: Course, assignment: str | None = None) -> list[str]:
             raise UserError(f"Không tạo được bản phát của bài «{name}» ({_last_error(result)}).")
         result = api.release_assignment(name)
         if not result.get("success"):
-            raise UserError(f"Không phát được bài «{name}» vào thư mục trao đổi {course.exchange} "
-                            f"({_last_error(result)}).")
+            raise UserError(
+                f"Không phát được bài «{name}» vào thư mục trao đổi {course.exchange} ({_last_error(result)})."
+            )
     return names
 
 

@@ -91,8 +91,18 @@ def build_report(course_dir: Path) -> Report:
             total = sum(v for v in scores.values() if v is not None)
             top = sum(max_scores.values())
             name = person.full_name if person else f"{student.last_name or ''} {student.first_name or ''}".strip()
-            row = Row(student.id, name, person.unit if person else "", person.position if person else "", scores, total,
-                      top, "", missing, notes)
+            row = Row(
+                student.id,
+                name,
+                person.unit if person else "",
+                person.position if person else "",
+                scores,
+                total,
+                top,
+                "",
+                missing,
+                notes,
+            )
             if not submitted:
                 row.status = NOT_SUBMITTED
             elif (missing and rule["require_all"]) or row.percent < float(rule["min_percent"]):
@@ -104,4 +114,3 @@ def build_report(course_dir: Path) -> Report:
                 row.missing.append(f"cần thêm {need:g} điểm")
             rows.append(row)
     return Report(course.course_id, assignments, max_scores, rows, rule)
-

@@ -19,8 +19,12 @@ from hocai.errors import UserError
 from hocai.text import ascii_slug, clean, strip_diacritics
 
 ROSTER_FILE = "roster.json"
-ROLES = {"học viên": "participant", "giảng viên": "instructor", "participant": "participant",
-         "instructor": "instructor"}
+ROLES = {
+    "học viên": "participant",
+    "giảng viên": "instructor",
+    "participant": "participant",
+    "instructor": "instructor",
+}
 # Header spellings seen in commune lists, compared without diacritics, case or spaces.
 COLUMNS = {
     "full_name": ("ho va ten", "ho ten", "hovaten", "hoten", "full name", "name"),
@@ -33,9 +37,38 @@ COLUMNS = {
 IDENTITY_HEADERS = ("cccd", "cmnd", "can cuoc", "dinh danh", "chung minh")
 COMPOUND_FAMILY_NAMES = ("tôn thất", "tôn nữ", "nguyễn phúc", "nguyễn phước", "âu dương", "tư mã", "gia cát")
 RESERVED_USERNAMES = {
-    "root", "admin", "administrator", "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news",
-    "uucp", "proxy", "www-data", "backup", "list", "irc", "nobody", "systemd", "messagebus", "sshd", "jupyter",
-    "jupyterhub", "hub", "ubuntu", "debian", "postgres", "guest", "sudo", "staff", "users",
+    "root",
+    "admin",
+    "administrator",
+    "daemon",
+    "bin",
+    "sys",
+    "sync",
+    "games",
+    "man",
+    "lp",
+    "mail",
+    "news",
+    "uucp",
+    "proxy",
+    "www-data",
+    "backup",
+    "list",
+    "irc",
+    "nobody",
+    "systemd",
+    "messagebus",
+    "sshd",
+    "jupyter",
+    "jupyterhub",
+    "hub",
+    "ubuntu",
+    "debian",
+    "postgres",
+    "guest",
+    "sudo",
+    "staff",
+    "users",
 }
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9]{1,30}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -101,11 +134,13 @@ def _decode(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
     best = charset_normalizer.from_bytes(raw, cp_isolation=_ENCODINGS).best()
     if best is None:
-        raise UserError(f"Không đọc được tệp «{name}»: dòng {line} có ký tự không thuộc bảng mã nào quen thuộc. "
-                        "Hãy mở tệp bằng Excel và lưu lại dưới dạng «CSV UTF-8».")
+        raise UserError(
+            f"Không đọc được tệp «{name}»: dòng {line} có ký tự không thuộc bảng mã nào quen thuộc. "
+            "Hãy mở tệp bằng Excel và lưu lại dưới dạng «CSV UTF-8»."
+        )
     return str(best)
 
 
@@ -122,8 +157,10 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         except Exception:
             raise UserError(f"Không đọc được tệp Excel «{path.name}»; hãy mở và lưu lại dưới dạng .xlsx.") from None
         sheet = book.worksheets[0]
-        rows = [(i, ["" if v is None else str(v) for v in row])
-                for i, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+        rows = [
+            (i, ["" if v is None else str(v) for v in row])
+            for i, row in enumerate(sheet.iter_rows(values_only=True), 1)
+        ]
         book.close()
     elif suffix in {".csv", ".txt"}:
         text = _decode(path.read_bytes(), path.name)
@@ -146,8 +183,9 @@ def parse_roster(path: Path) -> tuple[list[Participant], list[str]]:
     """All participants of the file, or a UserError listing every bad row by line number; plus notes."""
     header, body = read_rows(Path(path))
     keys = [_header_key(h) for h in header]
-    notes = [f"Đã bỏ qua cột «{h}»: bộ công cụ không lưu số giấy tờ tùy thân."
-             for h in header if _is_identity_column(h)]
+    notes = [
+        f"Đã bỏ qua cột «{h}»: bộ công cụ không lưu số giấy tờ tùy thân." for h in header if _is_identity_column(h)
+    ]
     if "full_name" not in keys:
         raise UserError("Danh sách phải có cột «Họ và tên» ở dòng đầu tiên.")
     problems: list[str] = []
@@ -187,8 +225,19 @@ def parse_roster(path: Path) -> tuple[list[Participant], list[str]]:
         if username:
             seen_users[username] = line
         family, middle, given = split_name(name)
-        people.append(Participant(username, " ".join(words), family, middle, given, record.get("unit", ""),
-                                  record.get("position", ""), email.lower(), role))
+        people.append(
+            Participant(
+                username,
+                " ".join(words),
+                family,
+                middle,
+                given,
+                record.get("unit", ""),
+                record.get("position", ""),
+                email.lower(),
+                role,
+            )
+        )
     if problems:
         raise UserError(f"Danh sách có {len(problems)} dòng lỗi nên chưa nhập ai: " + "; ".join(problems) + ".")
     if not people:
@@ -225,8 +274,10 @@ def save(course_dir: Path, people: list[Participant]) -> None:
     """The roster (names, units, emails) is the instructors' alone: never readable by participants."""
     from hocai_grader.workspace import write_private
 
-    write_private(Path(course_dir) / ROSTER_FILE,
-                  json.dumps({"participants": [asdict(p) for p in people]}, ensure_ascii=False, indent=1))
+    write_private(
+        Path(course_dir) / ROSTER_FILE,
+        json.dumps({"participants": [asdict(p) for p in people]}, ensure_ascii=False, indent=1),
+    )
 
 
 def import_roster(course_dir: Path, file: Path) -> tuple[list[Participant], list[str]]:
@@ -243,8 +294,12 @@ def import_roster(course_dir: Path, file: Path) -> tuple[list[Participant], list
     with course.gradebook() as gb:
         for p in roster:
             if p.role == "participant":
-                gb.update_or_create_student(p.username, first_name=p.given_name,
-                                            last_name=f"{p.family_name} {p.middle_name}".strip(), email=p.email or None)
+                gb.update_or_create_student(
+                    p.username,
+                    first_name=p.given_name,
+                    last_name=f"{p.family_name} {p.middle_name}".strip(),
+                    email=p.email or None,
+                )
     save(course.root, roster)
     return people, notes
 

@@ -92,8 +92,10 @@ def bwrap_problem() -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return "Không chạy được bubblewrap (lệnh bwrap) nên không thể chấm an toàn."
     if "--size" not in usage.stdout + usage.stderr:
-        return ("Bản bubblewrap trên máy quá cũ (cần từ 0.8 trở lên để giới hạn dung lượng ghi) nên không thể chấm "
-                "an toàn; hãy cập nhật gói «bubblewrap» rồi chạy lại.")
+        return (
+            "Bản bubblewrap trên máy quá cũ (cần từ 0.8 trở lên để giới hạn dung lượng ghi) nên không thể chấm "
+            "an toàn; hãy cập nhật gói «bubblewrap» rồi chạy lại."
+        )
     return None
 
 
@@ -158,15 +160,37 @@ def sandbox_prefix(files: list[Path], conn_dir: Path, limits: Limits, uid: int |
         "NBGRADER_EXECUTION": "autograde",
         "HOCAI_AUTOGRADE": "1",
     }
-    args = [bwrap_path() or "bwrap", "--die-with-parent", "--unshare-net", "--unshare-pid", "--unshare-ipc",
-            "--unshare-uts", "--unshare-cgroup-try", "--hostname", HOSTNAME, "--clearenv"]
+    args = [
+        bwrap_path() or "bwrap",
+        "--die-with-parent",
+        "--unshare-net",
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--hostname",
+        HOSTNAME,
+        "--clearenv",
+    ]
     for key, value in env.items():
         args += ["--setenv", key, value]
     # The tmpfs come before the environment: a checkout under /tmp (as in CI) must stay visible on top.
     size = str(limits.disk_mb * 1024 * 1024)
     args += _system_binds()
-    args += ["--size", size, "--perms", "1777", "--tmpfs", "/tmp", "--size", size, "--perms", "1777",
-             "--tmpfs", SANDBOX_HOME]
+    args += [
+        "--size",
+        size,
+        "--perms",
+        "1777",
+        "--tmpfs",
+        "/tmp",
+        "--size",
+        size,
+        "--perms",
+        "1777",
+        "--tmpfs",
+        SANDBOX_HOME,
+    ]
     args += _environment_binds(existing={Path("/tmp"), Path(SANDBOX_HOME)})
     args += ["--proc", "/proc", "--dev", "/dev", "--perms", "0777", "--dir", WORKDIR]
     for file in files:
@@ -175,20 +199,48 @@ def sandbox_prefix(files: list[Path], conn_dir: Path, limits: Limits, uid: int |
     if uid is None:
         args += ["--unshare-user"]
     else:
-        args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
-                 "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
-                 "--inh-caps=-all", "--bounding-set=-all"]
-    args += ["--", "prlimit", f"--cpu={limits.cpu_seconds}", f"--as={limits.memory_mb * 1024 * 1024}",
-             f"--nproc={limits.processes}", f"--fsize={limits.file_mb * 1024 * 1024}", "--nofile=256",
-             "--core=0", "--"]
+        args += [
+            "--cap-add",
+            "CAP_SETUID",
+            "--cap-add",
+            "CAP_SETGID",
+            "--",
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--no-new-privs",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+        ]
+    args += [
+        "--",
+        "prlimit",
+        f"--cpu={limits.cpu_seconds}",
+        f"--as={limits.memory_mb * 1024 * 1024}",
+        f"--nproc={limits.processes}",
+        f"--fsize={limits.file_mb * 1024 * 1024}",
+        "--nofile=256",
+        "--core=0",
+        "--",
+    ]
     return args
 
 
 def kernel_command(connection_file: str) -> list[str]:
     """ipykernel, isolated (-I: no working folder or script folder on sys.path, no PYTHON* variables, no user
     site) so that no file in the working folder can stand in for a module."""
-    return [str(Path(sys.prefix) / "bin" / "python"), "-I", "-B", "-m", "ipykernel_launcher", "-f", connection_file,
-            "--HistoryManager.hist_file=:memory:", "--IPKernelApp.capture_fd_output=False"]
+    return [
+        str(Path(sys.prefix) / "bin" / "python"),
+        "-I",
+        "-B",
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        connection_file,
+        "--HistoryManager.hist_file=:memory:",
+        "--IPKernelApp.capture_fd_output=False",
+    ]
 
 
 def _cgroup2_mounts() -> list[Path]:
@@ -511,8 +563,9 @@ class SandboxProvisioner(LocalProvisioner):
             except OSError:
                 self.cgroup = None
         kwargs["cmd"] = self.cgroup.wrap(command) if self.cgroup else command
-        kwargs.update(cwd="/", env=dict(BWRAP_ENV), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                      stderr=subprocess.DEVNULL)
+        kwargs.update(
+            cwd="/", env=dict(BWRAP_ENV), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         return kwargs
 
     async def launch_kernel(self, cmd, **kwargs):
@@ -580,9 +633,14 @@ def sandbox_kernel_spec(files: list[Path], uid: int | None, limits: Limits) -> K
     """The kernelspec of one sandboxed run: ipykernel (``kernel_command``) started by the ``hocai-sandbox``
     provisioner, interrupted by a message (a SIGINT to the process group would end bwrap itself)."""
     config = {"files": [str(f) for f in files], "run_as": uid, "limits": asdict(limits)}
-    return KernelSpec(name=SANDBOX_KERNEL, argv=kernel_command("{connection_file}"), language="python",
-                      display_name="Python 3 (hộp cát chấm bài)", interrupt_mode="message",
-                      metadata={"kernel_provisioner": {"provisioner_name": SANDBOX_KERNEL, "config": config}})
+    return KernelSpec(
+        name=SANDBOX_KERNEL,
+        argv=kernel_command("{connection_file}"),
+        language="python",
+        display_name="Python 3 (hộp cát chấm bài)",
+        interrupt_mode="message",
+        metadata={"kernel_provisioner": {"provisioner_name": SANDBOX_KERNEL, "config": config}},
+    )
 
 
 def provisioner_problem() -> str | None:
@@ -593,8 +651,10 @@ def provisioner_problem() -> str | None:
     available = factory.is_provisioner_available(sandbox_kernel_spec([], None, Limits()))
     if available and factory.get_provisioner_entries().get(SANDBOX_KERNEL) == f"{__name__}:SandboxProvisioner":
         return None
-    return ("Bộ chấm chưa được cài đặt đúng (phần chạy hộp cát «hocai-sandbox» không có hoặc trỏ sai chỗ) nên "
-            "không thể chấm an toàn; hãy cài lại bộ công cụ bằng «make install».")
+    return (
+        "Bộ chấm chưa được cài đặt đúng (phần chạy hộp cát «hocai-sandbox» không có hoặc trỏ sai chỗ) nên "
+        "không thể chấm an toàn; hãy cài lại bộ công cụ bằng «make install»."
+    )
 
 
 def sandbox_problem() -> str | None:
@@ -648,8 +708,14 @@ class SandboxedExecute(Execute):
             except DeadKernelError:
                 self.kernel_died = True
                 self.exit_status = _exit_status(self.km)
-        cell.outputs = [NotebookNode(output_type="error", ename=KERNEL_DIED, evalue=KERNEL_DIED_NOTE,
-                                     traceback=[f"{KERNEL_DIED}: {KERNEL_DIED_NOTE}"])]
+        cell.outputs = [
+            NotebookNode(
+                output_type="error",
+                ename=KERNEL_DIED,
+                evalue=KERNEL_DIED_NOTE,
+                traceback=[f"{KERNEL_DIED}: {KERNEL_DIED_NOTE}"],
+            )
+        ]
         return cell, resources
 
 
@@ -695,8 +761,9 @@ class SandboxedRun:
         self.private.mkdir()
         files = private_copy(Path(folder), self.private)
         specs = SandboxKernelSpecs(spec=sandbox_kernel_spec(files, uid, limits))
-        self.km = AsyncKernelManager(kernel_name=SANDBOX_KERNEL, kernel_spec_manager=specs,
-                                     client_factory=LimitedClient)
+        self.km = AsyncKernelManager(
+            kernel_name=SANDBOX_KERNEL, kernel_spec_manager=specs, client_factory=LimitedClient
+        )
         try:
             run_sync(self.km.start_kernel)()
         except BaseException:
@@ -706,8 +773,12 @@ class SandboxedRun:
     def execute(self, nb: NotebookNode) -> SandboxedExecute:
         """Run ``nb`` in place; the executor it returns says whether the kernel died, output was cut or the
         sandbox as a whole went over a limit."""
-        ep = SandboxedExecute(config=self.config, timeout=self.limits.cell_timeout,
-                              max_output_bytes=self.limits.output_kb * 1024, startup_timeout=60)
+        ep = SandboxedExecute(
+            config=self.config,
+            timeout=self.limits.cell_timeout,
+            max_output_bytes=self.limits.output_kb * 1024,
+            startup_timeout=60,
+        )
         try:
             ep.preprocess(nb, {"metadata": {"path": "/"}}, km=self.km)
         except DeadKernelError:

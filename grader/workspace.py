@@ -28,8 +28,10 @@ SETTINGS = "hocai_course.toml"
 INSTRUCTOR_GROUP = "hocai-gv"  # the hub's instructor group (hocai.hub.settings), when this machine has it
 FOLDERS = ("source", "release", "submitted", "autograded", "feedback", "exchange", "backups")
 PRIVATE_FOLDERS = ("source", "submitted", "autograded", "feedback", "backups")
-KIT_STUBS = {"code_stub": "# VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY\nraise NotImplementedError()",
-             "text_stub": "VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY"}
+KIT_STUBS = {
+    "code_stub": "# VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY\nraise NotImplementedError()",
+    "text_stub": "VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY",
+}
 NBGRADER_STUBS = {"code_stub": "# YOUR CODE HERE\nraise NotImplementedError()", "text_stub": "YOUR ANSWER HERE"}
 
 
@@ -47,8 +49,10 @@ def settings_text(course_id: str, exchange: Path, stubs: dict) -> str:
     tables = {
         "": {"course_id": course_id},
         "release": dict(stubs),
-        "completion": {"min_percent": kit_settings.PASS_PERCENT,
-                       "all_assignments_required": kit_settings.Completion.all_assignments_required},
+        "completion": {
+            "min_percent": kit_settings.PASS_PERCENT,
+            "all_assignments_required": kit_settings.Completion.all_assignments_required,
+        },
         "autograde": asdict(kit_settings.AutogradeLimits()),
         "exchange": {"root": str(exchange)},
     }
@@ -113,8 +117,9 @@ class Course:
         self.root = Path(root).expanduser().resolve()
         settings_path = self.root / SETTINGS
         if not settings_path.is_file():
-            raise UserError(f"«{root}» không phải thư mục khóa học (thiếu {SETTINGS}); "
-                            "hãy tạo bằng «hocai course init».")
+            raise UserError(
+                f"«{root}» không phải thư mục khóa học (thiếu {SETTINGS}); hãy tạo bằng «hocai course init»."
+            )
         try:
             self.settings = tomllib.loads(settings_path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError:
@@ -193,8 +198,9 @@ class Course:
             return names
         name = nfc(name)
         if name not in names:
-            raise UserError(f"Không có bài tập «{name}» trong khóa học; "
-                            f"các bài hiện có: {', '.join(names) or 'chưa có'}.")
+            raise UserError(
+                f"Không có bài tập «{name}» trong khóa học; các bài hiện có: {', '.join(names) or 'chưa có'}."
+            )
         return [name]
 
     def students(self) -> set[str]:
@@ -226,8 +232,10 @@ def nbgrader_config_text(course: Course) -> str:
 def init_course(directory: str | Path, course_id: str = "hocai", source: str | Path | None = None) -> Course:
     root = Path(directory).expanduser().resolve()
     if _inside_repository(root):
-        raise UserError(f"Thư mục khóa học phải nằm ngoài thư mục mã nguồn của bộ công cụ ({ROOT.resolve()}); "
-                        "hãy chọn nơi khác, ví dụ ~/khoa-hoc.")
+        raise UserError(
+            f"Thư mục khóa học phải nằm ngoài thư mục mã nguồn của bộ công cụ ({ROOT.resolve()}); "
+            "hãy chọn nơi khác, ví dụ ~/khoa-hoc."
+        )
     if (root / SETTINGS).exists():
         raise UserError(f"Thư mục «{root}» đã là một khóa học; không cần tạo lại.")
     if root.exists() and not root.is_dir():
@@ -240,8 +248,9 @@ def init_course(directory: str | Path, course_id: str = "hocai", source: str | P
     if not course_id or not course_id.replace("-", "").replace("_", "").isalnum() or not course_id.isascii():
         raise UserError("Mã khóa học chỉ gồm chữ cái không dấu, chữ số, «-» và «_».")
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(src, root / "source", ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__",
-                                                                        "answers.json"))
+    shutil.copytree(
+        src, root / "source", ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "answers.json")
+    )
     from hocai.exercise.authoring import stamp_course
 
     stamp_course(root / "source", course_id)

@@ -61,8 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
         dest="models_command", metavar="VIỆC", parser_class=_Parser, required=True
     )
     _add(models, "list", "hocai.ai.catalogue:list_command", "Liệt kê các mô hình.", "models list")
-    _add(models, "build-default", "hocai.ai.build_default:build_command", "Tạo mô hình thu nhỏ mặc định.",
-         "models build-default")
+    _add(
+        models,
+        "build-default",
+        "hocai.ai.build_default:build_command",
+        "Tạo mô hình thu nhỏ mặc định.",
+        "models build-default",
+    )
     p = _add(models, "fetch", "hocai.ai.catalogue:fetch_command", "Tải một mô hình (cần mạng).", "models fetch")
     p.add_argument("name")
     p = _add(models, "export", "hocai.ai.catalogue:export_command", "Chép mô hình ra USB.", "models export")
@@ -70,8 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p = _add(models, "import", "hocai.ai.catalogue:import_command", "Nhập mô hình từ USB.", "models import")
     p.add_argument("path")
-    p = _add(models, "bench", "hocai.ai.speed:bench_command", "Đo tốc độ một mô hình trong danh mục trên máy này.",
-             "models bench")
+    p = _add(
+        models,
+        "bench",
+        "hocai.ai.speed:bench_command",
+        "Đo tốc độ một mô hình trong danh mục trên máy này.",
+        "models bench",
+    )
     p.add_argument("name")
     p.add_argument("--steps", type=int, default=6, help="số bước giải mã được đo (mặc định 6)")
     p.add_argument("--save", action="store_true", help="ghi kết quả vào models/catalogue.toml")
@@ -101,24 +111,44 @@ def build_parser() -> argparse.ArgumentParser:
         p = _add(course, name, target, help_text, f"course {name}")
         p.add_argument("dir")
         p.add_argument("assignment", nargs="?")
-    p = _add(course, "questions", "hocai_grader.answers:questions_command", "Liệt kê câu hỏi của một bài.",
-             "course questions")
+    p = _add(
+        course,
+        "questions",
+        "hocai_grader.answers:questions_command",
+        "Liệt kê câu hỏi của một bài.",
+        "course questions",
+    )
     p.add_argument("dir")
     p.add_argument("assignment")
     p.add_argument("--participant", help="Đề riêng của học viên này (biến thể, thứ tự lựa chọn), để in phiếu giấy.")
     p.add_argument("--json", action="store_true")
-    p = _add(course, "answer-key", "hocai_grader.answers:answer_key_command",
-             "In đáp án đề riêng của một học viên (dạng mà submit-answers nhận).", "course answer-key")
+    p = _add(
+        course,
+        "answer-key",
+        "hocai_grader.answers:answer_key_command",
+        "In đáp án đề riêng của một học viên (dạng mà submit-answers nhận).",
+        "course answer-key",
+    )
     p.add_argument("dir")
     p.add_argument("assignment")
     p.add_argument("--participant", required=True)
     p.add_argument("--json", action="store_true")
-    p = _add(course, "items", "hocai_grader.items:items_command",
-             "Thống kê từng câu hỏi và biến thể: độ dễ, độ phân biệt, câu cần sửa.", "course items")
+    p = _add(
+        course,
+        "items",
+        "hocai_grader.items:items_command",
+        "Thống kê từng câu hỏi và biến thể: độ dễ, độ phân biệt, câu cần sửa.",
+        "course items",
+    )
     p.add_argument("dir")
     p.add_argument("--json", action="store_true")
-    p = _add(course, "submit-answers", "hocai_grader.answers:submit_answers_command", "Nộp bài từ phiếu giấy.",
-             "course submit-answers")
+    p = _add(
+        course,
+        "submit-answers",
+        "hocai_grader.answers:submit_answers_command",
+        "Nộp bài từ phiếu giấy.",
+        "course submit-answers",
+    )
     p.add_argument("dir")
     p.add_argument("participant")
     p.add_argument("assignment")
@@ -131,25 +161,43 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add(course, "report", "hocai_grader.commands:report_command", "Xuất báo cáo kết quả.", "course report")
     p.add_argument("dir")
     p.add_argument("--out", required=True)
-    p = _add(course, "certificates", "hocai_grader.certificates:certificates_command", "In giấy chứng nhận.",
-             "course certificates")
+    p = _add(
+        course,
+        "certificates",
+        "hocai_grader.certificates:certificates_command",
+        "In giấy chứng nhận.",
+        "course certificates",
+    )
     p.add_argument("dir")
     p.add_argument("--out", required=True)
 
-    p = _add(sub, "bundle", "hocai.bundle.build:bundle_command",
-             "Tạo bộ cài cho máy không có mạng (chép ra USB): gói Python, gói hệ thống, mô hình, hướng dẫn.")
+    p = _add(
+        sub,
+        "bundle",
+        "hocai.bundle.build:bundle_command",
+        "Tạo bộ cài cho máy không có mạng (chép ra USB): gói Python, gói hệ thống, mô hình, hướng dẫn.",
+    )
     p.add_argument("out", metavar="THƯ_MỤC")
-    p.add_argument("--python", action="append", metavar="3.X",
-                   help="Phiên bản Python của máy đích (lặp lại được; mặc định: phiên bản đang chạy).")
-    p.add_argument("--apt-packages", metavar="GÓI",
-                   help="Gói Debian thay cho danh sách mặc định (cách nhau bởi dấu cách).")
+    p.add_argument(
+        "--python",
+        action="append",
+        metavar="3.X",
+        help="Phiên bản Python của máy đích (lặp lại được; mặc định: phiên bản đang chạy).",
+    )
+    p.add_argument(
+        "--apt-packages", metavar="GÓI", help="Gói Debian thay cho danh sách mặc định (cách nhau bởi dấu cách)."
+    )
     p.add_argument("--no-debs", action="store_true", help="Không kèm gói Debian.")
     p.add_argument("--no-node", action="store_true", help="Không kèm configurable-http-proxy.")
     p.add_argument("--model", action="append", metavar="TÊN", help="Kèm một mô hình đã tải trong kho (lặp lại được).")
     p.add_argument("--all-models", action="store_true", help="Kèm mọi mô hình đã tải trong kho.")
 
-    p = _add(sub, "guide", "hocai.content.trainer_guide:guide_command",
-             "Hướng dẫn giảng viên: in ra màn hình, hoặc ghi tệp PDF để in.")
+    p = _add(
+        sub,
+        "guide",
+        "hocai.content.trainer_guide:guide_command",
+        "Hướng dẫn giảng viên: in ra màn hình, hoặc ghi tệp PDF để in.",
+    )
     p.add_argument("--pdf", metavar="TỆP", help="Ghi hướng dẫn ra tệp PDF này.")
 
     hub = sub.add_parser("hub", help="JupyterHub cho cả lớp.").add_subparsers(

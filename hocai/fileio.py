@@ -30,8 +30,11 @@ def _fsync(path: Path) -> None:
 
 
 @contextmanager
-def atomic_path(target: str | os.PathLike, *, before_replace: Callable[[Path], None] | None = None,
-                ) -> Iterator[Path]:
+def atomic_path(
+    target: str | os.PathLike,
+    *,
+    before_replace: Callable[[Path], None] | None = None,
+) -> Iterator[Path]:
     """A fresh private file beside ``target`` for a writer that needs a path (pandas, openpyxl).
 
     When the block ends normally the file is synced, passed to ``before_replace`` (to set its mode or
@@ -52,8 +55,13 @@ def atomic_path(target: str | os.PathLike, *, before_replace: Callable[[Path], N
         tmp.unlink(missing_ok=True)
 
 
-def write_text_atomic(target: str | os.PathLike, text: str, *, encoding: str = "utf-8",
-                      before_replace: Callable[[Path], None] | None = None) -> Path:
+def write_text_atomic(
+    target: str | os.PathLike,
+    text: str,
+    *,
+    encoding: str = "utf-8",
+    before_replace: Callable[[Path], None] | None = None,
+) -> Path:
     """Replace ``target`` by ``text`` atomically, writing through the descriptor ``mkstemp`` opened."""
     target = Path(target)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)

@@ -25,8 +25,14 @@ def new_pdf(title: str, orientation: str = "P", page_format: str | tuple = "A4")
     return pdf
 
 
-def centred(pdf: FPDF, text: str, size: float, style: str = "", y: float | None = None,
-            colour: tuple[int, int, int] = (17, 17, 17)) -> None:
+def centred(
+    pdf: FPDF,
+    text: str,
+    size: float,
+    style: str = "",
+    y: float | None = None,
+    colour: tuple[int, int, int] = (17, 17, 17),
+) -> None:
     """One centred line of text; ``y`` moves to an absolute height first."""
     if y is not None:
         pdf.set_y(y)

@@ -83,8 +83,10 @@ def _place_tone(word: str) -> str:
         return word  # not a single Vietnamese syllable
     lower = "".join(bases).lower()
     # "qu" and "gi" before another vowel belong to the initial consonant.
-    if first > 0 and len(vowel_idx) > 1 and (
-        (lower[first - 1] == "q" and lower[first] == "u") or (lower[first - 1] == "g" and lower[first] == "i")
+    if (
+        first > 0
+        and len(vowel_idx) > 1
+        and ((lower[first - 1] == "q" and lower[first] == "u") or (lower[first - 1] == "g" and lower[first] == "i"))
     ):
         vowel_idx = vowel_idx[1:]
         first = vowel_idx[0]

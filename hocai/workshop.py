@@ -36,10 +36,17 @@ LAB_SETTINGS = {
     # Participants never open lesson code (issue 16): a locked text cell keeps no editor on double-click, and
     # the View menu loses «expand code»; hidden and read-only cells come from hocai.lessons.harden.
     "@jupyterlab/notebook-extension:tracker": {"showEditorForReadOnlyMarkdown": False},
-    "@jupyterlab/mainmenu-extension:plugin": {"menus": [{"id": "jp-mainmenu-view", "items": [
-        {"command": "notebook:show-cell-code", "disabled": True},
-        {"command": "notebook:show-all-cell-code", "disabled": True},
-    ]}]},
+    "@jupyterlab/mainmenu-extension:plugin": {
+        "menus": [
+            {
+                "id": "jp-mainmenu-view",
+                "items": [
+                    {"command": "notebook:show-cell-code", "disabled": True},
+                    {"command": "notebook:show-all-cell-code", "disabled": True},
+                ],
+            }
+        ]
+    },
 }
 # Loaded by JupyterLab's custom CSS (LabApp.custom_css, LAB_SERVER_CONFIG): a hidden code cell shows
 # only «…», not its first line, and clicking it does not open the code; no per-cell toolbar (move, delete).
@@ -97,8 +104,9 @@ def ensure_locked_lab() -> Path | None:
 
 def _check_ports(lab_port: int, app_port: int) -> None:
     if lab_port == app_port:
-        raise UserError("Cổng của JupyterLab và của Sân tập AI phải khác nhau, "
-                        "ví dụ: hocai start --lab-port 8888 --app-port 7860")
+        raise UserError(
+            "Cổng của JupyterLab và của Sân tập AI phải khác nhau, ví dụ: hocai start --lab-port 8888 --app-port 7860"
+        )
     for port, option in ((lab_port, "--lab-port"), (app_port, "--app-port")):
         if not 0 < port < 65536:
             raise UserError(f"Số cổng {port} không hợp lệ; hãy chọn một số từ 1024 đến 65535.")
@@ -165,8 +173,10 @@ def _resolve_model() -> bool:
     return not bd.is_current(bd.default_target(), steps=bd.steps_from_env())
 
 
-BUILDING_NOTE = ("Lưu ý: mô hình AI đang được tạo ở chế độ nền (vài phút). Bài học và Sân tập AI đã dùng được; "
-                 "các phần cần mô hình AI sẽ chạy khi tạo xong.")
+BUILDING_NOTE = (
+    "Lưu ý: mô hình AI đang được tạo ở chế độ nền (vài phút). Bài học và Sân tập AI đã dùng được; "
+    "các phần cần mô hình AI sẽ chạy khi tạo xong."
+)
 
 
 @dataclass
@@ -185,8 +195,13 @@ class Child:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            self.argv, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True, cwd=paths.ROOT,
+            self.argv,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=paths.ROOT,
         )
 
     def alive(self) -> bool:
@@ -229,9 +244,7 @@ def _wait_ready(children: list[tuple[Child, str]], timeout_s: float) -> None:
     while pending:
         for child, url in list(pending):
             if not child.alive():
-                raise UserError(
-                    f"Không khởi động được {child.name}; xem chi tiết trong tệp nhật ký {child.log_path}"
-                )
+                raise UserError(f"Không khởi động được {child.name}; xem chi tiết trong tệp nhật ký {child.log_path}")
             if _http_ok(url):
                 pending.remove((child, url))
         if pending and time.monotonic() > deadline:
@@ -253,11 +266,17 @@ def _board(course: str | None, port: int, env: dict[str, str], logs: Path) -> tu
     if not (folder / "hocai_course.toml").is_file():
         raise UserError(f"Không thấy khóa học trong «{course}»; hãy tạo bằng: hocai course init {course}")
     if bind_error(port) is not None:
-        raise UserError(f"Cổng {port} đang bị một chương trình khác dùng; hãy chọn cổng khác, "
-                        f"ví dụ: hocai start --board-port {port + 1}")
+        raise UserError(
+            f"Cổng {port} đang bị một chương trình khác dùng; hãy chọn cổng khác, "
+            f"ví dụ: hocai start --board-port {port + 1}"
+        )
     token = settings.kit().trainer_token or secrets.token_urlsafe(16)
-    child = Child("Bảng tiến độ", [sys.executable, "-m", "hocai.hub.board", str(folder), "--port", str(port)],
-                  {**env, settings.env_var("trainer_token"): token}, logs / "bang-tien-do.log")
+    child = Child(
+        "Bảng tiến độ",
+        [sys.executable, "-m", "hocai.hub.board", str(folder), "--port", str(port)],
+        {**env, settings.env_var("trainer_token"): token},
+        logs / "bang-tien-do.log",
+    )
     return child, f"http://127.0.0.1:{port}/?token={token}"
 
 
@@ -284,8 +303,10 @@ def start_command(args: argparse.Namespace) -> int:
             try:
                 build_progress.write(bd.default_target(), 0)
             except OSError:
-                raise UserError(f"Không ghi được vào kho mô hình {bd.default_target().parent}; hãy cho phép ghi "
-                                "vào thư mục đó hoặc chọn kho khác bằng biến HOCAI_MODEL_STORE.") from None
+                raise UserError(
+                    f"Không ghi được vào kho mô hình {bd.default_target().parent}; hãy cho phép ghi "
+                    "vào thư mục đó hoặc chọn kho khác bằng biến HOCAI_MODEL_STORE."
+                ) from None
         ensure_vietnamese_lab()
         ensure_locked_lab()
         token = secrets.token_hex(16)
@@ -293,25 +314,46 @@ def start_command(args: argparse.Namespace) -> int:
         lab_base = f"http://127.0.0.1:{args.lab_port}/"
         env = {**os.environ, settings.env_var("service_url"): app_url, "PYTHONUNBUFFERED": "1"}
         logs = paths.STATE / "logs"
-        app = Child("Sân tập AI", [sys.executable, "-m", "hocai.cli", "app", "--port", str(args.app_port)],
-                    env, logs / "san-tap-ai.log")
-        lab = Child("JupyterLab", [
-            sys.executable, "-m", "jupyterlab", "--ip=127.0.0.1", f"--port={args.lab_port}",
-            "--ServerApp.port_retries=0", "--ServerApp.open_browser=False",
-            f"--ServerApp.root_dir={paths.ROOT}", "--ServerApp.default_url=/lab/tree/notebooks",
-            f"--IdentityProvider.token={token}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--LabApp.custom_css=True",
-        ] + (["--allow-root"] if os.geteuid() == 0 else []), env, logs / "jupyterlab.log")
+        app = Child(
+            "Sân tập AI",
+            [sys.executable, "-m", "hocai.cli", "app", "--port", str(args.app_port)],
+            env,
+            logs / "san-tap-ai.log",
+        )
+        lab = Child(
+            "JupyterLab",
+            [
+                sys.executable,
+                "-m",
+                "jupyterlab",
+                "--ip=127.0.0.1",
+                f"--port={args.lab_port}",
+                "--ServerApp.port_retries=0",
+                "--ServerApp.open_browser=False",
+                f"--ServerApp.root_dir={paths.ROOT}",
+                "--ServerApp.default_url=/lab/tree/notebooks",
+                f"--IdentityProvider.token={token}",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                "--LabApp.custom_css=True",
+            ]
+            + (["--allow-root"] if os.geteuid() == 0 else []),
+            env,
+            logs / "jupyterlab.log",
+        )
         children = [app, lab]
         board, board_url = _board(getattr(args, "course", None), getattr(args, "board_port", 0), env, logs)
         children += [board] if board else []
         for child in children:
             child.start()
-        _wait_ready([(app, app_url + "health"), (lab, lab_base + "api/status?token=" + token)]
-                    + ([(board, board_url.replace("/?", "/data.json?"))] if board else []), STARTUP_TIMEOUT_S)
+        _wait_ready(
+            [(app, app_url + "health"), (lab, lab_base + "api/status?token=" + token)]
+            + ([(board, board_url.replace("/?", "/data.json?"))] if board else []),
+            STARTUP_TIMEOUT_S,
+        )
         if needs_build:  # after the lessons and the service answer: they start without competing for the cores
-            builder = Child("Mô hình AI", [sys.executable, "-m", "hocai.ai.build_default"], env,
-                            logs / "tao-mo-hinh.log")
+            builder = Child(
+                "Mô hình AI", [sys.executable, "-m", "hocai.ai.build_default"], env, logs / "tao-mo-hinh.log"
+            )
             builder.start()
         service_health = json.loads(urllib.request.urlopen(app_url + "health", timeout=5).read())
         lab_url = f"{lab_base}lab/tree/notebooks?token={token}"
@@ -331,8 +373,12 @@ def start_command(args: argparse.Namespace) -> int:
         while not stopping:
             if builder is not None and not builder.alive():
                 done = builder.proc.returncode == 0
-                print("Mô hình AI đã tạo xong; Sân tập AI đang nạp mô hình." if done else
-                      f"Lưu ý: chưa tạo được mô hình AI; xem tệp nhật ký {builder.log_path}", flush=True)
+                print(
+                    "Mô hình AI đã tạo xong; Sân tập AI đang nạp mô hình."
+                    if done
+                    else f"Lưu ý: chưa tạo được mô hình AI; xem tệp nhật ký {builder.log_path}",
+                    flush=True,
+                )
                 builder.stop()
                 builder = None
             for child in children:

@@ -94,17 +94,34 @@ def local_candidate(requirement: str, pip: list[str], env: dict | None = None) -
     """
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        done = subprocess.run([*pip, "install", "--dry-run", "--quiet", "--no-deps", "--ignore-installed",
-                               "--no-index", "--report", str(report), requirement],
-                              capture_output=True, text=True, env=env)
+        done = subprocess.run(
+            [
+                *pip,
+                "install",
+                "--dry-run",
+                "--quiet",
+                "--no-deps",
+                "--ignore-installed",
+                "--no-index",
+                "--report",
+                str(report),
+                requirement,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         if done.returncode != 0 or not report.is_file():
             return None
         items = json.loads(report.read_text(encoding="utf-8")).get("install", [])
     if not items:
         return None
     meta = items[0].get("metadata", {})
-    return Candidate(url=items[0].get("download_info", {}).get("url", ""), version=meta.get("version", ""),
-                     requires=tuple(meta.get("requires_dist", []) or ()))
+    return Candidate(
+        url=items[0].get("download_info", {}).get("url", ""),
+        version=meta.get("version", ""),
+        requires=tuple(meta.get("requires_dist", []) or ()),
+    )
 
 
 def plan(requirement: str, local: Candidate | None) -> tuple[str, list[str]]:
@@ -135,9 +152,11 @@ def check(path: list[str] | None = None) -> int:
     bad = gpu_packages(path)
     if bad:
         more = f" và {len(bad) - 3} gói khác" if len(bad) > 3 else ""
-        print(f"Lỗi: môi trường Python có gói CUDA chỉ dùng cho card đồ họa NVIDIA ({', '.join(bad[:3])}{more}), "
-              "nặng nhiều GB mà lớp học không cần; hãy xóa thư mục .venv rồi chạy lại «make start».",
-              file=sys.stderr)
+        print(
+            f"Lỗi: môi trường Python có gói CUDA chỉ dùng cho card đồ họa NVIDIA ({', '.join(bad[:3])}{more}), "
+            "nặng nhiều GB mà lớp học không cần; hãy xóa thư mục .venv rồi chạy lại «make start».",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -149,8 +168,11 @@ def install(pip: list[str] | None = None, path: list[str] | None = None) -> int:
     where, args = plan(requirement, local_candidate(requirement, pip))
     print(f"Cài {requirement} bản CPU từ {where}")
     if subprocess.run([*pip, *args]).returncode != 0:
-        print(f"Lỗi: không cài được {requirement} bản CPU từ {where}: máy cần mạng tới địa chỉ này, hoặc cài "
-              "từ bộ cài ngoại tuyến (make start BUNDLE=thư-mục-bộ-cài).", file=sys.stderr)
+        print(
+            f"Lỗi: không cài được {requirement} bản CPU từ {where}: máy cần mạng tới địa chỉ này, hoặc cài "
+            "từ bộ cài ngoại tuyến (make start BUNDLE=thư-mục-bộ-cài).",
+            file=sys.stderr,
+        )
         return 1
     return check(path)
 

@@ -39,13 +39,17 @@ def tiny_model_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def workshop(tiny_model_dir, tmp_path_factory):
     """A whole workshop on free ports, on the tiny model: lab base URL, token and service URL."""
-    env = {**os.environ, "HOCAI_STATE_DIR": str(tmp_path_factory.mktemp("state")),
-           "HOCAI_MODEL": str(tiny_model_dir)}
+    env = {**os.environ, "HOCAI_STATE_DIR": str(tmp_path_factory.mktemp("state")), "HOCAI_MODEL": str(tiny_model_dir)}
     running = Workshop(env, free_port(), free_port())
     try:
         lab_url = running.wait_for("JupyterLab").split(": ", 1)[1].strip()
         app_url = running.wait_for("Sân tập AI").split(": ", 1)[1].strip()
-        yield {"lab_base": lab_url.split("lab/tree")[0], "token": lab_url.split("token=")[1], "app_url": app_url,
-               "lab_url": lab_url, "process": running}
+        yield {
+            "lab_base": lab_url.split("lab/tree")[0],
+            "token": lab_url.split("token=")[1],
+            "app_url": app_url,
+            "lab_url": lab_url,
+            "process": running,
+        }
     finally:
         running.stop()

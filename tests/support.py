@@ -24,7 +24,10 @@ class Workshop:
     def __init__(self, env: dict[str, str], lab_port: int, app_port: int):
         self.proc = subprocess.Popen(
             [HOCAI, "start", "--lab-port", str(lab_port), "--app-port", str(app_port), "--no-browser"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
@@ -73,9 +76,13 @@ def lab_class(model_dir: Path, tmp_path_factory, settings: dict[str, dict]):
         path = folder / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values), encoding="utf-8")
-    env = {**os.environ, "HOCAI_STATE_DIR": str(tmp_path_factory.mktemp("state")), "HOCAI_MODEL": str(model_dir),
-           "JUPYTERLAB_SETTINGS_DIR": str(folder),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces"))}
+    env = {
+        **os.environ,
+        "HOCAI_STATE_DIR": str(tmp_path_factory.mktemp("state")),
+        "HOCAI_MODEL": str(model_dir),
+        "JUPYTERLAB_SETTINGS_DIR": str(folder),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces")),
+    }
     running = Workshop(env, free_port(), free_port())
     try:
         lab_url = running.wait_for("JupyterLab").split(": ", 1)[1].strip()
@@ -102,14 +109,23 @@ def build_tiny_model(folder: Path, *, teaching: bool = True, n_positions: int = 
     raw = Tokenizer(models.BPE())
     raw.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     raw.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=["<|endoftext|>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    trainer = trainers.BpeTrainer(
+        vocab_size=400, special_tokens=["<|endoftext|>"], initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
     raw.train_from_iterator(LINES * 4, trainer)
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=raw, eos_token="<|endoftext|>",
-                                        bos_token="<|endoftext|>", pad_token="<|endoftext|>")
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=raw, eos_token="<|endoftext|>", bos_token="<|endoftext|>", pad_token="<|endoftext|>"
+    )
     tokenizer.save_pretrained(folder)
-    config = GPT2Config(vocab_size=len(tokenizer), n_positions=n_positions, n_embd=64, n_layer=2, n_head=2,
-                        bos_token_id=tokenizer.eos_token_id, eos_token_id=tokenizer.eos_token_id)
+    config = GPT2Config(
+        vocab_size=len(tokenizer),
+        n_positions=n_positions,
+        n_embd=64,
+        n_layer=2,
+        n_head=2,
+        bos_token_id=tokenizer.eos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+    )
     import torch
 
     torch.manual_seed(0)
@@ -131,8 +147,9 @@ class HubParticipant:
     def login(self) -> None:
         self.http.get(f"{self.base}hub/login", timeout=30)
         xsrf = self.http.cookies.get("_xsrf")
-        resp = self.http.post(f"{self.base}hub/login", data={"username": self.name, "password": self.password,
-                                                              "_xsrf": xsrf}, timeout=120)
+        resp = self.http.post(
+            f"{self.base}hub/login", data={"username": self.name, "password": self.password, "_xsrf": xsrf}, timeout=120
+        )
         assert resp.ok and "hub/login" not in resp.url, f"login failed for {self.name}: {resp.status_code}"
 
     def wait_server(self, timeout: float = 180) -> None:
@@ -151,8 +168,9 @@ class HubParticipant:
         return {"X-XSRFToken": token or self.http.cookies.get("_xsrf", "")}
 
     def server(self, method: str, path: str, **kwargs):
-        return self.http.request(method, f"{self.base}user/{self.name}/{path}", headers=self._xsrf(), timeout=120,
-                                 **kwargs)
+        return self.http.request(
+            method, f"{self.base}user/{self.name}/{path}", headers=self._xsrf(), timeout=120, **kwargs
+        )
 
 
 class ClassHub:
@@ -177,11 +195,16 @@ class ClassHub:
         self.top = Path(tempfile.mkdtemp(prefix="hocai-hubtest-"))
         self.top.chmod(0o755)
         self.course = self.top / "khoa-hoc"
-        self.env = {**os.environ, "HOCAI_HUB_DIR": str(self.top / "hub"), "HOCAI_MODEL": str(model_dir),
-                    "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
+        self.env = {
+            **os.environ,
+            "HOCAI_HUB_DIR": str(self.top / "hub"),
+            "HOCAI_MODEL": str(model_dir),
+            "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        }
         (self.top / "hub").mkdir(mode=0o700)
-        (self.top / "hub" / "settings.json").write_text(json.dumps(
-            {"hub_port": free_port(), "proxy_api_port": free_port(), "service_port": free_port()}))
+        (self.top / "hub" / "settings.json").write_text(
+            json.dumps({"hub_port": free_port(), "proxy_api_port": free_port(), "service_port": free_port()})
+        )
         self._people = people
         self.passwords: dict[str, str] = {}
 
@@ -192,8 +215,13 @@ class ClassHub:
         people, course_id = self._people, self.course_id
         self.hocai("course", "init", str(self.course), "--course-id", course_id)
         roster = self.top / "ds.csv"
-        roster.write_text("Họ và tên,Tên đăng nhập,Vai trò\n" + "".join(  # (name, username[, role])
-            f"{p[0]},{p[1]},{p[2] if len(p) > 2 else 'học viên'}\n" for p in people), encoding="utf-8")
+        roster.write_text(
+            "Họ và tên,Tên đăng nhập,Vai trò\n"
+            + "".join(  # (name, username[, role])
+                f"{p[0]},{p[1]},{p[2] if len(p) > 2 else 'học viên'}\n" for p in people
+            ),
+            encoding="utf-8",
+        )
         self.hocai("course", "roster", str(self.course), str(roster))
         self.hocai("course", "release", str(self.course), "bai01")
         self.slips = self.top / "phieu"

@@ -100,8 +100,15 @@ class Batcher:
     that does not fit with the others waits for the next batch, ahead of later arrivals.
     """
 
-    def __init__(self, run_batch: Callable[[list[GenRequest]], None], *, max_batch: int = 8,
-                 window_s: float = 0.02, enabled: bool = True, context: int | None = None):
+    def __init__(
+        self,
+        run_batch: Callable[[list[GenRequest]], None],
+        *,
+        max_batch: int = 8,
+        window_s: float = 0.02,
+        enabled: bool = True,
+        context: int | None = None,
+    ):
         self.run_batch = run_batch
         self.max_batch = max(1, max_batch)
         self.window_s = window_s
@@ -242,7 +249,7 @@ class RowStreamer(BaseStreamer):
         if final:
             text = text.rstrip("\ufffd")
         if len(text) > self.sent[row]:
-            piece = _CONTROL.sub("", text[self.sent[row]:])
+            piece = _CONTROL.sub("", text[self.sent[row] :])
             if piece:
                 self.requests[row].out.put(piece)
             self.sent[row] = len(text)

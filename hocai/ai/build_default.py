@@ -136,10 +136,12 @@ def train_tokenizer(docs: list[tuple[str, str]], recipe: dict[str, Any] = RECIPE
 
     tokenizer = Tokenizer(models.BPE())
     tokenizer.normalizer = normalizers.NFC()
-    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Split(Regex(r"(?<![0-9]) ?20[12][0-9](?![0-9])| ?[0-9]"), behavior="isolated"),
-        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True),
-    ])
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Split(Regex(r"(?<![0-9]) ?20[12][0-9](?![0-9])| ?[0-9]"), behavior="isolated"),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True),
+        ]
+    )
     tokenizer.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=recipe["vocab_size"],
@@ -221,8 +223,14 @@ def _lr(step: int, recipe: dict[str, Any], steps: int) -> float:
     return recipe["lr"] * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def train(docs: list[tuple[str, str]], *, steps: int | None = None, progress: bool = True,
-          recipe: dict[str, Any] = RECIPE, on_progress: Callable[[float], None] | None = None):
+def train(
+    docs: list[tuple[str, str]],
+    *,
+    steps: int | None = None,
+    progress: bool = True,
+    recipe: dict[str, Any] = RECIPE,
+    on_progress: Callable[[float], None] | None = None,
+):
     """Train tokenizer and model; returns (model, tokenizer, stats). ``on_progress(fraction)`` after each step."""
     import torch
     from tqdm.auto import tqdm
@@ -257,13 +265,16 @@ def train(docs: list[tuple[str, str]], *, steps: int | None = None, progress: bo
         no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
         optimizer = torch.optim.AdamW(
             [{"params": decay, "weight_decay": recipe["weight_decay"]}, {"params": no_decay, "weight_decay": 0.0}],
-            lr=recipe["lr"], betas=(0.9, 0.95), foreach=False,
+            lr=recipe["lr"],
+            betas=(0.9, 0.95),
+            foreach=False,
         )
         model.train()
         started = time.perf_counter()
         ema = None
-        bar = tqdm(total=steps, desc=PROGRESS_LABEL, unit="bước", disable=not progress, file=sys.stderr,
-                   dynamic_ncols=True)
+        bar = tqdm(
+            total=steps, desc=PROGRESS_LABEL, unit="bước", disable=not progress, file=sys.stderr, dynamic_ncols=True
+        )
         for step in range(steps):
             for group in optimizer.param_groups:
                 group["lr"] = _lr(step, recipe, steps)
@@ -304,8 +315,7 @@ def _evaluate(model, stream, val_starts, block: int) -> float | None:
         return None
     with torch.no_grad():
         losses = [
-            model(input_ids=chunk, labels=chunk).loss.item()
-            for chunk in _windows(stream, val_starts, block).split(64)
+            model(input_ids=chunk, labels=chunk).loss.item() for chunk in _windows(stream, val_starts, block).split(64)
         ]
     return sum(losses) / len(losses)
 
@@ -376,6 +386,7 @@ def _build_locked(target: Path, docs, *, progress: bool, steps: int | None) -> P
     report = build_progress.Reporter(target)
     report(0)
     try:
+
         def on_progress(fraction: float) -> None:
             report(_PREPARED + (_TRAINED - _PREPARED) * fraction)
 

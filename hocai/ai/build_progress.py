@@ -53,8 +53,12 @@ def write(target: Path, percent: float, *, pid: int | None = None) -> None:
     """Publish that ``target`` is being built and how far (0-100), on behalf of process ``pid`` (default: this one)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    data = {"status": "building", "percent": max(0, min(100, int(percent))), "pid": int(pid or os.getpid()),
-            "updated": round(time.time(), 1)}
+    data = {
+        "status": "building",
+        "percent": max(0, min(100, int(percent))),
+        "pid": int(pid or os.getpid()),
+        "updated": round(time.time(), 1),
+    }
     write_text_atomic(progress_path(target), json.dumps(data), before_replace=_readable)
 
 

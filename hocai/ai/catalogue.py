@@ -18,8 +18,20 @@ from hocai.ai.catalogue_entries import SAFE_NAME, Entry, catalogue_path, find_en
 from hocai.errors import UserError
 from hocai.text import nfc
 
-__all__ = ["SAFE_NAME", "Entry", "catalogue_path", "find_entry", "load_catalogue", "fetch", "export_model",
-           "import_model", "describe", "render_table", "hub_endpoint", "hub_reachable"]
+__all__ = [
+    "SAFE_NAME",
+    "Entry",
+    "catalogue_path",
+    "find_entry",
+    "load_catalogue",
+    "fetch",
+    "export_model",
+    "import_model",
+    "describe",
+    "render_table",
+    "hub_endpoint",
+    "hub_reachable",
+]
 
 CONNECT_TIMEOUT_S = 4.0
 WEIGHT_SKIP = ["*.gguf", "*.onnx", "*.msgpack", "*.h5", "*.ot", "*.pth", "original/*", "onnx/*", ".gitattributes"]
@@ -30,7 +42,7 @@ WEIGHT_SKIP = ["*.gguf", "*.onnx", "*.msgpack", "*.h5", "*.ot", "*.pth", "origin
 
 def _vi_number(value: float, digits: int = 1) -> str:
     text = f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text[:-(digits + 1)] if digits and text.endswith("," + "0" * digits) else text
+    return text[: -(digits + 1)] if digits and text.endswith("," + "0" * digits) else text
 
 
 def _params(millions: float) -> str:
@@ -54,8 +66,11 @@ def render_table(entries: list[Entry]) -> str:
     header = ("Tên mô hình", "Tham số", "Dung lượng", "RAM cần", "Tốc độ, 1 người (token/giây)", "Trên máy này")
     rows = [header]
     for e in entries:
-        speed = (f"{_vi_number(e.measured_tokens_per_s)} (đo)" if e.measured_tokens_per_s
-                 else f"~{_vi_number(e.cpu_tokens_per_s)} (ước tính)")
+        speed = (
+            f"{_vi_number(e.measured_tokens_per_s)} (đo)"
+            if e.measured_tokens_per_s
+            else f"~{_vi_number(e.cpu_tokens_per_s)} (ước tính)"
+        )
         rows.append((e.name, _params(e.parameters), _size(e.disk_mb), _size(e.ram_mb), speed, _status(e)))
     listed = {e.name for e in entries}
     for name in store.installed_names():
@@ -80,12 +95,16 @@ def list_command(args: argparse.Namespace) -> int:
         if e.measured_tokens_per_s:
             print(f"  Tốc độ đo: {_vi_number(e.measured_tokens_per_s)} token/giây ({e.measured_on}).")
     print()
-    print("Tốc độ «(đo)» là số đo thật trên loại máy của lớp (máy hai nhân CPU), với mô hình cùng kích thước, tính "
-          "trên một nhân theo thời gian CPU; «(ước tính)» là con số chưa đo. Máy khác nhanh chậm khác; đo trên máy "
-          "của bạn: hocai models bench TÊN.")
+    print(
+        "Tốc độ «(đo)» là số đo thật trên loại máy của lớp (máy hai nhân CPU), với mô hình cùng kích thước, tính "
+        "trên một nhân theo thời gian CPU; «(ước tính)» là con số chưa đo. Máy khác nhanh chậm khác; đo trên máy "
+        "của bạn: hocai models bench TÊN."
+    )
     print(f"Kho mô hình: {store.store_dir()}")
-    print("Đổi mô hình cho Sân tập AI: đặt biến HOCAI_MODEL=TÊN (hoặc đường dẫn tới thư mục mô hình), "
-          "hoặc ghi model = \"TÊN\" trong mục [service] của tệp hocai.toml, rồi khởi động lại Sân tập AI.")
+    print(
+        "Đổi mô hình cho Sân tập AI: đặt biến HOCAI_MODEL=TÊN (hoặc đường dẫn tới thư mục mô hình), "
+        'hoặc ghi model = "TÊN" trong mục [service] của tệp hocai.toml, rồi khởi động lại Sân tập AI.'
+    )
     return 0
 
 
@@ -173,23 +192,33 @@ def fetch(name: str) -> Path:
             revision = HfApi().model_info(repo_id).sha
             snapshot_download(repo_id, revision=revision, local_dir=str(staging), ignore_patterns=skip)
             shutil.rmtree(staging / ".cache", ignore_errors=True)
-            meta = {"name": local_name, "teaching_model": False, "hf_id": repo_id, "revision": revision,
-                    "licence": entry.licence if entry else "", "created_by": "hocai models fetch"}
-            (staging / store.METADATA_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
-                                                      encoding="utf-8")
+            meta = {
+                "name": local_name,
+                "teaching_model": False,
+                "hf_id": repo_id,
+                "revision": revision,
+                "licence": entry.licence if entry else "",
+                "created_by": "hocai models fetch",
+            }
+            (staging / store.METADATA_FILE).write_text(
+                json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
             if not store.is_installed(staging):
                 raise UserError(f"Kho «{repo_id}» không có mô hình ở dạng transformers (config.json và trọng số).")
             store.install(staging, target)
         except GatedRepoError:
-            raise UserError(f"«{repo_id}» yêu cầu đăng nhập và đồng ý giấy phép trên Hugging Face; "
-                            "hãy đặt biến HF_TOKEN rồi thử lại.") from None
+            raise UserError(
+                f"«{repo_id}» yêu cầu đăng nhập và đồng ý giấy phép trên Hugging Face; "
+                "hãy đặt biến HF_TOKEN rồi thử lại."
+            ) from None
         except RepositoryNotFoundError:
             raise UserError(f"Không có kho «{repo_id}» trên Hugging Face.") from None
         except UserError:
             raise
         except Exception as exc:  # HTTP, connection and disk errors all mean: try again later
-            raise UserError(f"Tải «{repo_id}» không thành công ({type(exc).__name__}); mạng chập chờn hoặc "
-                            "đầy ổ đĩa. Hãy thử lại.") from None
+            raise UserError(
+                f"Tải «{repo_id}» không thành công ({type(exc).__name__}); mạng chập chờn hoặc đầy ổ đĩa. Hãy thử lại."
+            ) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -271,23 +300,33 @@ def import_command(args: argparse.Namespace) -> int:
     """``hocai models import PATH``."""
     target = import_model(args.path)
     print(f"Đã nhập mô hình «{target.name}» vào kho ({target}); mọi tệp khớp mã kiểm tra.")
-    print(f"Để dùng: đặt HOCAI_MODEL={target.name} (hoặc model = \"{target.name}\" trong mục [service] của "
-          "hocai.toml) rồi khởi động lại Sân tập AI.")
+    print(
+        f'Để dùng: đặt HOCAI_MODEL={target.name} (hoặc model = "{target.name}" trong mục [service] của '
+        "hocai.toml) rồi khởi động lại Sân tập AI."
+    )
     return 0
 
 
 # ---- what the class sees ---------------------------------------------------------------------------
 
-SWITCH_HOWTO = ("Giảng viên đổi mô hình: «hocai models list» để xem danh mục; tải nơi có mạng bằng «hocai models "
-                "fetch TÊN» (hoặc nhập từ USB bằng «hocai models import»), rồi đặt HOCAI_MODEL=TÊN (hoặc model = "
-                "\"TÊN\" trong mục [service] của hocai.toml) và khởi động lại Sân tập AI.")
-TEACHING_CAN = ("đoán chữ tiếp theo và cho thấy xác suất của từng chữ; cho thấy nhiệt độ làm câu chữ đổi thế nào; "
-                "viết ra số hiệu văn bản trông như thật nhưng bịa; lặp lại thiên kiến có sẵn trong văn bản nó học")
-TEACHING_CANNOT = ("trả lời câu hỏi, làm theo yêu cầu, soạn hay tóm tắt văn bản có nghĩa; nó không biết gì ngoài "
-                   "kho văn bản của khóa học, viết đến tháng 6 năm 2025")
+SWITCH_HOWTO = (
+    "Giảng viên đổi mô hình: «hocai models list» để xem danh mục; tải nơi có mạng bằng «hocai models "
+    "fetch TÊN» (hoặc nhập từ USB bằng «hocai models import»), rồi đặt HOCAI_MODEL=TÊN (hoặc model = "
+    '"TÊN" trong mục [service] của hocai.toml) và khởi động lại Sân tập AI.'
+)
+TEACHING_CAN = (
+    "đoán chữ tiếp theo và cho thấy xác suất của từng chữ; cho thấy nhiệt độ làm câu chữ đổi thế nào; "
+    "viết ra số hiệu văn bản trông như thật nhưng bịa; lặp lại thiên kiến có sẵn trong văn bản nó học"
+)
+TEACHING_CANNOT = (
+    "trả lời câu hỏi, làm theo yêu cầu, soạn hay tóm tắt văn bản có nghĩa; nó không biết gì ngoài "
+    "kho văn bản của khóa học, viết đến tháng 6 năm 2025"
+)
 INSTRUCT_CAN = "trò chuyện, làm theo yêu cầu, soạn nháp và tóm tắt văn bản tiếng Việt"
-INSTRUCT_CANNOT = ("bảo đảm đúng sự thật: nó vẫn bịa số hiệu, ngày tháng, số liệu và không biết chuyện sau khi "
-                   "được huấn luyện; mọi kết quả phải được kiểm tra")
+INSTRUCT_CANNOT = (
+    "bảo đảm đúng sự thật: nó vẫn bịa số hiệu, ngày tháng, số liệu và không biết chuyện sau khi "
+    "được huấn luyện; mọi kết quả phải được kiểm tra"
+)
 
 
 def describe(name: str, teaching_model: bool, parameters: int | None = None) -> dict[str, str]:
@@ -297,8 +336,10 @@ def describe(name: str, teaching_model: bool, parameters: int | None = None) -> 
     millions = parameters / 1e6 if parameters else (entry.parameters if entry else 0)
     size = f"khoảng {_params(millions)} tham số" if millions else "chưa rõ số tham số"
     if teaching_model:
-        what = (f"Mô hình thu nhỏ «{name}»: một GPT-2 tí hon ({size}), tự tạo trên máy từ kho văn bản của khóa "
-                "học; nhỏ hơn chatbot thật hàng nghìn lần.")
+        what = (
+            f"Mô hình thu nhỏ «{name}»: một GPT-2 tí hon ({size}), tự tạo trên máy từ kho văn bản của khóa "
+            "học; nhỏ hơn chatbot thật hàng nghìn lần."
+        )
         can, cannot = TEACHING_CAN, TEACHING_CANNOT
     else:
         title = entry.title if entry else name

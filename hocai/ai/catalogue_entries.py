@@ -84,8 +84,9 @@ def load_catalogue(path: str | os.PathLike[str] | None = None) -> list[Entry]:
         if not SAFE_NAME.match(entry.name):
             raise UserError(f"Danh mục mô hình: tên «{entry.name}» chỉ được gồm chữ không dấu, số, '.', '_', '-'.")
         if entry.quantize not in ("", "auto", "int8", "none"):
-            raise UserError(f"Danh mục mô hình: mục «{entry.name}» có quantize lạ «{entry.quantize}» "
-                            "(auto, int8, none).")
+            raise UserError(
+                f"Danh mục mô hình: mục «{entry.name}» có quantize lạ «{entry.quantize}» (auto, int8, none)."
+            )
         if entry.source not in ("build", "huggingface"):
             raise UserError(f"Danh mục mô hình: mục «{entry.name}» có nguồn lạ «{entry.source}».")
         if entry.source == "huggingface" and "/" not in entry.hf_id:

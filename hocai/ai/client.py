@@ -59,8 +59,14 @@ def _client() -> Any:
         from gradio_client import Client
 
         try:
-            client = Client(url, verbose=False, download_files=False, analytics_enabled=False, headers=_headers(),
-                            httpx_kwargs={"timeout": httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)})
+            client = Client(
+                url,
+                verbose=False,
+                download_files=False,
+                analytics_enabled=False,
+                headers=_headers(),
+                httpx_kwargs={"timeout": httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)},
+            )
         except Exception:
             raise ServiceUnavailable() from None
         _clients[url] = client
@@ -93,8 +99,9 @@ def health() -> dict:
     import httpx
 
     try:
-        response = httpx.get(_url() + "health", headers=_headers(),
-                             timeout=httpx.Timeout(10.0, connect=CONNECT_TIMEOUT_S))
+        response = httpx.get(
+            _url() + "health", headers=_headers(), timeout=httpx.Timeout(10.0, connect=CONNECT_TIMEOUT_S)
+        )
         return response.json()
     except (httpx.HTTPError, ValueError):
         raise ServiceUnavailable() from None
@@ -128,8 +135,12 @@ def _tool(name: str, text: str) -> dict:
     import httpx
 
     try:
-        response = httpx.post(_url() + f"api/{name}", json={"text": text}, headers=_headers(),
-                              timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
+        response = httpx.post(
+            _url() + f"api/{name}",
+            json={"text": text},
+            headers=_headers(),
+            timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+        )
         answer = response.json()
     except (httpx.HTTPError, ValueError):
         raise ServiceUnavailable() from None
@@ -157,8 +168,12 @@ def assistant(question: str, link_base: str = "") -> dict:
     import httpx
 
     try:
-        response = httpx.post(_url() + "api/assistant", json={"question": question, "link_base": link_base},
-                              headers=_headers(), timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
+        response = httpx.post(
+            _url() + "api/assistant",
+            json={"question": question, "link_base": link_base},
+            headers=_headers(),
+            timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+        )
         answer = response.json()
     except (httpx.HTTPError, ValueError):
         raise ServiceUnavailable() from None
@@ -179,8 +194,9 @@ def retrain_state() -> dict:
     import httpx
 
     try:
-        response = httpx.post(_url() + "api/retrain", json={}, headers=_headers(),
-                              timeout=httpx.Timeout(30.0, connect=CONNECT_TIMEOUT_S))
+        response = httpx.post(
+            _url() + "api/retrain", json={}, headers=_headers(), timeout=httpx.Timeout(30.0, connect=CONNECT_TIMEOUT_S)
+        )
         answer = response.json()
     except (httpx.HTTPError, ValueError):
         raise ServiceUnavailable() from None

@@ -28,10 +28,19 @@ PROMPTS = ("Bác sĩ là", "Y tá là")
 WORDS = ("anh", "chị")
 BALANCED_FILE = Path("balanced") / "bac-si-y-ta-can-bang.txt"
 # Sized to finish in about 10-25 s on two busy cores, well under the lesson's minute.
-RECIPE: dict[str, Any] = {"steps": 60, "batch": 32, "block": 32, "lr": 1e-3, "seed": 6, "steps_per_call": 5,
-                          "budget_s": 50.0}
-ONLY_TEACHING = ("Chỉ mô hình thu nhỏ của lớp mới huấn luyện lại được trong giờ học; mô hình đang chạy là mô hình "
-                 "lớn, huấn luyện lại cần nhiều giờ và máy mạnh.")
+RECIPE: dict[str, Any] = {
+    "steps": 60,
+    "batch": 32,
+    "block": 32,
+    "lr": 1e-3,
+    "seed": 6,
+    "steps_per_call": 5,
+    "budget_s": 50.0,
+}
+ONLY_TEACHING = (
+    "Chỉ mô hình thu nhỏ của lớp mới huấn luyện lại được trong giờ học; mô hình đang chạy là mô hình "
+    "lớn, huấn luyện lại cần nhiều giờ và máy mạnh."
+)
 NO_LOCAL = "Sân tập AI đang dùng mô hình ở máy chủ khác, nên không huấn luyện lại được ở đây."
 NO_TEXT = "Không tìm thấy văn bản cân bằng để huấn luyện lại ({path})."
 FAILED = "Huấn luyện lại không thành công; hãy báo giảng viên khởi động lại Sân tập AI."
@@ -102,11 +111,13 @@ class CopyTrainer:
         groups = balanced_sentences(text)
         if any(len(group) < 2 for group in groups.values()):
             raise UserError(NO_TEXT.format(path=balanced_path()))
-        self.groups = [[tokenizer(s, add_special_tokens=False)["input_ids"] for s in group]
-                       for group in groups.values()]
+        self.groups = [
+            [tokenizer(s, add_special_tokens=False)["input_ids"] for s in group] for group in groups.values()
+        ]
         self.generator = torch.Generator().manual_seed(recipe["seed"])
-        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=recipe["lr"], betas=(0.9, 0.95),
-                                           weight_decay=0.0, foreach=False)
+        self.optimizer = torch.optim.AdamW(
+            self.model.parameters(), lr=recipe["lr"], betas=(0.9, 0.95), weight_decay=0.0, foreach=False
+        )
         self.done_steps = 0
         self.loss = float("nan")
 
@@ -155,9 +166,15 @@ def _one_thread(fn: Callable[..., Any], *args: Any) -> Any:
         torch.set_num_threads(threads)
 
 
-def retrain_copy(model, tokenizer, *, run: Callable[[Callable[[], Any]], Any] = lambda fn: fn(),
-                 text: str | None = None, recipe: dict[str, Any] = RECIPE,
-                 progress: Callable[[float], None] = lambda _fraction: None) -> dict[str, Any]:
+def retrain_copy(
+    model,
+    tokenizer,
+    *,
+    run: Callable[[Callable[[], Any]], Any] = lambda fn: fn(),
+    text: str | None = None,
+    recipe: dict[str, Any] = RECIPE,
+    progress: Callable[[float], None] = lambda _fraction: None,
+) -> dict[str, Any]:
     """Retrain a copy of ``model`` on balanced text; ``run`` puts each piece of torch work on the model thread.
 
     Returns the skew before (the class model) and after (the copy), the steps, seconds and sentences.
@@ -180,11 +197,20 @@ def retrain_copy(model, tokenizer, *, run: Callable[[Callable[[], Any]], Any] = 
         after = run(lambda: skew(trainer.model, tokenizer))
     finally:
         run(lambda: torch.random.set_rng_state(saved["rng"]))
-    counts = {prompt: {word: len(group) for (p, word), group in balanced_sentences(text).items() if p == prompt}
-              for prompt in PROMPTS}
-    return {"before": before, "after": after, "steps": trainer.done_steps, "loss": round(trainer.loss, 3),
-            "seconds": round(time.monotonic() - started, 1), "started_at": started_at, "counts": counts,
-            "sentences": sum(sum(c.values()) for c in counts.values())}
+    counts = {
+        prompt: {word: len(group) for (p, word), group in balanced_sentences(text).items() if p == prompt}
+        for prompt in PROMPTS
+    }
+    return {
+        "before": before,
+        "after": after,
+        "steps": trainer.done_steps,
+        "loss": round(trainer.loss, 3),
+        "seconds": round(time.monotonic() - started, 1),
+        "started_at": started_at,
+        "counts": counts,
+        "sentences": sum(sum(c.values()) for c in counts.values()),
+    }
 
 
 class Retraining:
@@ -202,8 +228,9 @@ class Retraining:
     def _work(self) -> None:
         try:
             batcher = self.backend.batcher
-            self.result = retrain_copy(self.backend.model, self.backend.tokenizer, run=batcher.call,
-                                       progress=self._set_progress)
+            self.result = retrain_copy(
+                self.backend.model, self.backend.tokenizer, run=batcher.call, progress=self._set_progress
+            )
         except UserError as exc:
             self.error = exc.message
         except Exception:  # a crash must not take the service with it; the class gets one clear sentence
@@ -226,8 +253,11 @@ class Retraining:
             return {"status": "done", "progress": 1.0, "result": self.result}
         if self._thread is None:
             return {"status": "idle", "progress": 0.0}
-        return {"status": "running", "progress": self.progress,
-                "elapsed": round(time.monotonic() - (self.started or time.monotonic()), 1)}
+        return {
+            "status": "running",
+            "progress": self.progress,
+            "elapsed": round(time.monotonic() - (self.started or time.monotonic()), 1),
+        }
 
     def check(self) -> None:
         """Refuse, with one Vietnamese sentence, what cannot be retrained here."""

@@ -26,24 +26,80 @@ from hocai.errors import UserError
 
 # Shapes from each model's published config.json (transformers class, config arguments).
 SHAPES: dict[str, tuple[str, dict[str, Any]]] = {
-    "qwen2.5-0.5b-instruct": ("Qwen2", dict(vocab_size=151936, hidden_size=896, intermediate_size=4864,
-                                            num_hidden_layers=24, num_attention_heads=14, num_key_value_heads=2,
-                                            tie_word_embeddings=True)),
-    "qwen3-0.6b": ("Qwen3", dict(vocab_size=151936, hidden_size=1024, intermediate_size=3072, num_hidden_layers=28,
-                                 num_attention_heads=16, num_key_value_heads=8, head_dim=128,
-                                 tie_word_embeddings=True)),
-    "qwen2.5-1.5b-instruct": ("Qwen2", dict(vocab_size=151936, hidden_size=1536, intermediate_size=8960,
-                                            num_hidden_layers=28, num_attention_heads=12, num_key_value_heads=2,
-                                            tie_word_embeddings=True)),
-    "seallms-v3-1.5b-chat": ("Qwen2", dict(vocab_size=151936, hidden_size=1536, intermediate_size=8960,
-                                           num_hidden_layers=28, num_attention_heads=12, num_key_value_heads=2,
-                                           tie_word_embeddings=True)),
-    "gemma-3-1b-it": ("Gemma3Text", dict(vocab_size=262144, hidden_size=1152, intermediate_size=6912,
-                                         num_hidden_layers=26, num_attention_heads=4, num_key_value_heads=1,
-                                         head_dim=256, sliding_window=512)),
-    "vinallama-2.7b-chat": ("Llama", dict(vocab_size=46303, hidden_size=2560, intermediate_size=6912,
-                                          num_hidden_layers=32, num_attention_heads=32, num_key_value_heads=32,
-                                          tie_word_embeddings=False)),
+    "qwen2.5-0.5b-instruct": (
+        "Qwen2",
+        dict(
+            vocab_size=151936,
+            hidden_size=896,
+            intermediate_size=4864,
+            num_hidden_layers=24,
+            num_attention_heads=14,
+            num_key_value_heads=2,
+            tie_word_embeddings=True,
+        ),
+    ),
+    "qwen3-0.6b": (
+        "Qwen3",
+        dict(
+            vocab_size=151936,
+            hidden_size=1024,
+            intermediate_size=3072,
+            num_hidden_layers=28,
+            num_attention_heads=16,
+            num_key_value_heads=8,
+            head_dim=128,
+            tie_word_embeddings=True,
+        ),
+    ),
+    "qwen2.5-1.5b-instruct": (
+        "Qwen2",
+        dict(
+            vocab_size=151936,
+            hidden_size=1536,
+            intermediate_size=8960,
+            num_hidden_layers=28,
+            num_attention_heads=12,
+            num_key_value_heads=2,
+            tie_word_embeddings=True,
+        ),
+    ),
+    "seallms-v3-1.5b-chat": (
+        "Qwen2",
+        dict(
+            vocab_size=151936,
+            hidden_size=1536,
+            intermediate_size=8960,
+            num_hidden_layers=28,
+            num_attention_heads=12,
+            num_key_value_heads=2,
+            tie_word_embeddings=True,
+        ),
+    ),
+    "gemma-3-1b-it": (
+        "Gemma3Text",
+        dict(
+            vocab_size=262144,
+            hidden_size=1152,
+            intermediate_size=6912,
+            num_hidden_layers=26,
+            num_attention_heads=4,
+            num_key_value_heads=1,
+            head_dim=256,
+            sliding_window=512,
+        ),
+    ),
+    "vinallama-2.7b-chat": (
+        "Llama",
+        dict(
+            vocab_size=46303,
+            hidden_size=2560,
+            intermediate_size=6912,
+            num_hidden_layers=32,
+            num_attention_heads=32,
+            num_key_value_heads=32,
+            tie_word_embeddings=False,
+        ),
+    ),
 }
 PROMPT_TOKENS = 32
 WARMUP_STEPS = 2
@@ -118,12 +174,16 @@ def decode_tokens_per_s(model, vocab_size: int, steps: int = STEPS, *, cpu_time:
     times = []
     try:
         with torch.inference_mode():
-            out = model(input_ids=ids, past_key_values=DynamicCache(config=model.config), use_cache=True,
-                        logits_to_keep=1)
+            out = model(
+                input_ids=ids, past_key_values=DynamicCache(config=model.config), use_cache=True, logits_to_keep=1
+            )
             for step in range(WARMUP_STEPS + steps):
                 started = clock()
-                out = model(input_ids=out.logits[:, -1].argmax(-1, keepdim=True),
-                            past_key_values=out.past_key_values, use_cache=True)
+                out = model(
+                    input_ids=out.logits[:, -1].argmax(-1, keepdim=True),
+                    past_key_values=out.past_key_values,
+                    use_cache=True,
+                )
                 if step >= WARMUP_STEPS:
                     times.append(clock() - started)
     finally:
@@ -160,20 +220,29 @@ def measure(name: str, steps: int = STEPS) -> dict[str, Any]:
     model, dtype = _teaching_model() if entry.teaching_model else _random_model(entry.name)
     speed = decode_tokens_per_s(model, model.config.vocab_size, steps, cpu_time=True)
     wall = decode_tokens_per_s(model, model.config.vocab_size, steps)
-    result = {"name": entry.name, "tokens_per_s": round(speed, 1), "wall_tokens_per_s": round(wall, 1),
-              "dtype": dtype, "teaching": entry.teaching_model,
-              "steps": steps, "threads": threads,
-              "machine": machine(), "date": date.today().isoformat(),
-              "seconds": round(time.perf_counter() - started, 1)}
+    result = {
+        "name": entry.name,
+        "tokens_per_s": round(speed, 1),
+        "wall_tokens_per_s": round(wall, 1),
+        "dtype": dtype,
+        "teaching": entry.teaching_model,
+        "steps": steps,
+        "threads": threads,
+        "machine": machine(),
+        "date": date.today().isoformat(),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
     del model
     return result
 
 
 def measured_on(result: dict[str, Any]) -> str:
     weights = "mô hình thật" if result.get("teaching") else "trọng số ngẫu nhiên cùng kích thước"
-    return (f"{result['date']}; {result['machine']}; {result['dtype']}, {weights}, 1 người dùng, "
-            f"{result['steps']} bước giải mã trên MỘT nhân, tính theo thời gian CPU (không tính lúc máy bận việc "
-            "khác); Sân tập AI dùng hai nhân")
+    return (
+        f"{result['date']}; {result['machine']}; {result['dtype']}, {weights}, 1 người dùng, "
+        f"{result['steps']} bước giải mã trên MỘT nhân, tính theo thời gian CPU (không tính lúc máy bận việc "
+        "khác); Sân tập AI dùng hai nhân"
+    )
 
 
 def save(result: dict[str, Any], path: Path | None = None) -> Path:
@@ -185,9 +254,8 @@ def save(result: dict[str, Any], path: Path | None = None) -> Path:
     tables = re.split(r"(?m)^(?=\[\[model\]\])", text)
     for i, table in enumerate(tables):
         if re.search(rf'(?m)^name = "{re.escape(result["name"])}"$', table):
-            table = re.sub(r'(?m)^measured_(tokens_per_s|on) = .*\n', "", table)
-            lines = (f"measured_tokens_per_s = {result['tokens_per_s']}\n"
-                     f'measured_on = "{measured_on(result)}"\n')
+            table = re.sub(r"(?m)^measured_(tokens_per_s|on) = .*\n", "", table)
+            lines = f'measured_tokens_per_s = {result["tokens_per_s"]}\nmeasured_on = "{measured_on(result)}"\n'
             table = re.sub(r"(?m)^(cpu_tokens_per_s = .*\n)", lambda m, lines=lines: m.group(1) + lines, table, count=1)
             tables[i] = table
             break
@@ -200,10 +268,14 @@ def save(result: dict[str, Any], path: Path | None = None) -> Path:
 def bench_command(args: argparse.Namespace) -> int:
     """``hocai models bench NAME [--steps N] [--save]``."""
     result = measure(args.name, steps=max(1, int(args.steps)))
-    print(f"«{result['name']}»: {str(result['tokens_per_s']).replace('.', ',')} token/giây cho một người dùng "
-          f"({measured_on(result)}; đo trong {result['seconds']:.0f} giây).")
-    print(f"Theo đồng hồ, với {result['threads']} luồng, bước nhanh nhất: "
-          f"{str(result['wall_tokens_per_s']).replace('.', ',')} token/giây (phụ thuộc máy đang bận đến đâu).")
+    print(
+        f"«{result['name']}»: {str(result['tokens_per_s']).replace('.', ',')} token/giây cho một người dùng "
+        f"({measured_on(result)}; đo trong {result['seconds']:.0f} giây)."
+    )
+    print(
+        f"Theo đồng hồ, với {result['threads']} luồng, bước nhanh nhất: "
+        f"{str(result['wall_tokens_per_s']).replace('.', ',')} token/giây (phụ thuộc máy đang bận đến đâu)."
+    )
     print("Khi cả lớp dùng cùng lúc, Sân tập AI gộp nhiều người vào một lượt, nên tổng tốc độ cao hơn vài lần.")
     if args.save:
         print(f"Đã ghi vào {save(result)}.")

@@ -297,6 +297,4 @@ def copy_verified(source: Path, dest: Path, expected: dict[str, str]) -> None:
                 f"Bản sao bị hỏng: tệp «{rel}» không khớp mã kiểm tra (USB lỗi hoặc chép chưa xong). "
                 "Hãy chép lại từ máy gốc."
             )
-    (dest / CHECKSUMS_FILE).write_text(
-        "".join(f"{d}  {r}\n" for r, d in sorted(expected.items())), encoding="utf-8"
-    )
+    (dest / CHECKSUMS_FILE).write_text("".join(f"{d}  {r}\n" for r, d in sorted(expected.items())), encoding="utf-8")

@@ -64,8 +64,9 @@ def register(service: Playground, limiter: RateLimiter | None = None) -> None:
         return [[token, prob] for token, prob in service.next_words(text, k, temperature)]
 
     @_vietnamese_errors
-    def sample(text: str, temperature: float = 1.0, n: int = 3, max_new_tokens: int = 20,
-               request: gr.Request | None = None) -> list:
+    def sample(
+        text: str, temperature: float = 1.0, n: int = 3, max_new_tokens: int = 20, request: gr.Request | None = None
+    ) -> list:
         """n sampled continuations of the text."""
         limiter.check(request, "ai")
         return service.sample(text, temperature, n, max_new_tokens)

@@ -23,7 +23,7 @@ from hocai.app.service import Playground
 from hocai.errors import UserError
 
 log = logging.getLogger("hocai.app")
-NOT_JSON = "Hãy gửi câu hỏi dạng JSON UTF-8: {\"question\": \"…\"}."
+NOT_JSON = 'Hãy gửi câu hỏi dạng JSON UTF-8: {"question": "…"}.'
 TOO_BIG = "Câu hỏi quá dài; hãy hỏi ngắn gọn hơn."
 TRAINERS_ONLY = "Chỉ giảng viên xem được thống kê câu hỏi."
 MAX_BODY = 16_000

@@ -48,19 +48,26 @@ class HubAuthMiddleware:
             return await send({"type": "websocket.close", "code": 1008})
         if scope["method"] == "GET" and "text/html" in headers.get("accept", ""):
             return await self._login_redirect(scope, send)
-        return await _respond(send, 403, json.dumps({"error": REFUSED}, ensure_ascii=False).encode(),
-                              "application/json; charset=utf-8")
+        return await _respond(
+            send, 403, json.dumps({"error": REFUSED}, ensure_ascii=False).encode(), "application/json; charset=utf-8"
+        )
 
     async def _login_redirect(self, scope, send):
         next_url = scope.get("root_path", "") + scope["path"]
         verifier, challenge, method = self.auth.generate_pkce_code_challenge()
         state = self.auth.generate_state(next_url, code_verifier=verifier, nonce=secrets.token_urlsafe(8))
-        query = urlencode({"client_id": self.auth.oauth_client_id, "redirect_uri": self.auth.oauth_redirect_uri,
-                           "response_type": "code", "state": state, "code_challenge": challenge,
-                           "code_challenge_method": method})
+        query = urlencode(
+            {
+                "client_id": self.auth.oauth_client_id,
+                "redirect_uri": self.auth.oauth_redirect_uri,
+                "response_type": "code",
+                "state": state,
+                "code_challenge": challenge,
+                "code_challenge_method": method,
+            }
+        )
         cookie = f"{STATE_COOKIE}={state}; Path={self.prefix}; HttpOnly; SameSite=Lax; Max-Age=600"
-        return await _respond(send, 302, b"", location=f"{self.auth.oauth_authorization_url}?{query}",
-                              cookies=[cookie])
+        return await _respond(send, 302, b"", location=f"{self.auth.oauth_authorization_url}?{query}", cookies=[cookie])
 
     async def _callback(self, scope, send, cookies):
         params = parse_qs(scope.get("query_string", b"").decode())
@@ -75,8 +82,15 @@ class HubAuthMiddleware:
         return await _respond(send, 302, b"", location=next_url, cookies=[cookie, clear])
 
 
-async def _respond(send, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8", *,
-                   location: str | None = None, cookies: list[str] = ()) -> None:
+async def _respond(
+    send,
+    status: int,
+    body: bytes,
+    content_type: str = "text/plain; charset=utf-8",
+    *,
+    location: str | None = None,
+    cookies: list[str] = (),
+) -> None:
     headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
     if location:
         headers.append((b"location", location.encode()))

@@ -24,8 +24,7 @@ from hocai import settings
 from hocai.errors import UserError
 
 TOO_FAST = "Bạn gửi nhanh quá, đợi vài giây rồi thử lại."
-DEFAULT_PER_MIN = {"ai": settings.ServiceSettings.rate_ai_per_min,
-                   "tools": settings.ServiceSettings.rate_tools_per_min}
+DEFAULT_PER_MIN = {"ai": settings.ServiceSettings.rate_ai_per_min, "tools": settings.ServiceSettings.rate_tools_per_min}
 FORWARDING = ("x-forwarded-for", "x-real-ip", "forwarded")
 MAX_CLIENTS = 10_000
 Networks = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
@@ -258,9 +257,17 @@ class BodyLimit:
         else:
             payload = {"error": message}
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                                (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

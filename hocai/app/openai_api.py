@@ -28,7 +28,7 @@ from hocai.errors import UserError
 log = logging.getLogger("hocai.app")
 BAD_UTF8 = "Nội dung gửi lên không phải văn bản UTF-8 hợp lệ."
 BAD_JSON = "Nội dung gửi lên không phải JSON hợp lệ."
-BAD_MESSAGES = "Cần trường «messages»: danh sách các tin nhắn {\"role\", \"content\"}."
+BAD_MESSAGES = 'Cần trường «messages»: danh sách các tin nhắn {"role", "content"}.'
 BAD_PROMPT = "Cần trường «prompt»: một đoạn văn bản."
 TOO_BIG = "Yêu cầu quá lớn: tối đa {limit} byte."
 INTERNAL = "Sân tập AI gặp lỗi khi xử lý yêu cầu này; hãy thử lại hoặc báo giảng viên."
@@ -89,11 +89,20 @@ class Routes:
 
     def models(self) -> dict[str, Any]:
         health = self.service.health()
-        return {"object": "list", "data": [{
-            "id": health["model"], "object": "model", "created": int(self.service.started), "owned_by": "hocai",
-            "hocai_teaching_model": health["teaching_model"], "hocai_status": health["status"],
-            "hocai_description": describe(health["model"], health["teaching_model"]),
-        }]}
+        return {
+            "object": "list",
+            "data": [
+                {
+                    "id": health["model"],
+                    "object": "model",
+                    "created": int(self.service.started),
+                    "owned_by": "hocai",
+                    "hocai_teaching_model": health["teaching_model"],
+                    "hocai_status": health["status"],
+                    "hocai_description": describe(health["model"], health["teaching_model"]),
+                }
+            ],
+        }
 
     def _check_ready(self) -> None:
         health = self.service.health()
@@ -126,14 +135,23 @@ class Routes:
         for m in messages:
             m["content"] = backend.check_text(m["content"], allow_empty=True)
         masked_messages, masked = self.service.mask_messages(messages)
-        log.info("v1 chat %s masked=%d stream=%s", fingerprint("".join(m["content"] for m in messages)),
-                 len(masked), bool(body.get("stream")))
+        log.info(
+            "v1 chat %s masked=%d stream=%s",
+            fingerprint("".join(m["content"] for m in messages)),
+            len(masked),
+            bool(body.get("stream")),
+        )
         pieces = backend.chat_stream(masked_messages, max_new_tokens=max_tokens, temperature=temperature)
         rid, created, model = f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), backend.model_name
 
         def chunk(delta: dict, finish: str | None = None) -> dict:
-            return {"id": rid, "object": "chat.completion.chunk", "created": created, "model": model,
-                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]}
+            return {
+                "id": rid,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
+            }
 
         if body.get("stream"):
             first = [True]
@@ -143,13 +161,25 @@ class Routes:
                 first[0] = False
                 return chunk(delta)
 
-            return StreamingResponse(self._sse(pieces, make, lambda: chunk({}, finish_reason(pieces))),
-                                     media_type="text/event-stream")
+            return StreamingResponse(
+                self._sse(pieces, make, lambda: chunk({}, finish_reason(pieces))), media_type="text/event-stream"
+            )
         text = await run_in_threadpool(lambda: "".join(pieces))
-        return {"id": rid, "object": "chat.completion", "created": created, "model": model,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                             "finish_reason": finish_reason(pieces), "logprobs": None}],
-                "usage": getattr(pieces, "usage", None)}
+        return {
+            "id": rid,
+            "object": "chat.completion",
+            "created": created,
+            "model": model,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": text},
+                    "finish_reason": finish_reason(pieces),
+                    "logprobs": None,
+                }
+            ],
+            "usage": getattr(pieces, "usage", None),
+        }
 
     # /v1/completions -----------------------------------------------------------------------------
     async def completions(self, request: Request) -> Any:
@@ -173,12 +203,18 @@ class Routes:
         pieces = backend.stream(masked_text, max_new_tokens=max_tokens, temperature=temperature)
 
         def chunk(piece: str, finish: str | None = None) -> dict:
-            return {"id": rid, "object": "text_completion", "created": created, "model": model,
-                    "choices": [{"index": 0, "text": piece, "finish_reason": finish, "logprobs": None}]}
+            return {
+                "id": rid,
+                "object": "text_completion",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "text": piece, "finish_reason": finish, "logprobs": None}],
+            }
 
         if body.get("stream"):
-            return StreamingResponse(self._sse(pieces, chunk, lambda: chunk("", finish_reason(pieces))),
-                                     media_type="text/event-stream")
+            return StreamingResponse(
+                self._sse(pieces, chunk, lambda: chunk("", finish_reason(pieces))), media_type="text/event-stream"
+            )
         out = await run_in_threadpool(lambda: "".join(pieces))
         result = chunk(out, finish_reason(pieces))
         result["usage"] = getattr(pieces, "usage", None)
@@ -192,15 +228,21 @@ class Routes:
         logprobs = {"tokens": [best], "token_logprobs": [top[best]], "top_logprobs": [top], "text_offset": [0]}
         encode = getattr(self.service.backend, "encode", None)  # the local backend counts tokens
         prompt = len(encode(text, 1)) if encode else None
-        usage = None if prompt is None else {"prompt_tokens": prompt, "completion_tokens": 1,
-                                             "total_tokens": prompt + 1}
-        return {"id": rid, "object": "text_completion", "created": created, "model": model,
-                "choices": [{"index": 0, "text": best, "finish_reason": "length", "logprobs": logprobs}],
-                "usage": usage}
+        usage = (
+            None if prompt is None else {"prompt_tokens": prompt, "completion_tokens": 1, "total_tokens": prompt + 1}
+        )
+        return {
+            "id": rid,
+            "object": "text_completion",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "text": best, "finish_reason": "length", "logprobs": logprobs}],
+            "usage": usage,
+        }
 
 
 def finish_reason(pieces: Iterable[str]) -> str:
-    """"length" when the answer was cut at max_tokens, where the backend knows (the local one does)."""
+    """ "length" when the answer was cut at max_tokens, where the backend knows (the local one does)."""
     return getattr(pieces, "finish_reason", "stop")
 
 

@@ -16,8 +16,10 @@ from hocai.settings import APP_PORT
 
 log = logging.getLogger("hocai.app")
 TITLE = "Sân tập AI"
-NEEDS_PASSWORD = ("Sân tập AI mở cho mạng ({host}) phải có mật khẩu: đặt biến HOCAI_APP_PASSWORD hoặc "
-                  "password trong mục [service] của hocai.toml, hoặc chạy sau JupyterHub với --hub-auth.")
+NEEDS_PASSWORD = (
+    "Sân tập AI mở cho mạng ({host}) phải có mật khẩu: đặt biến HOCAI_APP_PASSWORD hoặc "
+    "password trong mục [service] của hocai.toml, hoặc chạy sau JupyterHub với --hub-auth."
+)
 
 
 def build_app(service: Playground, limiter: RateLimiter | None = None):
@@ -55,12 +57,21 @@ def build_app(service: Playground, limiter: RateLimiter | None = None):
         build_page(service, demo, limiter)
     demo.max_threads = max(40, config.concurrency_limit + 16)  # Gradio runs at most this many events at once
     demo.queue(default_concurrency_limit=config.concurrency_limit, max_size=config.queue_max_size)
-    return gr.mount_gradio_app(app, demo, path="/", ssr_mode=False, show_error=True, pwa=False,
-                               enable_monitoring=False, mcp_server=False, footer_links=[],
-                               max_file_size=int(config.max_upload_mb * 1024 * 1024),
-                               theme=ui_style.theme(), head=ui_style.head_html(),
-                               css=ui_style.font_face_css(ui_style.STATIC_PREFIX.lstrip("/") + "/fonts/")
-                               + ui_style.CSS)
+    return gr.mount_gradio_app(
+        app,
+        demo,
+        path="/",
+        ssr_mode=False,
+        show_error=True,
+        pwa=False,
+        enable_monitoring=False,
+        mcp_server=False,
+        footer_links=[],
+        max_file_size=int(config.max_upload_mb * 1024 * 1024),
+        theme=ui_style.theme(),
+        head=ui_style.head_html(),
+        css=ui_style.font_face_css(ui_style.STATIC_PREFIX.lstrip("/") + "/fonts/") + ui_style.CSS,
+    )
 
 
 def check_exposure(host: str, password: str, hub_auth: bool) -> None:
@@ -104,6 +115,13 @@ def app_command(args: argparse.Namespace) -> int:
     # An open stream must not hold a stop (Ctrl-C, or JupyterHub stopping its service) for more than a moment.
     # Forwarded addresses are judged by hocai.app.limits against trusted_proxies, not by uvicorn (which
     # would believe X-Forwarded-For from any process on this machine).
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=3,
-                proxy_headers=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=3,
+        proxy_headers=False,
+    )
     return 0

@@ -19,8 +19,10 @@ from hocai.text import clean
 log = logging.getLogger("hocai.app")
 MISSING_TOOL = "Chức năng «{name}» chưa có trong phiên bản này của bộ công cụ."
 NO_MASKING = "Chức năng che dữ liệu cá nhân chưa có, nên Sân tập AI chưa gửi câu này cho mô hình."
-TEACHING_NOTE = ("Đây là mô hình thu nhỏ: nó chỉ viết tiếp câu chữ theo thống kê, "
-                 "văn bản nó tạo ra không có ý nghĩa. Phần viết tiếp:")
+TEACHING_NOTE = (
+    "Đây là mô hình thu nhỏ: nó chỉ viết tiếp câu chữ theo thống kê, "
+    "văn bản nó tạo ra không có ý nghĩa. Phần viết tiếp:"
+)
 SAFETY_MAX_CHARS = 20_000
 WATCH_S = 1.0  # how often a service without its model looks whether it has been built or copied in
 
@@ -155,8 +157,9 @@ class Playground:
             raise UserError(NO_MASKING) from None
         redaction = pii.redact(text)
         names = getattr(pii, "LABEL_NAMES_VI", {})
-        masked = [{"label": e.label, "label_vi": names.get(e.label, e.label), "text": e.text}
-                  for e in redaction.entities]
+        masked = [
+            {"label": e.label, "label_vi": names.get(e.label, e.label), "text": e.text} for e in redaction.entities
+        ]
         return redaction.text, masked
 
     def mask_messages(self, messages: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -179,8 +182,9 @@ class Playground:
             head += TEACHING_NOTE + "\n" + masked_text
         reply = head
         yield {"reply": reply, "masked": masked}
-        for piece in self.backend.chat_stream([{"role": "user", "content": masked_text}],
-                                              max_new_tokens=max_new_tokens, temperature=temperature):
+        for piece in self.backend.chat_stream(
+            [{"role": "user", "content": masked_text}], max_new_tokens=max_new_tokens, temperature=temperature
+        ):
             reply += piece
             yield {"reply": reply, "masked": masked}
 
@@ -197,5 +201,9 @@ class Playground:
     def sample(self, text: Any, temperature: Any = 1.0, n: Any = 3, max_new_tokens: Any = 20) -> list[str]:
         log.info("sample %s n=%s", fingerprint(text), n)
         n = max(1, min(int(n or 1), 8))
-        return self.backend.sample(text, n=n, max_new_tokens=int(max_new_tokens or 20),
-                                   temperature=float(temperature if temperature is not None else 1.0))
+        return self.backend.sample(
+            text,
+            n=n,
+            max_new_tokens=int(max_new_tokens or 20),
+            temperature=float(temperature if temperature is not None else 1.0),
+        )

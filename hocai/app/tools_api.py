@@ -18,7 +18,7 @@ from hocai.app.service import Playground
 from hocai.errors import UserError
 
 log = logging.getLogger("hocai.app")
-NOT_TEXT = "Hãy gửi văn bản UTF-8 dạng JSON: {\"text\": \"…\"}."
+NOT_TEXT = 'Hãy gửi văn bản UTF-8 dạng JSON: {"text": "…"}.'
 MAX_BODY = 1_000_000
 
 

@@ -19,19 +19,41 @@ from hocai.app.ui_style import TOGGLE_CONTRAST_JS
 TITLE = "Sân tập AI"
 STATUS_VI = {"ok": "Sẵn sàng", "loading": "Đang nạp mô hình", "building": "Mô hình đang được tạo", "error": "Lỗi"}
 BUILDING_NOTE = "Trò chuyện và đoán chữ sẽ dùng được khi tạo xong; các phần kiểm tra dùng được ngay."
-PII_COLOURS = ["#fecaca", "#fde68a", "#bbf7d0", "#bfdbfe", "#ddd6fe", "#fbcfe8", "#fed7aa", "#a5f3fc",
-               "#d9f99d", "#e9d5ff", "#fecdd3", "#c7d2fe"]
+PII_COLOURS = [
+    "#fecaca",
+    "#fde68a",
+    "#bbf7d0",
+    "#bfdbfe",
+    "#ddd6fe",
+    "#fbcfe8",
+    "#fed7aa",
+    "#a5f3fc",
+    "#d9f99d",
+    "#e9d5ff",
+    "#fecdd3",
+    "#c7d2fe",
+]
 HOWTO = {
-    "chat": ("**Cách dùng:** gõ câu hỏi rồi bấm **Gửi**. Sân tập AI tự che số điện thoại, số định danh, họ tên… "
-             "trước khi gửi cho AI; khung «Đã che» cho biết đã che gì và vì sao."),
-    "pii": ("**Cách dùng:** dán một đoạn văn bản rồi bấm **Kiểm tra**. Các dữ liệu cá nhân được tô màu; "
-            "bản đã che ở dưới cùng, bấm nút sao chép ở góc ô để mang đi."),
-    "scam": ("**Cách dùng:** dán tin nhắn (SMS, Zalo, Facebook…) bạn nghi ngờ rồi bấm **Kiểm tra**. "
-             "Xem dấu hiệu đáng ngờ và nên làm gì tiếp."),
-    "prompt": ("**Cách dùng:** viết câu lệnh bạn định gửi cho AI rồi bấm **Chấm câu lệnh**. Câu lệnh tốt có đủ "
-               "năm phần: vai trò, nhiệm vụ, bối cảnh, định dạng, giới hạn."),
-    "words": ("**Cách dùng:** gõ đầu một câu rồi bấm **Xem AI đoán chữ tiếp theo**. AI chỉ tính xem chữ nào "
-              "hay đi sau nhất. Kéo **nhiệt độ** lên cao thì AI chọn liều hơn, xuống thấp thì AI chọn chắc hơn."),
+    "chat": (
+        "**Cách dùng:** gõ câu hỏi rồi bấm **Gửi**. Sân tập AI tự che số điện thoại, số định danh, họ tên… "
+        "trước khi gửi cho AI; khung «Đã che» cho biết đã che gì và vì sao."
+    ),
+    "pii": (
+        "**Cách dùng:** dán một đoạn văn bản rồi bấm **Kiểm tra**. Các dữ liệu cá nhân được tô màu; "
+        "bản đã che ở dưới cùng, bấm nút sao chép ở góc ô để mang đi."
+    ),
+    "scam": (
+        "**Cách dùng:** dán tin nhắn (SMS, Zalo, Facebook…) bạn nghi ngờ rồi bấm **Kiểm tra**. "
+        "Xem dấu hiệu đáng ngờ và nên làm gì tiếp."
+    ),
+    "prompt": (
+        "**Cách dùng:** viết câu lệnh bạn định gửi cho AI rồi bấm **Chấm câu lệnh**. Câu lệnh tốt có đủ "
+        "năm phần: vai trò, nhiệm vụ, bối cảnh, định dạng, giới hạn."
+    ),
+    "words": (
+        "**Cách dùng:** gõ đầu một câu rồi bấm **Xem AI đoán chữ tiếp theo**. AI chỉ tính xem chữ nào "
+        "hay đi sau nhất. Kéo **nhiệt độ** lên cao thì AI chọn liều hơn, xuống thấp thì AI chọn chắc hơn."
+    ),
 }
 
 
@@ -64,18 +86,29 @@ def _buttons(primary: str, example_key: str, box: gr.Textbox) -> gr.Button:
 
 
 def _text_box(label: str, placeholder: str, limit: int, lines: int = 4) -> gr.Textbox:
-    return gr.Textbox(label=label, placeholder=placeholder, lines=lines, max_lines=12, max_length=limit,
-                      info=f"Tối đa {limit:,} ký tự.".replace(",", "."))
+    return gr.Textbox(
+        label=label,
+        placeholder=placeholder,
+        lines=lines,
+        max_lines=12,
+        max_length=limit,
+        info=f"Tối đa {limit:,} ký tự.".replace(",", "."),
+    )
 
 
 def _chat_tab(h: Handlers, health: dict, limit: int) -> gr.Markdown:
     _howto("chat")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=300):
-            chatbot = gr.Chatbot(label="Cuộc trò chuyện", show_label=False, height=440, buttons=["copy"],
-                                 feedback_options=None,
-                                 placeholder="Chưa có tin nhắn nào. Gõ câu hỏi ở ô bên dưới.",
-                                 elem_id="hocai-chatbot")
+            chatbot = gr.Chatbot(
+                label="Cuộc trò chuyện",
+                show_label=False,
+                height=440,
+                buttons=["copy"],
+                feedback_options=None,
+                placeholder="Chưa có tin nhắn nào. Gõ câu hỏi ở ô bên dưới.",
+                elem_id="hocai-chatbot",
+            )
             box = _text_box("Tin nhắn của bạn", "Ví dụ: Viết giúp tôi lời mời họp thôn…", limit, lines=2)
             with gr.Row():
                 send = gr.Button("Gửi", variant="primary", scale=2, min_width=120)
@@ -98,14 +131,32 @@ def _pii_tab(h: Handlers) -> None:
     box = _text_box("Văn bản cần kiểm tra", "Dán đoạn văn bản vào đây…", SAFETY_MAX_CHARS)
     go = _buttons("Kiểm tra", "pii", box)
     colours = {name: PII_COLOURS[i % len(PII_COLOURS)] for i, name in enumerate(views.LABEL_NAMES_VI.values())}
-    marked = gr.HighlightedText(label="Dữ liệu cá nhân tìm thấy (tô màu)", color_map=colours, show_legend=True,
-                                combine_adjacent=False, show_inline_category=True, elem_id="hocai-pii-marked")
+    marked = gr.HighlightedText(
+        label="Dữ liệu cá nhân tìm thấy (tô màu)",
+        color_map=colours,
+        show_legend=True,
+        combine_adjacent=False,
+        show_inline_category=True,
+        elem_id="hocai-pii-marked",
+    )
     summary = gr.Markdown(elem_id="hocai-pii-summary")
-    redacted = gr.Textbox(label="Bản đã che — bấm nút sao chép ở góc ô để mang đi", lines=4, max_lines=12,
-                          interactive=False, buttons=["copy"], elem_id="hocai-pii-redacted")
+    redacted = gr.Textbox(
+        label="Bản đã che — bấm nút sao chép ở góc ô để mang đi",
+        lines=4,
+        max_lines=12,
+        interactive=False,
+        buttons=["copy"],
+        elem_id="hocai-pii-redacted",
+    )
     for event in (go.click, box.submit):
-        event(h.pii, box, [marked, summary, redacted], api_name="ui_pii", api_visibility="private",
-              show_progress="minimal")
+        event(
+            h.pii,
+            box,
+            [marked, summary, redacted],
+            api_name="ui_pii",
+            api_visibility="private",
+            show_progress="minimal",
+        )
 
 
 def _scam_tab(h: Handlers) -> None:
@@ -117,8 +168,9 @@ def _scam_tab(h: Handlers) -> None:
         flags = gr.Markdown(elem_id="hocai-scam-flags")
         advice = gr.Markdown(elem_id="hocai-scam-advice")
     for event in (go.click, box.submit):
-        event(h.scam, box, [verdict, flags, advice], api_name="ui_scam", api_visibility="private",
-              show_progress="minimal")
+        event(
+            h.scam, box, [verdict, flags, advice], api_name="ui_scam", api_visibility="private", show_progress="minimal"
+        )
 
 
 def _prompt_tab(h: Handlers) -> None:
@@ -127,22 +179,46 @@ def _prompt_tab(h: Handlers) -> None:
     go = _buttons("Chấm câu lệnh", "prompt", box)
     score = gr.Markdown(elem_id="hocai-prompt-score")
     names, _ = views.prompt_criteria({})
-    criteria = gr.CheckboxGroup(choices=names, value=[], label="Năm phần của câu lệnh tốt (đã có thì được đánh dấu)",
-                                interactive=False, elem_id="hocai-prompt-criteria")
+    criteria = gr.CheckboxGroup(
+        choices=names,
+        value=[],
+        label="Năm phần của câu lệnh tốt (đã có thì được đánh dấu)",
+        interactive=False,
+        elem_id="hocai-prompt-criteria",
+    )
     advice = gr.Markdown(elem_id="hocai-prompt-advice")
-    improved = gr.Textbox(label="Câu lệnh gợi ý (đã che dữ liệu cá nhân) — sửa phần trong [ ] rồi sao chép",
-                          lines=5, max_lines=14, interactive=False, buttons=["copy"], elem_id="hocai-prompt-improved")
+    improved = gr.Textbox(
+        label="Câu lệnh gợi ý (đã che dữ liệu cá nhân) — sửa phần trong [ ] rồi sao chép",
+        lines=5,
+        max_lines=14,
+        interactive=False,
+        buttons=["copy"],
+        elem_id="hocai-prompt-improved",
+    )
     for event in (go.click, box.submit):
-        event(h.prompt, box, [score, criteria, advice, improved], api_name="ui_prompt", api_visibility="private",
-              show_progress="minimal")
+        event(
+            h.prompt,
+            box,
+            [score, criteria, advice, improved],
+            api_name="ui_prompt",
+            api_visibility="private",
+            show_progress="minimal",
+        )
 
 
 def _words_tab(h: Handlers, limit: int) -> None:
     _howto("words")
     box = _text_box("Đầu câu", "Ví dụ: Hôm nay trời…", limit, lines=2)
     with gr.Row():
-        temperature = gr.Slider(0.1, 2.0, value=1.0, step=0.1, label="Nhiệt độ (độ ngẫu nhiên)",
-                                info="Thấp: AI chọn từ chắc nhất. Cao: AI chọn liều hơn.", buttons=[])
+        temperature = gr.Slider(
+            0.1,
+            2.0,
+            value=1.0,
+            step=0.1,
+            label="Nhiệt độ (độ ngẫu nhiên)",
+            info="Thấp: AI chọn từ chắc nhất. Cao: AI chọn liều hơn.",
+            buttons=[],
+        )
         k = gr.Slider(3, 10, value=8, step=1, label="Số từ hiển thị", buttons=[])
         n = gr.Slider(1, 5, value=3, step=1, label="Số lần viết tiếp", buttons=[])
     with gr.Row():
@@ -152,10 +228,22 @@ def _words_tab(h: Handlers, limit: int) -> None:
     bars = gr.HTML(elem_id="hocai-bars", label="Xác suất chữ tiếp theo")
     samples = gr.HTML(elem_id="hocai-samples")
     for event in (guess.click, box.submit, temperature.release):
-        event(h.next_words, [box, temperature, k], bars, api_name="ui_next_words", api_visibility="private",
-              show_progress="minimal")
-    write.click(h.sample, [box, temperature, n], samples, api_name="ui_sample", api_visibility="private",
-                show_progress="minimal")
+        event(
+            h.next_words,
+            [box, temperature, k],
+            bars,
+            api_name="ui_next_words",
+            api_visibility="private",
+            show_progress="minimal",
+        )
+    write.click(
+        h.sample,
+        [box, temperature, n],
+        samples,
+        api_name="ui_sample",
+        api_visibility="private",
+        show_progress="minimal",
+    )
     example.click(lambda: views.EXAMPLES["words"], outputs=box, queue=False, api_visibility="private")
 
 
@@ -166,8 +254,9 @@ def build_page(service: Playground, demo: gr.Blocks, limiter: RateLimiter | None
     limit = service.config.max_input_chars
     with gr.Row(elem_id="hocai-header"):
         gr.Markdown(f"# {TITLE}")
-        contrast = gr.Button("Bật/tắt tương phản cao", variant="secondary", scale=0, min_width=220,
-                             elem_id="hocai-contrast")
+        contrast = gr.Button(
+            "Bật/tắt tương phản cao", variant="secondary", scale=0, min_width=220, elem_id="hocai-contrast"
+        )
     model = gr.Markdown(model_line(health), elem_id="hocai-model")
     status = gr.Markdown(status_line(health), elem_id="hocai-status")
     contrast.click(None, js=TOGGLE_CONTRAST_JS, queue=False, api_visibility="private")

@@ -58,8 +58,9 @@ class Handlers:
         return views.model_card(self.service.health())
 
     # Trò chuyện an toàn --------------------------------------------------------------------------------
-    def chat(self, message: str, history: Chat | None = None,
-             request: gr.Request | None = None) -> Iterator[tuple[Chat, str, str]]:
+    def chat(
+        self, message: str, history: Chat | None = None, request: gr.Request | None = None
+    ) -> Iterator[tuple[Chat, str, str]]:
         """Yield (chat history, what was masked and why, the emptied input box) as the reply grows."""
         self._limit(request, "ai")
         previous = [{"role": m["role"], "content": m["content"]} for m in (history or [])][-HISTORY_MAX:]
@@ -104,15 +105,13 @@ class Handlers:
         return views.prompt_score(report), met, views.prompt_advice(report), report.get("improved", "")
 
     # AI đoán chữ thế nào -------------------------------------------------------------------------------
-    def next_words(self, text: str, temperature: float = 1.0, k: int = 8,
-                   request: gr.Request | None = None) -> str:
+    def next_words(self, text: str, temperature: float = 1.0, k: int = 8, request: gr.Request | None = None) -> str:
         """An HTML bar chart of the k most likely next words at this temperature."""
         self._limit(request, "ai")
         words = guarded("next_words", lambda: self.service.next_words(text, int(k), float(temperature)))
         return views.next_word_bars(words)
 
-    def sample(self, text: str, temperature: float = 1.0, n: int = 3,
-               request: gr.Request | None = None) -> str:
+    def sample(self, text: str, temperature: float = 1.0, n: int = 3, request: gr.Request | None = None) -> str:
         """n continuations sampled at this temperature."""
         self._limit(request, "ai")
         samples = guarded("sample", lambda: self.service.sample(text, float(temperature), int(n), 12))

@@ -112,8 +112,7 @@ class PasswordGate:
         cookie = f"{COOKIE}={self.session}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200"
         if browser:
             return await _respond(send, 303, b"", location="/", cookies=[cookie])
-        return await _respond(send, 200, _json({"success": True}), "application/json; charset=utf-8",
-                              cookies=[cookie])
+        return await _respond(send, 200, _json({"success": True}), "application/json; charset=utf-8", cookies=[cookie])
 
 
 def _json(data: dict) -> bytes:
@@ -134,10 +133,20 @@ async def _read_body(receive, limit: int) -> bytes | None:
             return b"".join(chunks)
 
 
-async def _respond(send, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8", *,
-                   location: str | None = None, cookies: list[str] = ()) -> None:
-    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
-               (b"cache-control", b"no-store")]
+async def _respond(
+    send,
+    status: int,
+    body: bytes,
+    content_type: str = "text/plain; charset=utf-8",
+    *,
+    location: str | None = None,
+    cookies: list[str] = (),
+) -> None:
+    headers = [
+        (b"content-type", content_type.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+    ]
     if location:
         headers.append((b"location", location.encode()))
     headers += [(b"set-cookie", c.encode()) for c in cookies]

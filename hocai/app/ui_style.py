@@ -31,7 +31,8 @@ def font_face_css(base: str = STATIC_PREFIX + "/fonts/") -> str:
     return "".join(
         f'@font-face{{font-family:"Be Vietnam Pro";font-style:normal;font-weight:{weight};font-display:swap;'
         f'src:url("{base}{name}") format("truetype");}}'
-        for weight, name in FONT_FILES.items())
+        for weight, name in FONT_FILES.items()
+    )
 
 
 def theme():
@@ -40,14 +41,23 @@ def theme():
 
     sizes = gr.themes.Size(xxs="14px", xs="15px", sm="17px", md="19px", lg="22px", xl="26px", xxl="32px")
     return gr.themes.Base(
-        primary_hue="blue", neutral_hue="slate", text_size=sizes,
+        primary_hue="blue",
+        neutral_hue="slate",
+        text_size=sizes,
         font=[gr.themes.Font("Be Vietnam Pro"), "system-ui", "Segoe UI", "Roboto", "Noto Sans", "sans-serif"],
         font_mono=[gr.themes.Font("DejaVu Sans Mono"), "ui-monospace", "monospace"],
     ).set(
-        body_text_color="#111827", body_text_color_subdued="#374151", block_label_text_size="*text_md",
-        block_title_text_size="*text_md", block_label_text_weight="600", button_large_text_size="*text_md",
-        button_large_padding="12px 18px", input_text_size="*text_md", button_primary_background_fill="#1d4ed8",
-        button_primary_text_color="#ffffff", button_primary_background_fill_hover="#1e40af",
+        body_text_color="#111827",
+        body_text_color_subdued="#374151",
+        block_label_text_size="*text_md",
+        block_title_text_size="*text_md",
+        block_label_text_weight="600",
+        button_large_text_size="*text_md",
+        button_large_padding="12px 18px",
+        input_text_size="*text_md",
+        button_primary_background_fill="#1d4ed8",
+        button_primary_text_color="#ffffff",
+        button_primary_background_fill_hover="#1e40af",
     )
 
 
@@ -125,16 +135,39 @@ color: #fff !important; }}
 
 # Gradio's own words (toasts, status, tooltips) are English and it ships no Vietnamese: translate what can show.
 GRADIO_WORDS_VI = {
-    "Loading": "Đang tải", "Loading content": "Đang tải nội dung", "Loading response": "Đang chờ trả lời",
-    "Error": "Có lỗi", "Warning": "Lưu ý", "Info": "Thông tin", "Loading...": "Đang tải…", "Loading…": "Đang tải…",
+    "Loading": "Đang tải",
+    "Loading content": "Đang tải nội dung",
+    "Loading response": "Đang chờ trả lời",
+    "Error": "Có lỗi",
+    "Warning": "Lưu ý",
+    "Info": "Thông tin",
+    "Loading...": "Đang tải…",
+    "Loading…": "Đang tải…",
     "Connection errored out.": "Mất kết nối với Sân tập AI. Hãy tải lại trang.",
     "Connection to the server was lost. Attempting reconnection...": "Mất kết nối, đang thử kết nối lại…",
-    "Copy": "Sao chép", "Copied": "Đã chép", "Copied!": "Đã chép", "Copy message": "Sao chép tin nhắn",
-    "Copy conversation": "Sao chép cuộc trò chuyện", "Clear": "Xóa", "Submit": "Gửi", "Retry": "Thử lại",
-    "Undo": "Hoàn tác", "Stop": "Dừng", "Close": "Đóng", "Share": "Chia sẻ", "Empty": "Trống",
-    "processing": "đang xử lý", "queue": "hàng đợi", "Like": "Thích", "Dislike": "Không thích",
-    "Chatbot": "Cuộc trò chuyện", "Textbox": "Ô chữ", "Settings": "Cài đặt", "Fullscreen": "Toàn màn hình",
-    "Exit fullscreen mode": "Thoát toàn màn hình", "Scroll down": "Cuộn xuống",
+    "Copy": "Sao chép",
+    "Copied": "Đã chép",
+    "Copied!": "Đã chép",
+    "Copy message": "Sao chép tin nhắn",
+    "Copy conversation": "Sao chép cuộc trò chuyện",
+    "Clear": "Xóa",
+    "Submit": "Gửi",
+    "Retry": "Thử lại",
+    "Undo": "Hoàn tác",
+    "Stop": "Dừng",
+    "Close": "Đóng",
+    "Share": "Chia sẻ",
+    "Empty": "Trống",
+    "processing": "đang xử lý",
+    "queue": "hàng đợi",
+    "Like": "Thích",
+    "Dislike": "Không thích",
+    "Chatbot": "Cuộc trò chuyện",
+    "Textbox": "Ô chữ",
+    "Settings": "Cài đặt",
+    "Fullscreen": "Toàn màn hình",
+    "Exit fullscreen mode": "Thoát toàn màn hình",
+    "Scroll down": "Cuộn xuống",
     "This application is currently busy. Please try again. ": "Sân tập AI đang bận, hãy thử lại sau ít giây.",
     "This application is currently busy. Please try again.": "Sân tập AI đang bận, hãy thử lại sau ít giây.",
     "Queue is full": "Sân tập AI đang quá tải, thử lại sau ít phút.",

@@ -30,8 +30,10 @@ CRITERIA_VI = {
     "format": "Định dạng: trình bày ra sao",
     "limits": "Giới hạn: độ dài, giọng văn, điều cần tránh",
 }
-VERIFY = ("**Luôn kiểm tra lại:** AI có thể trả lời sai hoặc bịa. Đối chiếu với văn bản chính thức, "
-          "hỏi người có chuyên môn trước khi dùng.")
+VERIFY = (
+    "**Luôn kiểm tra lại:** AI có thể trả lời sai hoặc bịa. Đối chiếu với văn bản chính thức, "
+    "hỏi người có chuyên môn trước khi dùng."
+)
 NOTHING_MASKED = "Chưa có gì phải che. Sân tập AI tự che dữ liệu cá nhân trước khi gửi cho AI."
 
 
@@ -57,8 +59,9 @@ def masked_panel(masked: list[dict[str, str]]) -> str:
         label = item.get("label", "")
         name = item.get("label_vi") or label_vi(label)
         placeholder = PLACEHOLDERS.get(label, "[ĐÃ CHE]")
-        lines.append(f"- **{name}** ({hint(item.get('text', ''))}) → **{placeholder}**: "
-                     f"{WHY_VI.get(label, WHY_DEFAULT)}")
+        lines.append(
+            f"- **{name}** ({hint(item.get('text', ''))}) → **{placeholder}**: {WHY_VI.get(label, WHY_DEFAULT)}"
+        )
     return "\n".join(lines)
 
 
@@ -112,8 +115,10 @@ def scam_verdict(result: dict[str, Any]) -> str:
         kind, text = "maybe", "Có dấu hiệu đáng ngờ. Hãy kiểm tra kỹ trước khi làm gì."
     else:
         kind, text = "ok", "Chưa thấy dấu hiệu lừa đảo rõ ràng, nhưng vẫn cẩn thận."
-    return (f'<div class="hocai-verdict {kind}" role="status">{html.escape(text)}'
-            f'<br><span style="font-weight:400">Mức nghi ngờ: {round(score * 100)}/100</span></div>')
+    return (
+        f'<div class="hocai-verdict {kind}" role="status">{html.escape(text)}'
+        f'<br><span style="font-weight:400">Mức nghi ngờ: {round(score * 100)}/100</span></div>'
+    )
 
 
 def bullet_list(items: Iterable[str], empty: str) -> str:
@@ -169,11 +174,15 @@ def next_word_bars(words: list[tuple[str, float]]) -> str:
     for token, prob in words:
         pct = f"{prob * 100:.1f}%"
         width = max(1.0, 100.0 * prob / top)
-        rows.append(f'<span class="word">{html.escape(word_label(token))}</span>'
-                    f'<span class="track" role="img" aria-label="{pct}"><span class="fill" style="display:block;'
-                    f'width:{width:.1f}%"></span></span><span class="pct">{pct}</span>')
-    return ('<div class="hocai-bars" aria-label="Xác suất của chữ tiếp theo">' + "".join(rows) + "</div>"
-            '<p>Dấu «·» là một khoảng trắng. Thanh dài hơn = AI cho là khả năng cao hơn.</p>')
+        rows.append(
+            f'<span class="word">{html.escape(word_label(token))}</span>'
+            f'<span class="track" role="img" aria-label="{pct}"><span class="fill" style="display:block;'
+            f'width:{width:.1f}%"></span></span><span class="pct">{pct}</span>'
+        )
+    return (
+        '<div class="hocai-bars" aria-label="Xác suất của chữ tiếp theo">' + "".join(rows) + "</div>"
+        "<p>Dấu «·» là một khoảng trắng. Thanh dài hơn = AI cho là khả năng cao hơn.</p>"
+    )
 
 
 def samples_view(text: str, samples: list[str], temperature: float) -> str:
@@ -186,18 +195,25 @@ def samples_view(text: str, samples: list[str], temperature: float) -> str:
         added = html.escape(sample.replace("\n", " "))
         shown = f'<span class="added">{added}</span>' if sample.strip() else " (không viết thêm được chữ nào)"
         items.append(f"<li>{start}{shown}</li>")
-    return (f'<div class="hocai-samples"><p><strong>Nhiệt độ {temperature:g}: {len(samples)} lần viết tiếp '
-            f'«{start}»</strong></p><ol>{"".join(items)}</ol>'
-            "<p>Phần in đậm là phần AI viết thêm. Mỗi lần mỗi khác vì AI bốc thăm theo xác suất.</p></div>")
+    return (
+        f'<div class="hocai-samples"><p><strong>Nhiệt độ {temperature:g}: {len(samples)} lần viết tiếp '
+        f"«{start}»</strong></p><ol>{''.join(items)}</ol>"
+        "<p>Phần in đậm là phần AI viết thêm. Mỗi lần mỗi khác vì AI bốc thăm theo xác suất.</p></div>"
+    )
 
 
 EXAMPLES = {
-    "chat": ("Tôi là Nguyễn Văn An, số điện thoại 0912345678, CCCD 001203012345. "
-             "Hãy viết giúp tôi lời chào đầu buổi họp."),
-    "pii": ("Kính gửi UBND xã. Tôi là Trần Thị Bình, sinh ngày 12/03/1968, CCCD 001168012345, "
-            "điện thoại 0987654321, ở 12 Lê Lợi, phường Bến Nghé. Số tài khoản 0123456789012."),
-    "scam": ("Chúc mừng bạn đã trúng thưởng xe máy SH. Để nhận quà, hãy chuyển phí 2.000.000 đồng "
-             "và đọc mã OTP vừa gửi đến điện thoại cho nhân viên."),
+    "chat": (
+        "Tôi là Nguyễn Văn An, số điện thoại 0912345678, CCCD 001203012345. Hãy viết giúp tôi lời chào đầu buổi họp."
+    ),
+    "pii": (
+        "Kính gửi UBND xã. Tôi là Trần Thị Bình, sinh ngày 12/03/1968, CCCD 001168012345, "
+        "điện thoại 0987654321, ở 12 Lê Lợi, phường Bến Nghé. Số tài khoản 0123456789012."
+    ),
+    "scam": (
+        "Chúc mừng bạn đã trúng thưởng xe máy SH. Để nhận quà, hãy chuyển phí 2.000.000 đồng "
+        "và đọc mã OTP vừa gửi đến điện thoại cho nhân viên."
+    ),
     "prompt": "Viết thông báo họp dân",
     "words": "Hôm nay trời",
 }

@@ -12,8 +12,9 @@ from hocai.assistant.index import Hit, Index, current
 from hocai.assistant.textnorm import fold, syllables
 
 DECLINED = "Tài liệu khóa học không nói về điều này."
-EXERCISE = ("Câu này thuộc bài tập, nên trợ giảng không nói đáp án. Hãy đọc lại phần bài học dạy nội dung này "
-            "rồi tự trả lời:")
+EXERCISE = (
+    "Câu này thuộc bài tập, nên trợ giảng không nói đáp án. Hãy đọc lại phần bài học dạy nội dung này rồi tự trả lời:"
+)
 INTRO = "Trong tài liệu khóa học:"
 # When is a passage about the question? Chosen by the worse of the two dev sets (tests/data/assistant_dev_questions
 # .jsonl, assistant_dev2_questions.jsonl), never the blind set. Coverage weighs each word by how rare it is in
@@ -54,20 +55,37 @@ def relevant(hit: Hit) -> bool:
 
 def _source(hit: Hit, question: str, base: str) -> dict[str, Any]:
     p = hit.passage
-    return {"lesson": p.lesson, "section": p.heading, "label": p.label, "url": p.url(base),
-            "excerpt": excerpt(p.text, question), "score": round(hit.score, 3), "coverage": round(hit.coverage, 3)}
+    return {
+        "lesson": p.lesson,
+        "section": p.heading,
+        "label": p.label,
+        "url": p.url(base),
+        "excerpt": excerpt(p.text, question),
+        "score": round(hit.score, 3),
+        "coverage": round(hit.coverage, 3),
+    }
 
 
 def _pointer(question: str, stem: exercises.Stem, index: Index, base: str) -> dict[str, Any]:
     """The numbered lesson section that teaches an exercise (question and objective as the query); no key."""
     objective = exercises.bank.objectives().get(stem.objective, "")
-    hits = [h for h in index.search(f"{objective} {question}", k=len(index.passages))
-            if h.passage.lesson == stem.lesson]
+    hits = [
+        h for h in index.search(f"{objective} {question}", k=len(index.passages)) if h.passage.lesson == stem.lesson
+    ]
     hit = next((h for h in hits if not h.passage.overview), hits[0] if hits else None)
     sources = []
     if hit and not exercises.holds_key(hit.passage.heading, stem):
-        sources = [{"lesson": hit.passage.lesson, "section": hit.passage.heading, "label": hit.passage.label,
-                    "url": hit.passage.url(base), "excerpt": "", "score": round(hit.score, 3), "coverage": 0.0}]
+        sources = [
+            {
+                "lesson": hit.passage.lesson,
+                "section": hit.passage.heading,
+                "label": hit.passage.label,
+                "url": hit.passage.url(base),
+                "excerpt": "",
+                "score": round(hit.score, 3),
+                "coverage": 0.0,
+            }
+        ]
     return {"status": "exercise", "text": EXERCISE, "sources": sources}
 
 
@@ -92,9 +110,11 @@ def retrieve(question: str, index: Index | None = None, base: str = "/lab/tree/n
 def grounded_prompt(question: str, sources: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Chat messages asking an instruct model for a short answer from the passages only, citing them."""
     context = "\n\n".join(f"[{s['label']}] {s['excerpt']}" for s in sources)
-    system = ("Bạn là trợ giảng của khóa học về AI. Chỉ trả lời dựa vào các đoạn tài liệu dưới đây, ngắn gọn "
-              "(tối đa 4 câu), bằng tiếng Việt có dấu, và ghi nguồn trong ngoặc vuông như [Bài 4, mục 2]. "
-              f"Nếu tài liệu không nói về câu hỏi, trả lời đúng câu: «{DECLINED}»\n\nTài liệu:\n{context}")
+    system = (
+        "Bạn là trợ giảng của khóa học về AI. Chỉ trả lời dựa vào các đoạn tài liệu dưới đây, ngắn gọn "
+        "(tối đa 4 câu), bằng tiếng Việt có dấu, và ghi nguồn trong ngoặc vuông như [Bài 4, mục 2]. "
+        f"Nếu tài liệu không nói về câu hỏi, trả lời đúng câu: «{DECLINED}»\n\nTài liệu:\n{context}"
+    )
     return [{"role": "system", "content": system}, {"role": "user", "content": question}]
 
 
@@ -104,8 +124,12 @@ def to_html(result: dict[str, Any], question: str) -> str:
     if result.get("answer"):
         parts.append(f"<p>{html.escape(result['answer'])}</p>")
     for s in result.get("sources", []):
-        link = (f'<a href="{html.escape(s["url"])}" target="_blank" rel="noopener" class="hocai-source">'
-                f"{html.escape(s['label'])}</a>" if s.get("url") else html.escape(s["label"]))
+        link = (
+            f'<a href="{html.escape(s["url"])}" target="_blank" rel="noopener" class="hocai-source">'
+            f"{html.escape(s['label'])}</a>"
+            if s.get("url")
+            else html.escape(s["label"])
+        )
         title = html.escape(s["section"])
         body = f"<div>{highlight(s['excerpt'], question)}</div>" if s.get("excerpt") else ""
         parts.append(f'<div class="hocai-passage"><b>{link}</b> — {title}{body}</div>')

@@ -33,15 +33,17 @@ def _generate(backend: Any, question: str, result: dict[str, Any]) -> str:
     try:
         backend.ready()
         tokens = min(ANSWER_TOKENS, getattr(backend, "max_new_tokens_cap", ANSWER_TOKENS))
-        pieces = backend.chat_stream(answer.grounded_prompt(question, result["sources"]),
-                                     max_new_tokens=tokens, temperature=0.2)
+        pieces = backend.chat_stream(
+            answer.grounded_prompt(question, result["sources"]), max_new_tokens=tokens, temperature=0.2
+        )
         return clean("".join(pieces))
     except UserError:
         return ""
 
 
-def ask(question: Any, *, mask: Callable[[str], tuple[str, list]] | None = None, backend: Any = None,
-        base: str = LINK_BASE) -> dict[str, Any]:
+def ask(
+    question: Any, *, mask: Callable[[str], tuple[str, list]] | None = None, backend: Any = None, base: str = LINK_BASE
+) -> dict[str, Any]:
     """The reply dict: status (answer/declined/exercise), text, answer (instruct model only), sources, html, masked."""
     question = check_question(question)
     masked: list = []

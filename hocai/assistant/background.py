@@ -45,8 +45,11 @@ def count(shared: Path) -> tuple[int, dict[str, int]]:
 
 def write(shared: Path, path: Path = TABLE) -> None:
     n, df = count(shared)
-    lines = [f"# folded syllable, paragraphs holding it, of {n} (counts only; from {shared.name}: viwiki-sample "
-             "CC BY-SA 3.0, ud-vi-vtb CC BY-SA 4.0)", f"__N__\t{n}"]
+    lines = [
+        f"# folded syllable, paragraphs holding it, of {n} (counts only; from {shared.name}: viwiki-sample "
+        "CC BY-SA 3.0, ud-vi-vtb CC BY-SA 4.0)",
+        f"__N__\t{n}",
+    ]
     lines += [f"{w}\t{c}" for w, c in sorted(df.items(), key=lambda x: (-x[1], x[0]))]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

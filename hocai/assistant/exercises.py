@@ -59,8 +59,16 @@ def stems() -> tuple[Stem, ...]:
         for slot in data["questions"]:
             for variant in slot["variants"]:
                 seen = _seen(variant)
-                out.append(Stem(lesson, slot["objective"], frozenset(terms(seen)),
-                                tuple(_keys(slot["type"], variant)), seen, frozenset(terms(variant.get("prompt", "")))))
+                out.append(
+                    Stem(
+                        lesson,
+                        slot["objective"],
+                        frozenset(terms(seen)),
+                        tuple(_keys(slot["type"], variant)),
+                        seen,
+                        frozenset(terms(variant.get("prompt", ""))),
+                    )
+                )
     return tuple(out)
 
 

@@ -41,9 +41,19 @@ def cache_dir() -> Path:
 def content_hash(files: list[Path]) -> str:
     """Of the indexed files and of the code that turns them into an index: either changing means a rebuild."""
     h = hashlib.sha256(VERSION.encode())
-    code = [Path(__file__).with_name(n)
-            for n in ("index.py", "passages.py", "textnorm.py", "bm25.py", "spelling.py", "synonyms.py",
-                      "background.py", "background_df.tsv")]
+    code = [
+        Path(__file__).with_name(n)
+        for n in (
+            "index.py",
+            "passages.py",
+            "textnorm.py",
+            "bm25.py",
+            "spelling.py",
+            "synonyms.py",
+            "background.py",
+            "background_df.tsv",
+        )
+    ]
     for f in [*code, *files]:
         h.update(f.name.encode())
         h.update(f.read_bytes())
@@ -75,13 +85,15 @@ class Index:
     """BM25 on folded syllable uni+bigrams plus accented unigrams; headings count more; everyday words and the
     glossary's variants are mapped to the course's words; misspelt and Telex-typed syllables are corrected."""
 
-    def __init__(self, items: list[P.Passage], synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]], *,
-                 folded: bool = True):
+    def __init__(
+        self, items: list[P.Passage], synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]], *, folded: bool = True
+    ):
         self.passages = items
         self.folded = folded
         self.synonyms = synonyms
-        docs = [self._doc_terms(p.text) + self._doc_terms(_heading(p)) * (HEADING_BOOST if folded else 0)
-                for p in items]
+        docs = [
+            self._doc_terms(p.text) + self._doc_terms(_heading(p)) * (HEADING_BOOST if folded else 0) for p in items
+        ]
         self.bm25 = BM25(docs)
         self.doc_words = [set(d) for d in docs]
         df: dict[str, int] = {}
@@ -114,7 +126,7 @@ class Index:
             words = tuple(t for t, _ in toks[i:])
             for variant, course in self.synonyms:
                 n = len(variant)
-                if words[:n] == variant and words[:len(course)] != course:
+                if words[:n] == variant and words[: len(course)] != course:
                     out += [(c, c in STOPWORDS) for c in course]
                     i += n
                     break
@@ -152,8 +164,11 @@ class Index:
         for i, (t, _) in enumerate(toks):
             if not keep[i] or t in STOPWORDS:
                 continue
-            near = {f"{toks[j][0]}_{toks[j + 1][0]}" for j in (i - 1, i) if 0 <= j < len(toks) - 1
-                    and keep[j] and keep[j + 1]}
+            near = {
+                f"{toks[j][0]}_{toks[j + 1][0]}"
+                for j in (i - 1, i)
+                if 0 <= j < len(toks) - 1 and keep[j] and keep[j + 1]
+            }
             say = _says(t) * place[i]
             old = units.get(t, (0.0, set()))
             units[t] = (max(old[0], say), old[1] | near)

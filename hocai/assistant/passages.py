@@ -31,11 +31,19 @@ GLOSSARY_HEADING = "Từ điển của khóa học"
 _WIDGET_CALL = re.compile(r"from hocai\.lessons\.(lesson\d\d) import (\w+)")
 # Widgets that only show lesson text (a card, a reveal, a list to tick): the text a participant reads there
 # belongs to the section. Sorting games and self-checks are left out: their items carry the answers.
-SHOWN_WIDGETS = frozenset({
-    ("lesson01", "myths"), ("lesson02", "fluent_but_false"), ("lesson05", "signs"), ("lesson05", "how_to_verify"),
-    ("lesson06", "labelling"), ("lesson07", "deepfake_signs"), ("lesson07", "what_to_do"),
-    ("lesson08", "five_steps"), ("lesson08", "draft_checklist"),
-})
+SHOWN_WIDGETS = frozenset(
+    {
+        ("lesson01", "myths"),
+        ("lesson02", "fluent_but_false"),
+        ("lesson05", "signs"),
+        ("lesson05", "how_to_verify"),
+        ("lesson06", "labelling"),
+        ("lesson07", "deepfake_signs"),
+        ("lesson07", "what_to_do"),
+        ("lesson08", "five_steps"),
+        ("lesson08", "draft_checklist"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -99,8 +107,13 @@ def widget_text(module: str, function: str, folder: Path = LESSONS) -> str:
     if (module, function) not in SHOWN_WIDGETS or not path.exists():
         return ""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    constants = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign)
-                 for t in node.targets if isinstance(t, ast.Name)}
+    constants = {
+        t.id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
     functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
     pieces: list[str] = []
     todo, seen = [function], set()
@@ -145,7 +158,7 @@ def notebook_passages(path: Path) -> list[Passage]:
         source = nfc(cell.source)
         pos = 0
         for match in _HEADING.finditer(source):
-            before = source[pos:match.start()].strip()
+            before = source[pos : match.start()].strip()
             if before and sections:
                 sections[-1][1].append(before)
             sections.append((_plain(match.group(2)), [], str(cell.get("id", ""))))
@@ -162,8 +175,9 @@ def notebook_passages(path: Path) -> list[Passage]:
         text = _plain("\n\n".join(parts))
         entries = _glossary_entries(text) if heading == GLOSSARY_HEADING else []
         for k, entry in enumerate(entries):
-            out.append(Passage(f"bai{lesson:02d}#{n}.{k}", lesson, heading, f"{heading}\n\n{entry}", path.name,
-                               cell_id))
+            out.append(
+                Passage(f"bai{lesson:02d}#{n}.{k}", lesson, heading, f"{heading}\n\n{entry}", path.name, cell_id)
+            )
         if not entries:
             out.append(Passage(f"bai{lesson:02d}#{n}", lesson, heading, f"{heading}\n\n{text}", path.name, cell_id))
     return out
@@ -178,8 +192,14 @@ def glossary_passages(path: Path = GLOSSARY) -> list[Passage]:
         if t.get("show", True) is False:
             continue
         english = f" ({t['english']})" if t.get("english") else ""
-        out.append(Passage(f"glossary#{nfc(t['term'])}", None, nfc(t["term"]),
-                           nfc(f"{t['term']}{english}: {t.get('definition', '')}")))
+        out.append(
+            Passage(
+                f"glossary#{nfc(t['term'])}",
+                None,
+                nfc(t["term"]),
+                nfc(f"{t['term']}{english}: {t.get('definition', '')}"),
+            )
+        )
     return out
 
 

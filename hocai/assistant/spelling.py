@@ -7,7 +7,7 @@ from hocai.assistant.textnorm import untelex
 
 
 def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 class Speller:

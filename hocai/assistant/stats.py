@@ -23,8 +23,10 @@ def counts() -> dict:
     For the instructor board (issue 18): plain data, safe to show the class.
     """
     with _lock:
-        rows = [{"lesson": lesson, "section": section, "status": status, "questions": n}
-                for (lesson, section, status), n in _counts.most_common()]
+        rows = [
+            {"lesson": lesson, "section": section, "status": status, "questions": n}
+            for (lesson, section, status), n in _counts.most_common()
+        ]
     return {"since": _since, "total": sum(r["questions"] for r in rows), "sections": rows}
 
 

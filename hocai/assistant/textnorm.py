@@ -15,19 +15,23 @@ _WORD = re.compile(r"(\w+)", re.UNICODE)
 
 # Question words, particles and pronouns participants type ("là gì", "thế nào", "làm sao", "có được không",
 # "cô ơi cho em hỏi", "ko", "giùm", "mấy"): they carry no topic, so they neither score nor count as matched.
-STOP_ACCENTED = frozenset("""
+STOP_ACCENTED = frozenset(
+    """
 là gì thế nào làm sao có không của và tôi bạn như cho khi thì một những các được để với trong này đó vậy hay
 hoặc ở vì nếu mà sẽ đã đang cần phải em anh chị mình à ạ ư ừ nhé đi về ra lên từ đến bằng nên rất cũng chưa vào
 còn cả mọi nhiều ít hơn nhất bao giờ nhiêu ơi nhỉ kia ấy đây đấy biết giúp hỏi xin muốn ko k kg hok hông hổng
 giùm dùm nha hả hở há đâu mấy gồm nghĩa tui thầy cô ông bà cái chiếc hoài luôn rồi lại chứ thôi j gi đc dc vs
 mỗi nó tại sao vậy thì thế nữa hãy xem cho biết dạ vâng ạ ơi nhé nhá ấy thưa
-""".split())
+""".split()
+)
 
 # Toneless forms that are also common content words: kept as words when typed without tones.
-AMBIGUOUS = frozenset("""
+AMBIGUOUS = frozenset(
+    """
 may ban ma chu do de tu ca thay toi dau cho ba ong lai hay nay con tai the vay da dang can anh chi ve den bang
 chua moi nhat bao day nha ho no thi vi gio
-""".split())
+""".split()
+)
 
 STOP_FOLDED = frozenset(strip_diacritics(w) for w in STOP_ACCENTED) - AMBIGUOUS
 STOPWORDS = STOP_FOLDED  # folded words that never carry a topic (the threshold ignores them)
@@ -38,11 +42,40 @@ _FIRST_VOWEL = re.compile(r"[aeiouyw]")
 # the way the lessons write them, so that they are recognised as question words or as the course's words.
 # Matched with their tones only: toneless "rua", "rang", "mo" may be other words.
 REGIONAL = {
-    "rứa": "vậy", "dzậy": "vậy", "zậy": "vậy", "dậy": "vậy", "vầy": "vậy", "dzị": "vậy", "zị": "vậy",
-    "hông": "không", "hổng": "không", "hem": "không", "hok": "không", "khôg": "không",
-    "ni": "này", "nớ": "đó", "tê": "kia", "chừ": "giờ", "hè": "nhỉ", "hén": "nhỉ", "hen": "nhé", "nghen": "nhé",
-    "nè": "nhé", "nhen": "nhé", "thiệt": "thật", "vô": "vào", "dzô": "vào", "zô": "vào", "xài": "dùng",
-    "coi": "xem", "mần": "làm", "nhứt": "nhất", "hổm": "hôm", "tụi": "bọn", "bả": "bà", "ổng": "ông",
+    "rứa": "vậy",
+    "dzậy": "vậy",
+    "zậy": "vậy",
+    "dậy": "vậy",
+    "vầy": "vậy",
+    "dzị": "vậy",
+    "zị": "vậy",
+    "hông": "không",
+    "hổng": "không",
+    "hem": "không",
+    "hok": "không",
+    "khôg": "không",
+    "ni": "này",
+    "nớ": "đó",
+    "tê": "kia",
+    "chừ": "giờ",
+    "hè": "nhỉ",
+    "hén": "nhỉ",
+    "hen": "nhé",
+    "nghen": "nhé",
+    "nè": "nhé",
+    "nhen": "nhé",
+    "thiệt": "thật",
+    "vô": "vào",
+    "dzô": "vào",
+    "zô": "vào",
+    "xài": "dùng",
+    "coi": "xem",
+    "mần": "làm",
+    "nhứt": "nhất",
+    "hổm": "hôm",
+    "tụi": "bọn",
+    "bả": "bà",
+    "ổng": "ông",
 }
 # Words that are a question word in one place and part of a content word in another: "chi" is "gì" except in
 # "chi bộ", "chi phí"; "mô" is "đâu" except in "mô hình"; "răng" is "sao" except after "đau", "sâu", "bàn chải".
@@ -130,7 +163,7 @@ def untelex(word: str) -> str:
     first = _FIRST_VOWEL.search(w)
     if not first:
         return word
-    out = w[:first.start()] + re.sub(r"[sfrxj]", "", w[first.start():])
+    out = w[: first.start()] + re.sub(r"[sfrxj]", "", w[first.start() :])
     out = out.replace("dd", "d").replace("aa", "a").replace("ee", "e").replace("oo", "o")
     out = re.sub(r"([aou])w", r"\1", out).replace("w", "u")
     return out

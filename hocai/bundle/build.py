@@ -47,9 +47,17 @@ def _size(n: int) -> str:
     return f"{n / 1e6:,.0f} MB".replace(",", ".")
 
 
-def build(out: Path, *, pythons: list[str], apt_packages: list[str] | None, models: list[str] = (),
-          all_models: bool = False, with_node: bool = True, root: Path | None = None,
-          say=print) -> dict[str, Any]:
+def build(
+    out: Path,
+    *,
+    pythons: list[str],
+    apt_packages: list[str] | None,
+    models: list[str] = (),
+    all_models: bool = False,
+    with_node: bool = True,
+    root: Path | None = None,
+    say=print,
+) -> dict[str, Any]:
     """Write a complete bundle to ``out``; return its manifest. ``apt_packages`` None: the kit's list; []: none."""
     root = root or paths.ROOT
     out = Path(out).expanduser().resolve()
@@ -84,10 +92,17 @@ def build(out: Path, *, pythons: list[str], apt_packages: list[str] | None, mode
         names = _models(staging / MODELS, list(models), all_models)
         say(f"    {count} tệp của bộ công cụ; mô hình: {', '.join(names)}.")
         info = {
-            "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "kit_commit": _commit(root),
-            "python_versions": versions, "platform": wheels.PLATFORM, "torch": wheels.TORCH + " (CPU)",
-            "debian_id": system["id"], "debian_codename": system["codename"], "debian_version": system["version"],
-            "apt_packages": packages, "node": node.PACKAGE if with_node else "", "models": names,
+            "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "kit_commit": _commit(root),
+            "python_versions": versions,
+            "platform": wheels.PLATFORM,
+            "torch": wheels.TORCH + " (CPU)",
+            "debian_id": system["id"],
+            "debian_codename": system["codename"],
+            "debian_version": system["version"],
+            "apt_packages": packages,
+            "node": node.PACKAGE if with_node else "",
+            "models": names,
         }
         shutil.copyfile(Path(__file__).with_name(INSTALLER), staging / INSTALLER)
         total = sum(p.stat().st_size for p in staging.rglob("*") if p.is_file())
@@ -102,8 +117,10 @@ def build(out: Path, *, pythons: list[str], apt_packages: list[str] | None, mode
         os.replace(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    say(f"Đã tạo bộ cài tại {out}: {_size(data['total_bytes'])}, {data['file_count']} tệp, "
-        f"{time.monotonic() - started:.0f} giây. Trên máy không có mạng: bash {out / INSTALLER}")
+    say(
+        f"Đã tạo bộ cài tại {out}: {_size(data['total_bytes'])}, {data['file_count']} tệp, "
+        f"{time.monotonic() - started:.0f} giây. Trên máy không có mạng: bash {out / INSTALLER}"
+    )
     return data
 
 
@@ -114,6 +131,12 @@ def bundle_command(args: argparse.Namespace) -> int:
         apt = []
     elif args.apt_packages is not None:
         apt = args.apt_packages.replace(",", " ").split()
-    build(Path(args.out), pythons=args.python or [], apt_packages=apt, models=args.model or [],
-          all_models=args.all_models, with_node=not args.no_node)
+    build(
+        Path(args.out),
+        pythons=args.python or [],
+        apt_packages=apt,
+        models=args.model or [],
+        all_models=args.all_models,
+        with_node=not args.no_node,
+    )
     return 0

@@ -49,8 +49,11 @@ def release(os_release: Path = Path("/etc/os-release")) -> dict[str, str]:
         for line in os_release.read_text(encoding="utf-8").splitlines():
             key, _, value = line.partition("=")
             fields[key] = value.strip().strip('"')
-    return {"id": fields.get("ID", ""), "codename": fields.get("VERSION_CODENAME", ""),
-            "version": fields.get("VERSION_ID", "")}
+    return {
+        "id": fields.get("ID", ""),
+        "codename": fields.get("VERSION_CODENAME", ""),
+        "version": fields.get("VERSION_ID", ""),
+    }
 
 
 def _paragraphs(status: str) -> dict[str, tuple[dict[str, str], str]]:
@@ -103,8 +106,10 @@ def minimal_status(status: str) -> str:
 def download(dest: Path, names: list[str]) -> list[Path]:
     """Download ``names`` and what a fresh system of this release lacks into ``dest``; return the .deb files."""
     if not shutil.which("apt-get") or not shutil.which("dpkg"):
-        raise UserError("Máy này không dùng apt (Debian/Ubuntu): không tạo được phần gói hệ thống; "
-                        "hãy thêm --no-debs hoặc tạo bộ cài trên máy Debian.")
+        raise UserError(
+            "Máy này không dùng apt (Debian/Ubuntu): không tạo được phần gói hệ thống; "
+            "hãy thêm --no-debs hoặc tạo bộ cài trên máy Debian."
+        )
     arch = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True).stdout.strip()
     if arch != "amd64":
         raise UserError(f"Máy này có kiến trúc {arch}, bộ cài dành cho amd64 (x86_64): hãy thêm --no-debs.")
@@ -113,11 +118,25 @@ def download(dest: Path, names: list[str]) -> list[Path]:
         status = Path(work) / "status"
         status.write_text(minimal_status(_read_status()), encoding="utf-8")
         (dest / "partial").mkdir(exist_ok=True)
-        command = ["apt-get", "install", "--download-only", "-y", "-qq",
-                   "-o", f"Dir::State::status={status}", "-o", f"Dir::Cache::Archives={dest}/",
-                   "-o", "APT::Install-Recommends=false", "-o", "Debug::NoLocking=1", *names]
-        done = subprocess.run(command, capture_output=True, text=True,
-                              env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        command = [
+            "apt-get",
+            "install",
+            "--download-only",
+            "-y",
+            "-qq",
+            "-o",
+            f"Dir::State::status={status}",
+            "-o",
+            f"Dir::Cache::Archives={dest}/",
+            "-o",
+            "APT::Install-Recommends=false",
+            "-o",
+            "Debug::NoLocking=1",
+            *names,
+        ]
+        done = subprocess.run(
+            command, capture_output=True, text=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        )
         shutil.rmtree(dest / "partial", ignore_errors=True)
         (dest / "lock").unlink(missing_ok=True)
         if done.returncode != 0:
@@ -135,8 +154,9 @@ def index(folder: Path) -> Path:
     paragraphs = []
     for deb in sorted(folder.glob("*.deb")):
         control = subprocess.run(["dpkg-deb", "-f", str(deb)], capture_output=True, text=True, check=True).stdout
-        paragraphs.append(f"{control.rstrip()}\nFilename: ./{deb.name}\nSize: {deb.stat().st_size}\n"
-                          f"SHA256: {sha256_file(deb)}\n")
+        paragraphs.append(
+            f"{control.rstrip()}\nFilename: ./{deb.name}\nSize: {deb.stat().st_size}\nSHA256: {sha256_file(deb)}\n"
+        )
     target = folder / "Packages"
     target.write_text("\n".join(paragraphs), encoding="utf-8")
     return target

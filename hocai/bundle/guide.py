@@ -50,6 +50,9 @@ def text(info: dict[str, Any], total_bytes: int) -> str:
         "  Nếu việc cài dừng giữa chừng, máy không giữ lại gì dở dang: chỉ cần chạy lại.",
     ]
     if len(info["models"]) > 1:
-        lines += ["", "MÔ HÌNH LỚN HƠN: sau khi cài, đặt HOCAI_MODEL=TÊN (hoặc model = \"TÊN\" trong mục [service] của",
-                  "hocai.toml) rồi mở lại lớp."]
+        lines += [
+            "",
+            'MÔ HÌNH LỚN HƠN: sau khi cài, đặt HOCAI_MODEL=TÊN (hoặc model = "TÊN" trong mục [service] của',
+            "hocai.toml) rồi mở lại lớp.",
+        ]
     return "\n".join(lines) + "\n"

@@ -49,8 +49,12 @@ def dumps(data: dict[str, Any]) -> str:
 def write(folder: Path, info: dict[str, Any]) -> dict[str, Any]:
     """Write manifest.json (``info`` plus the file count and size), then SHA256SUMS over every file."""
     files = [name for name in bundle_files(folder) if name != MANIFEST]
-    data = {"format": FORMAT, **info, "file_count": len(files),
-            "total_bytes": sum((folder / name).stat().st_size for name in files)}
+    data = {
+        "format": FORMAT,
+        **info,
+        "file_count": len(files),
+        "total_bytes": sum((folder / name).stat().st_size for name in files),
+    }
     (folder / MANIFEST).write_text(dumps(data), encoding="utf-8")
     sums = {name: sha256_file(folder / name) for name in [*files, MANIFEST]}
     (folder / SUMS).write_text("".join(f"{sums[name]}  {name}\n" for name in sorted(sums)), encoding="utf-8")
@@ -131,6 +135,8 @@ def problem_message(report: Report) -> str | None:
     if report.missing:
         return f"Bộ cài chưa đủ: thiếu tệp «{report.missing[0]}»{_others(problems - 1)}; {RECOPY}."
     if report.damaged:
-        return (f"Bộ cài bị hỏng: tệp «{report.damaged[0]}»{_others(problems - 1)} không khớp mã kiểm tra "
-                f"(USB lỗi hoặc chép chưa xong); {RECOPY}.")
+        return (
+            f"Bộ cài bị hỏng: tệp «{report.damaged[0]}»{_others(problems - 1)} không khớp mã kiểm tra "
+            f"(USB lỗi hoặc chép chưa xong); {RECOPY}."
+        )
     return None

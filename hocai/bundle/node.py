@@ -27,8 +27,11 @@ def pack(dest: Path) -> Path:
     """npm-install the proxy into a scratch prefix (npm's cache makes it quick) and pack node_modules."""
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as prefix:
-        done = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--no-save",
-                               "--prefix", prefix, PACKAGE], capture_output=True, text=True)
+        done = subprocess.run(
+            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--no-save", "--prefix", prefix, PACKAGE],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode != 0 or not (Path(prefix) / "node_modules" / ".bin" / "configurable-http-proxy").exists():
             detail = (done.stderr.strip().splitlines() or ["?"])[-1]
             raise UserError(f"Không tải được {PACKAGE} bằng npm ({detail}); hãy thêm --no-node hoặc thử lại.")

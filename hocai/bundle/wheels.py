@@ -22,7 +22,10 @@ TORCH = "torch==2.13.0"
 # literally (a manylinux_2_28 wheel does not match manylinux_2_35), so every one is listed.
 PLATFORM = "manylinux_2_35_x86_64"
 PLATFORMS = [f"manylinux_2_{minor}_x86_64" for minor in range(35, 4, -1)] + [
-    "manylinux2014_x86_64", "manylinux2010_x86_64", "manylinux1_x86_64"]
+    "manylinux2014_x86_64",
+    "manylinux2010_x86_64",
+    "manylinux1_x86_64",
+]
 _VERSION = re.compile(r"^3\.\d{1,2}$")
 _GPU_ONLY = ("nvidia_", "nvidia-", "triton-", "cuda_", "cuda-")
 
@@ -46,15 +49,35 @@ def requirements(root: Path) -> list[str]:
     """What ``make install`` installs: torch, the kit's dependencies and test extra, its build backend, pip."""
     data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     project = data.get("project", {})
-    reqs = [TORCH, *project.get("dependencies", []), *project.get("optional-dependencies", {}).get("test", []),
-            *data.get("build-system", {}).get("requires", []), "pip", "wheel"]
+    reqs = [
+        TORCH,
+        *project.get("dependencies", []),
+        *project.get("optional-dependencies", {}).get("test", []),
+        *data.get("build-system", {}).get("requires", []),
+        "pip",
+        "wheel",
+    ]
     return list(dict.fromkeys(reqs))
 
 
 def _pip_download(dest: Path, version: str, args: list[str]) -> None:
-    command = [sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check", "-d", str(dest),
-               "--only-binary=:all:", *[f"--platform={tag}" for tag in PLATFORMS], "--implementation", "cp",
-               "--python-version", version, *args]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "-q",
+        "--disable-pip-version-check",
+        "-d",
+        str(dest),
+        "--only-binary=:all:",
+        *[f"--platform={tag}" for tag in PLATFORMS],
+        "--implementation",
+        "cp",
+        "--python-version",
+        version,
+        *args,
+    ]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["?"])[-1]

@@ -54,8 +54,7 @@ LESSON = "notebooks/01-ai-la-gi.ipynb"
 
 def page_markdown() -> str:
     """The glossary page shown to participants (terms, then the spelling conventions)."""
-    lines = [HEADING, "",
-             "Cả bộ học liệu dùng chung những từ dưới đây, với đúng nghĩa này.", ""]
+    lines = [HEADING, "", "Cả bộ học liệu dùng chung những từ dưới đây, với đúng nghĩa này.", ""]
     for t in sorted((t for t in terms() if not t.spelling), key=_order):
         english = f" *(tiếng Anh: {t.english})*" if t.english and t.english != t.term else ""
         lines.append(f"- **{t.term}**{english}: {' '.join(t.definition.split())}")
@@ -68,12 +67,15 @@ def page_html() -> str:
     """The same page as HTML, for a widget or the app."""
     from html import escape
 
-    items = "".join(f"<dt><b>{escape(t.term)}</b></dt><dd>{escape(' '.join(t.definition.split()))}</dd>"
-                    for t in sorted((t for t in terms() if not t.spelling), key=_order))
+    items = "".join(
+        f"<dt><b>{escape(t.term)}</b></dt><dd>{escape(' '.join(t.definition.split()))}</dd>"
+        for t in sorted((t for t in terms() if not t.spelling), key=_order)
+    )
     return f"<h2>Từ điển của khóa học</h2><dl>{items}</dl>"
 
 
 # ---- where participants read text ----------------------------------------------------------------------
+
 
 def _notebook_texts(path: Path) -> list[str]:
     """Every cell's text, except the glossary page itself (it names the variants it bans)."""
@@ -84,18 +86,37 @@ def _notebook_texts(path: Path) -> list[str]:
 def _python_strings(path: Path) -> list[str]:
     """String literals of a module, without docstrings (English, for developers)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    docs = {id(node.body[0].value) for node in ast.walk(tree)
-            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
-            and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
-    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-            and id(n) not in docs and not re.fullmatch(r"[A-Z0-9_]*", n.value)]  # keys such as "CCCD"
+    docs = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant)
+        and isinstance(n.value, str)
+        and id(n) not in docs
+        and not re.fullmatch(r"[A-Z0-9_]*", n.value)
+    ]  # keys such as "CCCD"
 
 
 def participant_files() -> list[Path]:
     """Every file whose text participants read or the class model learns from."""
-    globs = ["notebooks/*.ipynb", "hocai/lessons/*.py", "hocai/widgets/*.py", "hocai/exercise/*.py",
-             "hocai/app/ui*.py", "hocai/app/service.py", "exercises/bank/*.toml", "exercises/bai*/bai*.ipynb",
-             "corpus/*.txt"]
+    globs = [
+        "notebooks/*.ipynb",
+        "hocai/lessons/*.py",
+        "hocai/widgets/*.py",
+        "hocai/exercise/*.py",
+        "hocai/app/ui*.py",
+        "hocai/app/service.py",
+        "exercises/bank/*.toml",
+        "exercises/bai*/bai*.ipynb",
+        "corpus/*.txt",
+    ]
     return sorted(p for g in globs for p in ROOT.glob(g))
 
 

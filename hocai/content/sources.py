@@ -19,9 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).with_name("sources.toml")
 NOTEBOOKS = ROOT / "notebooks"
 HEADING = "## Nguồn"
-FOOTER = ("*Bài học chỉ trích dẫn những gì đã đối chiếu được với văn bản. Khi cần áp dụng, hãy đọc toàn văn "
-          "văn bản trên cổng thông tin chính thức của cơ quan ban hành hoặc Cơ sở dữ liệu quốc gia về văn bản "
-          "pháp luật (vbpl.vn).*")
+FOOTER = (
+    "*Bài học chỉ trích dẫn những gì đã đối chiếu được với văn bản. Khi cần áp dụng, hãy đọc toàn văn "
+    "văn bản trên cổng thông tin chính thức của cơ quan ban hành hoặc Cơ sở dữ liệu quốc gia về văn bản "
+    "pháp luật (vbpl.vn).*"
+)
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,13 @@ def sources() -> tuple[Source, ...]:
 
 def by_number() -> dict[str, str]:
     """Document number → a short description, e.g. for lesson 5's citation checker."""
-    return {s.number: f"{s.type} {s.title} ({s.issuer}, {s.date[-4:]})" if s.type != "Luật"
-            else f"Luật {s.title} ({s.issuer}, {s.date[-4:]})" for s in sources() if s.number}
+    return {
+        s.number: f"{s.type} {s.title} ({s.issuer}, {s.date[-4:]})"
+        if s.type != "Luật"
+        else f"Luật {s.title} ({s.issuer}, {s.date[-4:]})"
+        for s in sources()
+        if s.number
+    }
 
 
 def section(lesson: int) -> str:
@@ -114,9 +121,16 @@ def unknown_citations(text: str) -> list[str]:
     """Numbered documents named in ``text`` that are not in the list of sources."""
     known = {s.number for s in sources() if s.number}
     found = [m.group(0) for m in NUMBER.finditer(text) if m.group(0) not in known]
-    found += [m.group(0) for m in SHORT.finditer(text)
-              if not any(n.split("/")[0].lstrip("0") == m.group(2).lstrip("0") and
-                         s.type == m.group(1) for s in sources() for n in [s.number] if n)]
+    found += [
+        m.group(0)
+        for m in SHORT.finditer(text)
+        if not any(
+            n.split("/")[0].lstrip("0") == m.group(2).lstrip("0") and s.type == m.group(1)
+            for s in sources()
+            for n in [s.number]
+            if n
+        )
+    ]
     return found
 
 

@@ -53,15 +53,25 @@ def lesson(number: int) -> Lesson:
         objectives = tomllib.load(fh).get(f"bai{number:02d}")
     if not (title and timing and objectives):
         raise UserError(f"Sổ tay {path.name} cần có tiêu đề, dòng «Thời lượng» và mục tiêu trong {OBJECTIVES.name}.")
-    return Lesson(number, title.group(1).strip(), path.name, timing.group("timing").strip(),
-                  [objectives[k] for k in sorted(objectives, key=int)])
+    return Lesson(
+        number,
+        title.group(1).strip(),
+        path.name,
+        timing.group("timing").strip(),
+        [objectives[k] for k in sorted(objectives, key=int)],
+    )
 
 
 def _lesson_cell(entry: dict) -> str:
     info = lesson(entry["number"])
-    lines = [f"## {info.title}", "",
-             f"*Sổ tay `{info.notebook}` · Thời lượng: {info.timing} · Bài tập `bai{info.number:02d}`*", "",
-             "**Mục tiêu**", ""]
+    lines = [
+        f"## {info.title}",
+        "",
+        f"*Sổ tay `{info.notebook}` · Thời lượng: {info.timing} · Bài tập `bai{info.number:02d}`*",
+        "",
+        "**Mục tiêu**",
+        "",
+    ]
     lines += [f"{i}. {text}" for i, text in enumerate(info.objectives, 1)]
     lines += ["", "**Cần chuẩn bị**", ""] + [f"- {text}" for text in entry["prepare"]]
     lines += ["", "**Câu hỏi thảo luận**", ""] + [f"{i}. {q}" for i, q in enumerate(entry["discussion"], 1)]
@@ -100,9 +110,11 @@ def markdown() -> str:
 def notebook_text() -> str:
     """The notebook file exactly as committed: markdown only, stable cell ids, the repository's JSON style."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                   "language_info": {"name": "python"},
-                   "hocai": {"generated_from": "hocai/content/trainer_guide.toml"}}
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "hocai": {"generated_from": "hocai/content/trainer_guide.toml"},
+    }
     nb.cells = [nbformat.v4.new_markdown_cell(text, id=f"huong-dan-{i:02d}") for i, text in enumerate(cells())]
     nbformat.validate(nb)
     return nbformat.writes(nb) + "\n"
@@ -120,8 +132,12 @@ def html() -> str:
     render = mistune.create_markdown(plugins=["table"])
     body = render(markdown())
     # Commands print bold in the body font (the only face with Vietnamese glyphs), one command a line.
-    body = re.sub(r"<pre><code[^>]*>(.*?)</code></pre>",
-                  lambda m: "<p><b>" + "<br>".join(m.group(1).strip().splitlines()) + "</b></p>", body, flags=re.S)
+    body = re.sub(
+        r"<pre><code[^>]*>(.*?)</code></pre>",
+        lambda m: "<p><b>" + "<br>".join(m.group(1).strip().splitlines()) + "</b></p>",
+        body,
+        flags=re.S,
+    )
     body = body.replace("<code>", "<b>").replace("</code>", "</b>")
     # Vietnamese stacks marks above and below letters: more leading than fpdf2's default of 1.0 keeps lines apart.
     body = re.sub(r"<(p|ul|ol)>", rf'<\1 line-height="{LEADING}">', body)
@@ -152,8 +168,9 @@ def write_pdf(out: Path) -> Path:
     doc.footer = footer
     doc.add_page()
     doc.set_font(kit_pdf.FAMILY, "", 10.5)
-    doc.write_html(html(), font_family=kit_pdf.FAMILY,
-                   heading_sizes={"h1": 20, "h2": 14, "h3": 12}, table_line_separators=True)
+    doc.write_html(
+        html(), font_family=kit_pdf.FAMILY, heading_sizes={"h1": 20, "h2": 14, "h3": 12}, table_line_separators=True
+    )
     doc.output(str(out))
     return out
 
@@ -169,8 +186,10 @@ def guide_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hocai.content.trainer_guide",
-                                     description="Tạo lại sổ tay hướng dẫn giảng viên từ trainer_guide.toml.")
+    parser = argparse.ArgumentParser(
+        prog="python -m hocai.content.trainer_guide",
+        description="Tạo lại sổ tay hướng dẫn giảng viên từ trainer_guide.toml.",
+    )
     parser.add_argument("--write", action="store_true", help="ghi notebooks/00-huong-dan-giang-vien.ipynb")
     parser.add_argument("--check", action="store_true", help="báo lỗi nếu sổ tay khác với nguồn")
     args = parser.parse_args(argv)

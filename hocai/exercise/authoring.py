@@ -29,18 +29,20 @@ KEY_ID = "dap_an_giang_vien"
 INTRO_ID = "gioi_thieu"
 END_ID = "ket_thuc"
 SUBMIT_ID = "nop_bai"
-SUBMIT_SOURCE = ("# Nút «Nộp bài» — ô này đã khóa, không cần sửa.\n"
-                 "from hocai.exercise.submit import show_submit\nshow_submit(\"{name}\")")
+SUBMIT_SOURCE = (
+    "# Nút «Nộp bài» — ô này đã khóa, không cần sửa.\n"
+    'from hocai.exercise.submit import show_submit\nshow_submit("{name}")'
+)
 REFLECTION_PROMPT_ID = "suy_ngam_de_bai"
 KEY_CALL = re.compile(r"register_key\((.*)\)\s*\n\s*### END SOLUTION", re.S)
 SALT = re.compile(r'salt="([^"]+)"')
 
-SPEC_KEYS = ("id", "type", "points", "prompt", "text", "original", "items", "options", "tone_insensitive",
-             "min_score")
+SPEC_KEYS = ("id", "type", "points", "prompt", "text", "original", "items", "options", "tone_insensitive", "min_score")
 
 
-def _nbgrader(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
-              points: float | None = None) -> dict:
+def _nbgrader(
+    grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False, points: float | None = None
+) -> dict:
     meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
     if grade:
         meta["points"] = points
@@ -114,8 +116,9 @@ def hashes(question: dict, salt: str, accepted: list[str] | None = None) -> list
     kind = question["type"]
     answers = [question["answer"], *(accepted or [])]
     tone_insensitive = bool(question.get("tone_insensitive"))
-    return sorted({digest(salt, question["id"], canonical(kind, a, tone_insensitive=tone_insensitive))
-                   for a in answers})
+    return sorted(
+        {digest(salt, question["id"], canonical(kind, a, tone_insensitive=tone_insensitive)) for a in answers}
+    )
 
 
 def _check_call(question: dict, salt: str, accepted: list[str] | None) -> str:
@@ -153,8 +156,7 @@ def build_notebook(assignment: dict) -> nbformat.NotebookNode:
     )
     cells.append(_code(setup, _hidden({"nbgrader": _nbgrader(SETUP_ID, locked=True)})))
     key = {q["id"]: q["answer"] for q in questions}
-    key_source = _key_source(f"register_key({_literal(key, 4)},\n"
-                             f"                 accepted={_literal(accepted, 17)})")
+    key_source = _key_source(f"register_key({_literal(key, 4)},\n                 accepted={_literal(accepted, 17)})")
     cells.append(_code(key_source, _hidden({"nbgrader": _nbgrader(KEY_ID, solution=True)})))
     for question in questions:
         spec = question_spec(question)
@@ -212,8 +214,11 @@ def slot_hashes(slot: dict, salt: str) -> list[list[str]]:
         answers = [variant["answer"], *variant.get("accepted", [])]
         if tone:  # «gõ có dấu hoặc không dấu đều được»: the answer typed with no marks at all counts too
             answers += [strip_diacritics(a) for a in answers]
-        result.append(sorted({digest(salt, slot_id(slot["id"], number), canonical(kind, a, tone_insensitive=tone))
-                              for a in answers}))
+        result.append(
+            sorted(
+                {digest(salt, slot_id(slot["id"], number), canonical(kind, a, tone_insensitive=tone)) for a in answers}
+            )
+        )
     return result
 
 
@@ -221,8 +226,12 @@ def _validate_slot(slot: dict) -> None:
     from hocai.exercise import variants
 
     for number, variant in enumerate(slot["variants"]):
-        spec = variants.shown_spec(slot, variants.Plan(number, [o["id"] for o in variant.get("options", [])],
-                                                       [i["id"] for i in variant.get("items", [])]))
+        spec = variants.shown_spec(
+            slot,
+            variants.Plan(
+                number, [o["id"] for o in variant.get("options", [])], [i["id"] for i in variant.get("items", [])]
+            ),
+        )
         if slot["type"] != "mark_pii":
             spec["options"] = variant.get("options", [])
         validate(spec, variant["answer"])
@@ -238,8 +247,9 @@ def build_from_bank(bank: dict) -> nbformat.NotebookNode:
     slots = bank["questions"]
     for slot in slots:
         _validate_slot(slot)
-    intro = INTRO.format(number=int(name[-2:]), title=bank["title"], count=len(slots),
-                         points=sum(s["points"] for s in slots))
+    intro = INTRO.format(
+        number=int(name[-2:]), title=bank["title"], count=len(slots), points=sum(s["points"] for s in slots)
+    )
     cells = [_markdown(intro, INTRO_ID)]
     setup = (
         "# Chuẩn bị bài tập — ô này đã khóa, không cần sửa.\n"
@@ -256,10 +266,11 @@ def build_from_bank(bank: dict) -> nbformat.NotebookNode:
     for slot in slots:
         public = public_slot(slot)
         if slot["type"] == "rewrite_prompt":
-            test = f'check.rewritten_prompt(spec, min_score={int(slot["min_score"])})'
+            test = f"check.rewritten_prompt(spec, min_score={int(slot['min_score'])})"
         else:
-            test = (f'check.expect_shown(spec, {_literal(slot_hashes(slot, salt), 21)},\n'
-                    f'                   salt="{salt}")')
+            test = (
+                f'check.expect_shown(spec, {_literal(slot_hashes(slot, salt), 21)},\n                   salt="{salt}")'
+            )
         source = _question_source(_literal(public, 7), name, test)
         meta = {"hocai": public, "nbgrader": _nbgrader(slot["id"], grade=True, locked=True, points=slot["points"])}
         cells.append(_code(source, _hidden(meta)))
@@ -294,8 +305,9 @@ def stamp_course(folder: Path, course_id: str) -> None:
         for cell in nb.cells:
             if cell.get("cell_type") != "code":
                 continue
-            new = QUESTION_CALL.sub(lambda m: f'show_question(spec, assignment="{m.group(1)}", course={course})',
-                                    cell.source)
+            new = QUESTION_CALL.sub(
+                lambda m: f'show_question(spec, assignment="{m.group(1)}", course={course})', cell.source
+            )
             if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == SETUP_ID:
                 new = START_CALL.sub(lambda m: f'start("{m.group(1)}", course={course})', new)
             changed = changed or new != cell.source

@@ -74,20 +74,30 @@ def load(name: str, folder: Path = BANK) -> dict:
     data = _nfc(tomllib.loads(path.read_text(encoding="utf-8")))
     slots = []
     for raw in data["questions"]:
-        slot = {"id": raw["id"], "type": raw["type"], "points": raw["points"],
-                "objective": f"{data['name']}.{raw['objective']}"}
+        slot = {
+            "id": raw["id"],
+            "type": raw["type"],
+            "points": raw["points"],
+            "objective": f"{data['name']}.{raw['objective']}",
+        }
         for key in ("tone_insensitive", "min_score"):
             if key in raw:
                 slot[key] = raw[key]
         slot["variants"] = [_variant(raw["type"], v) for v in raw["variants"]]
         slots.append(slot)
-    return {"name": data["name"], "title": data["title"], "salt": data["salt"], "questions": slots,
-            "reflection": {"id": "suy_ngam", **data["reflection"]}}
+    return {
+        "name": data["name"],
+        "title": data["title"],
+        "salt": data["salt"],
+        "questions": slots,
+        "reflection": {"id": "suy_ngam", **data["reflection"]},
+    }
 
 
 def public_slot(slot: dict) -> dict:
     """A slot without its keys: what a question cell's metadata and source may hold."""
     public = {k: v for k, v in slot.items() if k != "variants"}
-    public["variants"] = [{k: v for k, v in variant.items() if k not in ("answer", "accepted")}
-                          for variant in slot["variants"]]
+    public["variants"] = [
+        {k: v for k, v in variant.items() if k not in ("answer", "accepted")} for variant in slot["variants"]
+    ]
     return public

@@ -36,8 +36,9 @@ def earned(slot: dict, hashes: list, value: Any, plan: variants.Plan, *, salt: s
         return f"Câu {qid}: chưa có câu trả lời."
     spec = variants.shown_spec(slot, plan)
     try:
-        answer = variants.to_bank(kind, canonical(kind, value, tone_insensitive=bool(spec.get("tone_insensitive"))),
-                                  plan)
+        answer = variants.to_bank(
+            kind, canonical(kind, value, tone_insensitive=bool(spec.get("tone_insensitive"))), plan
+        )
     except (InvalidAnswer, variants.Unmapped):
         return f"Câu {qid}: câu trả lời không hợp lệ."
     if digest(salt, slot_id(qid, plan.variant), answer) not in set(hashes[plan.variant]):

@@ -86,9 +86,10 @@ class QuestionView:
         self._get: Callable[[], Any] = lambda: None
         body = BUILDERS[spec["type"]](self, initial)
         header = w.HTML(f"<b>{_esc(_title(spec))}</b><br>{_esc(spec['prompt'])}")
-        self.box = w.VBox([w.HTML(STYLE), header, *body, self.status],
-                          layout=w.Layout(border="1px solid #90a4ae", padding="8px 14px", margin="8px 0",
-                                          width="100%"))
+        self.box = w.VBox(
+            [w.HTML(STYLE), header, *body, self.status],
+            layout=w.Layout(border="1px solid #90a4ae", padding="8px 14px", margin="8px 0", width="100%"),
+        )
         self.box.add_class(CSS)
         if initial is not None:
             self.status.value = self._status_html("Đã có câu trả lời được lưu từ trước.", SAVED)
@@ -107,19 +108,24 @@ class QuestionView:
             self.status.value = self._status_html("Chế độ giảng viên: đang xem đáp án mẫu, không lưu.", "#0d47a1")
             return
         try:
-            storage.save(self.spec["id"], self.value, assignment=_state["assignment"],
-                         participant=variants.context()[1])
+            storage.save(
+                self.spec["id"], self.value, assignment=_state["assignment"], participant=variants.context()[1]
+            )
         except OSError as exc:
-            self.status.value = self._status_html(f"Chưa lưu được ({exc.strerror or exc}). Hãy báo giảng viên.",
-                                                  PROBLEM)
+            self.status.value = self._status_html(
+                f"Chưa lưu được ({exc.strerror or exc}). Hãy báo giảng viên.", PROBLEM
+            )
             return
         now = datetime.datetime.now().strftime("%H:%M:%S")
         self.status.value = self._status_html(f"✓ Đã lưu lúc {now}", SAVED)
 
 
 def _single(view: QuestionView, initial: Any) -> list:
-    radio = w.RadioButtons(options=[(f"{o['id']}. {o['text']}", o["id"]) for o in view.spec["options"]],
-                           value=initial or None, layout=w.Layout(width="100%"))
+    radio = w.RadioButtons(
+        options=[(f"{o['id']}. {o['text']}", o["id"]) for o in view.spec["options"]],
+        value=initial or None,
+        layout=w.Layout(width="100%"),
+    )
     radio.observe(view.save, names="value")
     view.control = radio
     view._get = lambda: radio.value or ""
@@ -127,8 +133,12 @@ def _single(view: QuestionView, initial: Any) -> list:
 
 
 def _toggle(description: str, chosen: bool, tip: str = "") -> w.ToggleButton:
-    button = w.ToggleButton(value=chosen, description=description, tooltip=tip or description,
-                            layout=w.Layout(width="auto", min_width="120px"))
+    button = w.ToggleButton(
+        value=chosen,
+        description=description,
+        tooltip=tip or description,
+        layout=w.Layout(width="auto", min_width="120px"),
+    )
 
     def mark(change: dict) -> None:
         button.icon = "check" if change["new"] else ""
@@ -145,8 +155,16 @@ def _multiple(view: QuestionView, initial: Any) -> list:
     for option in view.spec["options"]:
         button = _toggle(f"Chọn {option['id']}", option["id"] in chosen)
         buttons.append((option["id"], button))
-        rows.append(w.HBox([button, w.HTML(f"<b>{_esc(option['id'])}.</b> {_esc(option['text'])}",
-                                           layout=w.Layout(margin="0 0 0 12px"))]))
+        rows.append(
+            w.HBox(
+                [
+                    button,
+                    w.HTML(
+                        f"<b>{_esc(option['id'])}.</b> {_esc(option['text'])}", layout=w.Layout(margin="0 0 0 12px")
+                    ),
+                ]
+            )
+        )
     view._get = lambda: [oid for oid, b in buttons if b.value]
     for _, button in buttons:
         button.observe(view.save, names="value")
@@ -161,8 +179,11 @@ def _mark_pii(view: QuestionView, initial: Any) -> list:
     for _, button in buttons:
         button.observe(view.save, names="value")
     view.control = w.Box([b for _, b in buttons], layout=w.Layout(flex_flow="row wrap", gap="6px"))
-    return [w.HTML(f'<div class="hocai-passage">{_esc(view.spec["text"])}</div>'),
-            w.HTML("<i>Bấm vào những cụm từ là dữ liệu cá nhân (bấm lần nữa để bỏ).</i>"), view.control]
+    return [
+        w.HTML(f'<div class="hocai-passage">{_esc(view.spec["text"])}</div>'),
+        w.HTML("<i>Bấm vào những cụm từ là dữ liệu cá nhân (bấm lần nữa để bỏ).</i>"),
+        view.control,
+    ]
 
 
 def _slots(view: QuestionView, initial: Any, options: list[dict], *, message_box: bool) -> list:
@@ -175,8 +196,11 @@ def _slots(view: QuestionView, initial: Any, options: list[dict], *, message_box
             label = w.HTML(f'<div class="hocai-passage"><b>Tin {_esc(item["id"])}:</b> {_esc(item["text"])}</div>')
             rows.append(w.VBox([label, control]))
         else:
-            control = w.Dropdown(options=[(NOT_CHOSEN, "")] + [(f"{o['id']}. {o['text']}", o["id"]) for o in options],
-                                 value=value, layout=w.Layout(width="55%"))
+            control = w.Dropdown(
+                options=[(NOT_CHOSEN, "")] + [(f"{o['id']}. {o['text']}", o["id"]) for o in options],
+                value=value,
+                layout=w.Layout(width="55%"),
+            )
             label = w.HTML(f"<b>{_esc(item['id'])}.</b> {_esc(item['text'])}", layout=w.Layout(width="45%"))
             rows.append(w.HBox([label, control], layout=w.Layout(width="100%")))
         control.observe(view.save, names="value")
@@ -253,8 +277,10 @@ def _rewrite_prompt(view: QuestionView, initial: Any) -> list:
             feedback.value = "<i>Công cụ nhận xét câu lệnh chưa có trên máy này.</i>"
             return
         report = check_prompt(area.value, min_parts=int(view.spec.get("min_score") or PASS_MIN_PARTS))
-        parts = "".join(f"<li>{'✔' if report.criteria[k] else '✘'} {CRITERIA_VI[k]}: {_esc(report.reasons[k])}</li>"
-                        for k in CRITERIA)
+        parts = "".join(
+            f"<li>{'✔' if report.criteria[k] else '✘'} {CRITERIA_VI[k]}: {_esc(report.reasons[k])}</li>"
+            for k in CRITERIA
+        )
         tips = "".join(f"<li>{_esc(t)}</li>" for t in [*report.warnings, *report.tips])
         feedback.value = f"<b>{_esc(report.verdict)}</b><ul>{parts}</ul><ul>{tips}</ul>"
 

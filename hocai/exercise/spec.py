@@ -99,7 +99,7 @@ def validate(spec: dict, value: Any) -> str | list[str]:
         if bad:
             raise InvalidAnswer(f"Lựa chọn «{bad[0]}» không có; chỉ được chọn: {', '.join(allowed)}.")
     if shape == "slots" and len(result) != len(spec["items"]):
-        raise InvalidAnswer(f"Cần đúng {len(spec['items'])} lựa chọn, mỗi dòng một lựa chọn (để trống: \"\").")
+        raise InvalidAnswer(f'Cần đúng {len(spec["items"])} lựa chọn, mỗi dòng một lựa chọn (để trống: "").')
     if shape == "order" and result and sorted(result) != sorted(allowed):
         raise InvalidAnswer(f"Cần sắp xếp đủ {len(allowed)} mục, mỗi mục một lần: {', '.join(allowed)}.")
     if shape == "text" and kind != "short":

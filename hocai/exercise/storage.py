@@ -63,8 +63,9 @@ def recorded_participant(folder: str | os.PathLike | None = None) -> str:
     return to_nfc(value) if type(value) is str else ""
 
 
-def write(answers: dict[str, Any], folder: str | os.PathLike | None = None, *, assignment: str = "",
-          participant: str = "") -> Path:
+def write(
+    answers: dict[str, Any], folder: str | os.PathLike | None = None, *, assignment: str = "", participant: str = ""
+) -> Path:
     """Replace answers.json atomically (temporary file in the same folder, then rename).
 
     ``participant`` records whose form (variants, option order) the answers were given on; grading never
@@ -77,8 +78,9 @@ def write(answers: dict[str, Any], folder: str | os.PathLike | None = None, *, a
     return write_text_atomic(file, text + "\n")
 
 
-def save(qid: str, value: Any, folder: str | os.PathLike | None = None, *, assignment: str = "",
-         participant: str = "") -> Path:
+def save(
+    qid: str, value: Any, folder: str | os.PathLike | None = None, *, assignment: str = "", participant: str = ""
+) -> Path:
     """Store one answer, keeping the others."""
     answers = load(folder)
     answers[qid] = value

@@ -126,8 +126,9 @@ def _config(root: Path):
         return app.config
 
 
-def submit(folder: str | os.PathLike, assignment: str, *, config: Any = None,
-           home: str | os.PathLike | None = None) -> str:
+def submit(
+    folder: str | os.PathLike, assignment: str, *, config: Any = None, home: str | os.PathLike | None = None
+) -> str:
     """Submit the assignment whose files are in ``folder`` through nbgrader's exchange; returns the time.
 
     Raises SubmitError with one Vietnamese sentence when the exchange refuses it."""
@@ -153,8 +154,9 @@ def submit(folder: str | os.PathLike, assignment: str, *, config: Any = None,
         with _chdir(root):
             coursedir = CourseDirectory(config=config)
             authenticator = Authenticator(config=config)
-            sender = ExchangeFactory(config=config).Submit(coursedir=coursedir, authenticator=authenticator,
-                                                           config=config, log=quiet)
+            sender = ExchangeFactory(config=config).Submit(
+                coursedir=coursedir, authenticator=authenticator, config=config, log=quiet
+            )
             sender.start()
     except ExchangeError as exc:
         raise SubmitError(_reason(str(exc))) from None
@@ -196,8 +198,12 @@ def show_submit(assignment: str | None = None, folder: str | os.PathLike | None 
 
     name = assignment or form._state["assignment"]
     where = Path(folder) if folder is not None else Path(os.getcwd())
-    button = w.Button(description="Nộp bài", button_style="success", icon="paper-plane",
-                      layout=w.Layout(width="auto", min_height="44px"))
+    button = w.Button(
+        description="Nộp bài",
+        button_style="success",
+        icon="paper-plane",
+        layout=w.Layout(width="auto", min_height="44px"),
+    )
     again = w.Button(description="Vẫn nộp bài", button_style="warning", layout=w.Layout(width="auto"))
     again.layout.display = "none"
     # Widths follow the notebook's (ipywidgets gives an HTML widget 300 px): readable on a 390 px phone too.
@@ -209,8 +215,11 @@ def show_submit(assignment: str | None = None, folder: str | os.PathLike | None 
 
     def shown_last() -> None:
         last = last_submission(name)
-        say(f"Lần nộp gần nhất: {_when(last)}. Bạn có thể nộp lại; bài nộp sau cùng được chấm."
-            if last else "Bạn chưa nộp bài này.")
+        say(
+            f"Lần nộp gần nhất: {_when(last)}. Bạn có thể nộp lại; bài nộp sau cùng được chấm."
+            if last
+            else "Bạn chưa nộp bài này."
+        )
 
     def send(*_: Any) -> None:
         again.layout.display = "none"
@@ -230,14 +239,19 @@ def show_submit(assignment: str | None = None, folder: str | os.PathLike | None 
         if not missing:
             send()
             return
-        say("Còn chưa trả lời: " + ", ".join(missing) + ".\nBấm «Vẫn nộp bài» nếu bạn muốn nộp ngay.",
-            form.PROBLEM)
+        say("Còn chưa trả lời: " + ", ".join(missing) + ".\nBấm «Vẫn nộp bài» nếu bạn muốn nộp ngay.", form.PROBLEM)
         again.layout.display = ""
 
     button.on_click(ask)
     again.on_click(send)
     shown_last()
-    display(w.VBox([w.HTML(form.STYLE, layout=w.Layout(**fit)),
-                    w.HBox([button, again], layout=w.Layout(flex_flow="row wrap", **fit)), status],
-                   layout=w.Layout(border="1px solid #90a4ae", padding="8px 14px", margin="8px 0", **fit))
-            .add_class(form.CSS))
+    display(
+        w.VBox(
+            [
+                w.HTML(form.STYLE, layout=w.Layout(**fit)),
+                w.HBox([button, again], layout=w.Layout(flex_flow="row wrap", **fit)),
+                status,
+            ],
+            layout=w.Layout(border="1px solid #90a4ae", padding="8px 14px", margin="8px 0", **fit),
+        ).add_class(form.CSS)
+    )

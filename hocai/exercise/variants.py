@@ -103,8 +103,10 @@ def shown_spec(slot: dict, plan: Plan) -> dict:
         if kind == "mark_pii":
             spec["options"] = [dict(o) for o in chosen["options"]]
         else:
-            spec["options"] = [{"id": label, "text": texts[oid]}
-                               for label, oid in zip(_labels(kind, len(plan.options)), plan.options, strict=True)]
+            spec["options"] = [
+                {"id": label, "text": texts[oid]}
+                for label, oid in zip(_labels(kind, len(plan.options)), plan.options, strict=True)
+            ]
     if "items" in chosen:
         texts = {i["id"]: i["text"] for i in chosen["items"]}
         spec["items"] = [{"id": str(n + 1), "text": texts[iid]} for n, iid in enumerate(plan.items)]
@@ -189,8 +191,9 @@ _CONTEXT: dict[str, str | None] = {"assignment": "", "course": "", "participant"
 
 def set_context(assignment: str, course: str = "", participant: str | None = None) -> None:
     """What ``start`` knows: the assignment, its course and (when grading) the participant graded."""
-    _CONTEXT.update(assignment=nfc(assignment), course=nfc(course or ""),
-                    participant=nfc(participant) if participant else None)
+    _CONTEXT.update(
+        assignment=nfc(assignment), course=nfc(course or ""), participant=nfc(participant) if participant else None
+    )
 
 
 def context() -> tuple[str, str, str]:

@@ -87,10 +87,12 @@ def formgrader_config_lines(home: Path) -> list[str]:
     get a kernel that does not exist, so they fail without running anything (``hocai course autograde``
     builds its configuration from hocai_course.toml and is not affected).
     """
-    return [f"c.CourseDirectory.root = {str(home / COURSE_LINK)!r}\n",
-            f"c.Execute.kernel_name = {NO_KERNEL!r}\n",
-            "c.HTMLExporter.sanitize_html = True\n",
-            "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.sanitize.SanitizeHTML']\n"]
+    return [
+        f"c.CourseDirectory.root = {str(home / COURSE_LINK)!r}\n",
+        f"c.Execute.kernel_name = {NO_KERNEL!r}\n",
+        "c.HTMLExporter.sanitize_html = True\n",
+        "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.sanitize.SanitizeHTML']\n",
+    ]
 
 
 def _seed_home(username: str, role: str, course_dir: Path) -> list[str]:
@@ -108,14 +110,19 @@ def _seed_home(username: str, role: str, course_dir: Path) -> list[str]:
     formgrader = role == "instructor"
     hidden = {} if formgrader else {f"@jupyter/nbgrader:{p}": True for p in PARTICIPANT_HIDDEN}
     course = Course(course_dir)
-    lines = [f"c = get_config()\nc.CourseDirectory.course_id = {course.course_id!r}\n",
-             f"c.Exchange.root = {str(settings.exchange_root())!r}\n"]
+    lines = [
+        f"c = get_config()\nc.CourseDirectory.course_id = {course.course_id!r}\n",
+        f"c.Exchange.root = {str(settings.exchange_root())!r}\n",
+    ]
     if formgrader:
         lines += formgrader_config_lines(home)
     files = {
         ".jupyter/jupyter_server_config.json": json.dumps(
-            {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": formgrader}},
-             **LAB_SERVER_CONFIG}),
+            {
+                "ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": formgrader}},
+                **LAB_SERVER_CONFIG,
+            }
+        ),
         ".jupyter/custom/custom.css": LOCKED_CSS,
         ".jupyter/labconfig/page_config.json": json.dumps({"disabledExtensions": hidden}),
         ".jupyter/nbgrader_config.py": "".join(lines),
@@ -132,8 +139,10 @@ def share_course(course) -> None:
     """Instructors (group) may work in the course folder; participants may only pass through to the exchange."""
     for parent in [course.root, *course.root.parents]:
         if not parent.stat().st_mode & 0o001:
-            raise UserError(f"Học viên không vào được thư mục «{parent}» chứa khóa học; hãy đặt khóa học ở nơi như "
-                            "/srv/khoa-hoc rồi chạy lại.")
+            raise UserError(
+                f"Học viên không vào được thư mục «{parent}» chứa khóa học; hãy đặt khóa học ở nơi như "
+                "/srv/khoa-hoc rồi chạy lại."
+            )
     gid = grp.getgrnam(settings.INSTRUCTOR_GROUP).gr_gid
     exchange = course.exchange.resolve()
     for folder, dirs, files in os.walk(course.root):  # never into the exchange: participants write there
@@ -167,8 +176,10 @@ def create_accounts(course_dir: Path) -> list[Account]:
         if person.username in roster.RESERVED_USERNAMES or not roster.USERNAME_RE.match(person.username):
             raise UserError(f"Tên đăng nhập «{person.username}» không được phép dùng cho tài khoản lớp học.")
         if _existing(person.username) and not is_kit_account(person.username):
-            raise UserError(f"Máy đã có tài khoản «{person.username}» không do bộ công cụ tạo; hãy đổi tên đăng nhập "
-                            "trong danh sách rồi nhập lại.")
+            raise UserError(
+                f"Máy đã có tài khoản «{person.username}» không do bộ công cụ tạo; hãy đổi tên đăng nhập "
+                "trong danh sách rồi nhập lại."
+            )
     for group in (settings.PARTICIPANT_GROUP, settings.INSTRUCTOR_GROUP):
         _ensure_group(group)
     share_course(course)
@@ -179,16 +190,34 @@ def create_accounts(course_dir: Path) -> list[Account]:
         password = None
         if not _existing(person.username):
             gecos = f"{settings.ACCOUNT_MARKER} {course.course_id} {person.role}"
-            _system(["useradd", "--create-home", "--shell", "/bin/bash", "--comment", gecos, "--user-group",
-                     "--groups", group, person.username], f"Không tạo được tài khoản «{person.username}»")
+            _system(
+                [
+                    "useradd",
+                    "--create-home",
+                    "--shell",
+                    "/bin/bash",
+                    "--comment",
+                    gecos,
+                    "--user-group",
+                    "--groups",
+                    group,
+                    person.username,
+                ],
+                f"Không tạo được tài khoản «{person.username}»",
+            )
             password = make_password()
-            _system(["chpasswd"], f"Không đặt được mật khẩu cho «{person.username}»",
-                    stdin=f"{person.username}:{password}\n")
+            _system(
+                ["chpasswd"],
+                f"Không đặt được mật khẩu cho «{person.username}»",
+                stdin=f"{person.username}:{password}\n",
+            )
         for error in _seed_home(person.username, person.role, course.root):
             print(f"Chú ý: {person.username}: {error}", file=sys.stderr)
         accounts.append(Account(person.username, person.full_name, person.unit, person.role, password))
-    settings.save(allowed_users=sorted(a.username for a in accounts),
-                  instructors=sorted(a.username for a in accounts if a.role == "instructor"))
+    settings.save(
+        allowed_users=sorted(a.username for a in accounts),
+        instructors=sorted(a.username for a in accounts if a.role == "instructor"),
+    )
     return accounts
 
 

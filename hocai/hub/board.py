@@ -33,8 +33,9 @@ class TokenHandler(web.RequestHandler):
     def prepare(self) -> None:
         token = settings.kit().trainer_token
         if token:
-            sent = self.request.headers.get("Authorization", "").partition(" ")[2].strip() \
-                or self.get_query_argument("token", "")
+            sent = self.request.headers.get("Authorization", "").partition(" ")[2].strip() or self.get_query_argument(
+                "token", ""
+            )
             if not hmac.compare_digest(sent.encode(), token.encode()):
                 raise web.HTTPError(403, TRAINERS_ONLY)
         elif self.request.remote_ip not in ("127.0.0.1", "::1"):
@@ -64,8 +65,10 @@ def _handlers(course_dir: Path, base: type[web.RequestHandler], auth: callable) 
         def get(self) -> None:
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            self.set_header("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; "
-                                                       "style-src 'unsafe-inline'; connect-src 'self'")
+            self.set_header(
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+            )
             self.finish(PAGE.read_text(encoding="utf-8").replace("{{xsrf}}", html.escape(_xsrf(self))))
 
     class Data(base):
@@ -88,8 +91,11 @@ def _handlers(course_dir: Path, base: type[web.RequestHandler], auth: callable) 
                 out = Path(folder) / f"tien-do{suffix}"
                 export.WRITERS[suffix](report, out)
                 body = out.read_bytes()
-            kind = "text/csv; charset=utf-8" if suffix == ".csv" else \
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            kind = (
+                "text/csv; charset=utf-8"
+                if suffix == ".csv"
+                else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
             self.set_header("Content-Type", kind)
             self.set_header("Content-Disposition", f'attachment; filename="tien-do-{report.course_id}{suffix}"')
             self.finish(body)
@@ -109,8 +115,10 @@ def make_app(course_dir: str | Path, *, hub_auth: bool = False) -> web.Applicati
     class HubHandler(HubOAuthenticated, web.RequestHandler):
         pass
 
-    routes = [(url_path_join(prefix, path.lstrip("/")) if path != r"/" else prefix, handler)
-              for path, handler in _handlers(course_dir, HubHandler, web.authenticated)]
+    routes = [
+        (url_path_join(prefix, path.lstrip("/")) if path != r"/" else prefix, handler)
+        for path, handler in _handlers(course_dir, HubHandler, web.authenticated)
+    ]
     routes.append((url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler))
     return web.Application(routes, cookie_secret=os.urandom(32))
 

@@ -46,8 +46,13 @@ def secure_exchange(root: Path, course_id: str) -> Path:
     (write-only with sticky bit), feedback 711 (reachable only by its hashed name).
     """
     course = root / course_id
-    for path, mode in ((root, 0o1777), (course, 0o755), (course / "outbound", 0o755),
-                       (course / "inbound", 0o3733), (course / "feedback", 0o711)):
+    for path, mode in (
+        (root, 0o1777),
+        (course, 0o755),
+        (course / "outbound", 0o755),
+        (course / "inbound", 0o3733),
+        (course / "feedback", 0o711),
+    ):
         path.mkdir(parents=True, exist_ok=True)
         os.chown(path, 0, 0)
         path.chmod(mode)
@@ -83,14 +88,20 @@ def start(ip: str = "127.0.0.1", port: int = kit_settings.HUB_PORT, timeout_s: f
         raise UserError("JupyterHub đã đang chạy; xem địa chỉ bằng: hocai hub status")
     blocked = unreachable_for_users()
     if blocked:
-        raise UserError(f"Tài khoản học viên không vào được thư mục {blocked} chứa môi trường Python của bộ công cụ; "
-                        "hãy cài bộ công cụ và Python ở nơi mọi người đọc được (như /opt/hocai), hoặc mở quyền đi qua: "
-                        f"chmod o+x {blocked}")
+        raise UserError(
+            f"Tài khoản học viên không vào được thư mục {blocked} chứa môi trường Python của bộ công cụ; "
+            "hãy cài bộ công cụ và Python ở nơi mọi người đọc được (như /opt/hocai), hoặc mở quyền đi qua: "
+            f"chmod o+x {blocked}"
+        )
     if not settings.proxy_command():
         raise UserError("Thiếu configurable-http-proxy; hãy chạy: make install")
     service_port = int(s.get("service_port", kit_settings.APP_PORT))
-    for p in (port, int(s.get("hub_port", kit_settings.HUB_API_PORT)),
-              int(s.get("proxy_api_port", kit_settings.PROXY_API_PORT)), service_port):
+    for p in (
+        port,
+        int(s.get("hub_port", kit_settings.HUB_API_PORT)),
+        int(s.get("proxy_api_port", kit_settings.PROXY_API_PORT)),
+        service_port,
+    ):
         if bind_error(p, ip if p == port else "127.0.0.1") is not None:
             raise UserError(f"Cổng {p} đang bị chương trình khác dùng; hãy tắt chương trình đó hoặc chọn --port khác.")
     ensure_vietnamese_lab()
@@ -99,9 +110,15 @@ def start(ip: str = "127.0.0.1", port: int = kit_settings.HUB_PORT, timeout_s: f
     directory = settings.hub_dir()
     log = open(directory / "jupyterhub.log", "ab")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("jupyterhub")), "-f", str(CONFIG)], cwd=directory,
-                            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(CONFIG)],
+        cwd=directory,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     (directory / PID_FILE).write_text(str(proc.pid))
     url = f"http://{'127.0.0.1' if ip in ('0.0.0.0', '') else ip}:{port}/"
     deadline = time.monotonic() + timeout_s
@@ -181,7 +198,9 @@ def status_command(args) -> int:
         print("JupyterHub không chạy.")
         return 1
     url = f"http://{s.get('ip', '127.0.0.1')}:{s.get('port', kit_settings.HUB_PORT)}/"
-    print(f"JupyterHub đang chạy (tiến trình {pid}) tại {url}; "
-          f"{len(s.get('allowed_users', []))} tài khoản; "
-          f"{'hoạt động bình thường' if _healthy(url) else 'chưa trả lời'}.")
+    print(
+        f"JupyterHub đang chạy (tiến trình {pid}) tại {url}; "
+        f"{len(s.get('allowed_users', []))} tài khoản; "
+        f"{'hoạt động bình thường' if _healthy(url) else 'chưa trả lời'}."
+    )
     return 0

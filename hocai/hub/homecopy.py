@@ -30,14 +30,19 @@ def _pack(trees: dict[str, Path], skip: frozenset[str]) -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         for name, source in trees.items():
-            tar.add(source, arcname=name,
-                    filter=lambda info: None if Path(info.name).name in skip else info)
+            tar.add(source, arcname=name, filter=lambda info: None if Path(info.name).name in skip else info)
     return buffer.getvalue()
 
 
-def write_home(username: str, trees: dict[str, Path] | None = None, files: dict[str, str] | None = None,
-               links: dict[str, str] | None = None, mode: int | None = None, skip: frozenset[str] = SKIP,
-               timeout_s: float = 120) -> dict:
+def write_home(
+    username: str,
+    trees: dict[str, Path] | None = None,
+    files: dict[str, str] | None = None,
+    links: dict[str, str] | None = None,
+    mode: int | None = None,
+    skip: frozenset[str] = SKIP,
+    timeout_s: float = 120,
+) -> dict:
     """Copy ``trees`` (name in home → folder) where the name is absent, write ``files`` (path in home → text),
     make ``links`` (name → target) where absent and chmod the home, all as ``username``.
 
@@ -47,14 +52,28 @@ def write_home(username: str, trees: dict[str, Path] | None = None, files: dict[
     entry = pwd.getpwnam(username)
     if entry.pw_uid == 0:
         raise ValueError("never write a home as root")
-    request = {"home": entry.pw_dir, "trees": sorted(trees or {}), "files": files or {}, "links": links or {},
-               "mode": mode}
+    request = {
+        "home": entry.pw_dir,
+        "trees": sorted(trees or {}),
+        "files": files or {},
+        "links": links or {},
+        "mode": mode,
+    }
     payload = json.dumps(request, ensure_ascii=False).encode() + b"\n" + _pack(trees or {}, skip)
     env = {"HOME": entry.pw_dir, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "USER": username}
     try:
-        done = subprocess.run([sys.executable, "-I", "-m", "hocai.hub.homecopy"], input=payload, capture_output=True,
-                              user=entry.pw_uid, group=entry.pw_gid, extra_groups=[], umask=0o022, cwd="/", env=env,
-                              timeout=timeout_s)
+        done = subprocess.run(
+            [sys.executable, "-I", "-m", "hocai.hub.homecopy"],
+            input=payload,
+            capture_output=True,
+            user=entry.pw_uid,
+            group=entry.pw_gid,
+            extra_groups=[],
+            umask=0o022,
+            cwd="/",
+            env=env,
+            timeout=timeout_s,
+        )
     except subprocess.TimeoutExpired:
         return {"copied": [], "errors": [f"Chép vào thư mục nhà của «{username}» quá {timeout_s:.0f} giây."]}
     except OSError as exc:

@@ -25,6 +25,10 @@ def write_slips(accounts, url: str, out: Path) -> None:
             pdf.cell(0, 9, value, new_x="LMARGIN", new_y="NEXT")
         pdf.set_xy(12, 70)
         pdf.set_font(FAMILY, "", 9)
-        pdf.multi_cell(124, 4.6, "Mở trình duyệt trên điện thoại hoặc máy tính, gõ địa chỉ ở trên, rồi nhập tên đăng "
-                                 "nhập và mật khẩu. Giữ phiếu này cẩn thận, không đưa mật khẩu cho người khác.")
+        pdf.multi_cell(
+            124,
+            4.6,
+            "Mở trình duyệt trên điện thoại hoặc máy tính, gõ địa chỉ ở trên, rồi nhập tên đăng "
+            "nhập và mật khẩu. Giữ phiếu này cẩn thận, không đưa mật khẩu cho người khác.",
+        )
     pdf.output(str(out))

@@ -31,32 +31,44 @@ SENTENCES = [
 START_WORDS = ["dân", "các", "họp", "xã", "em"]
 
 QUIZ = [
-    {"question": "Mô hình ngôn ngữ viết ra câu trả lời bằng cách nào?",
-     "options": ["Tra cứu câu trả lời đúng trong một kho văn bản chính thức",
-                 "Đoán lần lượt từng chữ tiếp theo dựa trên xác suất",
-                 "Hiểu câu hỏi rồi suy nghĩ như một chuyên viên"],
-     "answer": 1,
-     "explain": "Mô hình chọn từng chữ một, chữ nào «hay đi tiếp» theo dữ liệu nó đã học thì dễ được chọn."},
-    {"question": "Khi đặt nhiệt độ (temperature) thấp, điều gì xảy ra?",
-     "options": ["Mô hình hay chọn chữ có xác suất cao nhất, câu viết ít thay đổi",
-                 "Câu trả lời chắc chắn đúng hơn",
-                 "Mô hình chạy nhanh gấp đôi"],
-     "answer": 0,
-     "explain": "Nhiệt độ chỉ thay đổi cách chọn chữ: thấp thì an toàn, lặp lại; cao thì đa dạng, dễ lạc đề. "
-                "Nhiệt độ không làm câu trả lời đúng hơn."},
-    {"question": "Vì sao AI có thể viết ra số hiệu một quyết định không hề có thật?",
-     "options": ["Vì nó chọn những chữ nghe hợp lý, không kiểm tra sự thật",
-                 "Vì mạng Internet bị chậm",
-                 "Vì người dùng gõ sai chính tả"],
-     "answer": 0,
-     "explain": "Mô hình đã thấy rất nhiều câu «Căn cứ Quyết định số…» nên nó viết tiếp một con số trông giống "
-                "thật. Hãy luôn đối chiếu với văn bản gốc."},
+    {
+        "question": "Mô hình ngôn ngữ viết ra câu trả lời bằng cách nào?",
+        "options": [
+            "Tra cứu câu trả lời đúng trong một kho văn bản chính thức",
+            "Đoán lần lượt từng chữ tiếp theo dựa trên xác suất",
+            "Hiểu câu hỏi rồi suy nghĩ như một chuyên viên",
+        ],
+        "answer": 1,
+        "explain": "Mô hình chọn từng chữ một, chữ nào «hay đi tiếp» theo dữ liệu nó đã học thì dễ được chọn.",
+    },
+    {
+        "question": "Khi đặt nhiệt độ (temperature) thấp, điều gì xảy ra?",
+        "options": [
+            "Mô hình hay chọn chữ có xác suất cao nhất, câu viết ít thay đổi",
+            "Câu trả lời chắc chắn đúng hơn",
+            "Mô hình chạy nhanh gấp đôi",
+        ],
+        "answer": 0,
+        "explain": "Nhiệt độ chỉ thay đổi cách chọn chữ: thấp thì an toàn, lặp lại; cao thì đa dạng, dễ lạc đề. "
+        "Nhiệt độ không làm câu trả lời đúng hơn.",
+    },
+    {
+        "question": "Vì sao AI có thể viết ra số hiệu một quyết định không hề có thật?",
+        "options": [
+            "Vì nó chọn những chữ nghe hợp lý, không kiểm tra sự thật",
+            "Vì mạng Internet bị chậm",
+            "Vì người dùng gõ sai chính tả",
+        ],
+        "answer": 0,
+        "explain": "Mô hình đã thấy rất nhiều câu «Căn cứ Quyết định số…» nên nó viết tiếp một con số trông giống "
+        "thật. Hãy luôn đối chiếu với văn bản gốc.",
+    },
 ]
 
 
 def words(sentence: str) -> list[str]:
     """Lower-case syllables of a sentence, punctuation dropped."""
-    return [w.strip(".,;:!?«»\"") for w in fold_case(nfc(sentence)).split() if w.strip(".,;:!?«»\"")]
+    return [w.strip('.,;:!?«»"') for w in fold_case(nfc(sentence)).split() if w.strip('.,;:!?«»"')]
 
 
 def bigram_counts(sentences: list[str]) -> dict[str, Counter]:
@@ -98,8 +110,9 @@ def toy_model() -> widgets.VBox:
     """Pick a word and a temperature; bars show what the toy model would write next."""
     table = bigram_counts(SENTENCES)
     word = widgets.Dropdown(options=START_WORDS, value="dân", description="Chữ cuối:")
-    temperature = widgets.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.1, description="Nhiệt độ:",
-                                      readout_format=".1f", continuous_update=False)
+    temperature = widgets.FloatSlider(
+        value=1.0, min=0.1, max=2.0, step=0.1, description="Nhiệt độ:", readout_format=".1f", continuous_update=False
+    )
     chart = widgets.HTML()
 
     def update(_change: dict | None = None) -> None:
@@ -133,18 +146,31 @@ def render_samples(texts: list[str]) -> Html:
 def next_word_explorer() -> widgets.VBox:
     """Hands-on: the class model's probabilities for the next word."""
     k = widgets.IntSlider(value=5, min=3, max=10, description="Số chữ:")
-    return service_box(client.next_words, label="Gõ đầu một câu, Sân tập AI sẽ đoán chữ tiếp theo:",
-                       placeholder="Ví dụ: Ủy ban nhân dân", example="Ủy ban nhân dân", render=render_next_words,
-                       button="Đoán chữ tiếp theo", controls={"k": k})
+    return service_box(
+        client.next_words,
+        label="Gõ đầu một câu, Sân tập AI sẽ đoán chữ tiếp theo:",
+        placeholder="Ví dụ: Ủy ban nhân dân",
+        example="Ủy ban nhân dân",
+        render=render_next_words,
+        button="Đoán chữ tiếp theo",
+        controls={"k": k},
+    )
 
 
 def sampler() -> widgets.VBox:
     """Hands-on: sample three continuations at a chosen temperature."""
-    temperature = widgets.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.1, description="Nhiệt độ:",
-                                      readout_format=".1f")
-    return service_box(client.sample, label="Gõ đầu một câu, Sân tập AI sẽ viết tiếp ba lần:",
-                       placeholder="Ví dụ: Căn cứ Quyết định số", example="Căn cứ Quyết định số",
-                       render=render_samples, button="Viết tiếp", controls={"temperature": temperature})
+    temperature = widgets.FloatSlider(
+        value=1.0, min=0.1, max=2.0, step=0.1, description="Nhiệt độ:", readout_format=".1f"
+    )
+    return service_box(
+        client.sample,
+        label="Gõ đầu một câu, Sân tập AI sẽ viết tiếp ba lần:",
+        placeholder="Ví dụ: Căn cứ Quyết định số",
+        example="Căn cứ Quyết định số",
+        render=render_samples,
+        button="Viết tiếp",
+        controls={"temperature": temperature},
+    )
 
 
 def fluent_but_false() -> widgets.VBox:

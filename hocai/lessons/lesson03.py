@@ -28,43 +28,72 @@ EXAMPLE_PARTS = {
     "Bối cảnh": "Đợt tiêm dành cho trẻ dưới 5 tuổi, tổ chức tại trạm y tế xã vào sáng thứ bảy tuần này.",
     "Định dạng": "Thông báo có tiêu đề, thời gian, địa điểm và giấy tờ cần mang.",
     "Giới hạn": "Dưới 150 chữ, lời lẽ lịch sự, dễ hiểu. Không tự bịa thông tin; chỗ nào thiếu thì để trống [...] để "
-                "tôi điền.",
+    "tôi điền.",
 }
 
 WHICH_PART = [
-    {"text": "«Bạn là giáo viên chủ nhiệm lớp 4.»", "answer": 0,
-     "explain": "Câu này cho AI biết nó đóng vai ai: đó là vai trò."},
-    {"text": "«Hãy viết thư mời họp phụ huynh cuối học kỳ.»", "answer": 1,
-     "explain": "Câu này nói việc cần làm: đó là nhiệm vụ."},
-    {"text": "«Lớp có 32 học sinh, buổi họp diễn ra lúc 8 giờ sáng chủ nhật tại phòng học lớp 4A.»",
-     "answer": 2, "explain": "Đây là thông tin nền AI cần biết: bối cảnh."},
-    {"text": "«Trình bày thành 3 đoạn, có tiêu đề và lời chào cuối thư.»", "answer": 3,
-     "explain": "Câu này quy định hình thức kết quả: định dạng."},
-    {"text": "«Không quá một trang; không nêu tên hay điểm số của bất kỳ học sinh nào.»", "answer": 4,
-     "explain": "Độ dài và điều AI phải tránh thuộc phần giới hạn. Câu này cũng bảo vệ dữ liệu của học sinh."},
+    {
+        "text": "«Bạn là giáo viên chủ nhiệm lớp 4.»",
+        "answer": 0,
+        "explain": "Câu này cho AI biết nó đóng vai ai: đó là vai trò.",
+    },
+    {
+        "text": "«Hãy viết thư mời họp phụ huynh cuối học kỳ.»",
+        "answer": 1,
+        "explain": "Câu này nói việc cần làm: đó là nhiệm vụ.",
+    },
+    {
+        "text": "«Lớp có 32 học sinh, buổi họp diễn ra lúc 8 giờ sáng chủ nhật tại phòng học lớp 4A.»",
+        "answer": 2,
+        "explain": "Đây là thông tin nền AI cần biết: bối cảnh.",
+    },
+    {
+        "text": "«Trình bày thành 3 đoạn, có tiêu đề và lời chào cuối thư.»",
+        "answer": 3,
+        "explain": "Câu này quy định hình thức kết quả: định dạng.",
+    },
+    {
+        "text": "«Không quá một trang; không nêu tên hay điểm số của bất kỳ học sinh nào.»",
+        "answer": 4,
+        "explain": "Độ dài và điều AI phải tránh thuộc phần giới hạn. Câu này cũng bảo vệ dữ liệu của học sinh.",
+    },
 ]
 
 WEAK_PROMPT = "viết thông báo họp"
 
 QUIZ = [
-    {"question": "Câu lệnh nào giúp AI viết đúng ý hơn?",
-     "options": ["Viết thông báo.",
-                 "Bạn là cán bộ văn hóa xã. Hãy viết thông báo dưới 100 chữ mời người dân dự đêm Trung thu "
-                 "lúc 19 giờ tại nhà văn hóa thôn, giọng văn thân thiện."],
-     "answer": 1,
-     "explain": "Câu lệnh thứ hai có đủ vai trò, nhiệm vụ, bối cảnh, định dạng và giới hạn."},
-    {"question": "Phần «Giới hạn» trong câu lệnh dùng để làm gì?",
-     "options": ["Giới hạn số lần được hỏi AI",
-                 "Nói rõ điều AI phải tránh, ví dụ không bịa số liệu, không quá 150 chữ",
-                 "Giới hạn thời gian dùng máy tính"],
-     "answer": 1,
-     "explain": "Giới hạn giúp kết quả an toàn và đúng yêu cầu hơn."},
-    {"question": "Những thông tin nào KHÔNG nên đưa vào câu lệnh gửi AI công cộng?",
-     "options": ["Họ tên và số căn cước của người dân", "Yêu cầu về độ dài văn bản",
-                 "Nội dung tài liệu mật hoặc tài liệu nội bộ", "Giọng văn mong muốn (trang trọng, thân thiện)"],
-     "answer": [0, 2],
-     "explain": "Dữ liệu cá nhân và tài liệu mật, nội bộ không được đưa vào chatbot. Hãy thay bằng chỗ trống "
-                "như [Họ tên] rồi tự điền sau."},
+    {
+        "question": "Câu lệnh nào giúp AI viết đúng ý hơn?",
+        "options": [
+            "Viết thông báo.",
+            "Bạn là cán bộ văn hóa xã. Hãy viết thông báo dưới 100 chữ mời người dân dự đêm Trung thu "
+            "lúc 19 giờ tại nhà văn hóa thôn, giọng văn thân thiện.",
+        ],
+        "answer": 1,
+        "explain": "Câu lệnh thứ hai có đủ vai trò, nhiệm vụ, bối cảnh, định dạng và giới hạn.",
+    },
+    {
+        "question": "Phần «Giới hạn» trong câu lệnh dùng để làm gì?",
+        "options": [
+            "Giới hạn số lần được hỏi AI",
+            "Nói rõ điều AI phải tránh, ví dụ không bịa số liệu, không quá 150 chữ",
+            "Giới hạn thời gian dùng máy tính",
+        ],
+        "answer": 1,
+        "explain": "Giới hạn giúp kết quả an toàn và đúng yêu cầu hơn.",
+    },
+    {
+        "question": "Những thông tin nào KHÔNG nên đưa vào câu lệnh gửi AI công cộng?",
+        "options": [
+            "Họ tên và số căn cước của người dân",
+            "Yêu cầu về độ dài văn bản",
+            "Nội dung tài liệu mật hoặc tài liệu nội bộ",
+            "Giọng văn mong muốn (trang trọng, thân thiện)",
+        ],
+        "answer": [0, 2],
+        "explain": "Dữ liệu cá nhân và tài liệu mật, nội bộ không được đưa vào chatbot. Hãy thay bằng chỗ trống "
+        "như [Họ tên] rồi tự điền sau.",
+    },
 ]
 
 
@@ -85,20 +114,29 @@ def which_part() -> widgets.VBox:
 
 def prompt_builder() -> widgets.VBox:
     """Five boxes, one per part; the button shows the assembled prompt and what is still missing."""
-    fields = {name: widgets.Textarea(placeholder=EXAMPLE_PARTS[name], description=name,
-                                     layout=widgets.Layout(width="100%", height="4em"),
-                                     style={"description_width": "7em"})
-              for name in PARTS}
+    fields = {
+        name: widgets.Textarea(
+            placeholder=EXAMPLE_PARTS[name],
+            description=name,
+            layout=widgets.Layout(width="100%", height="4em"),
+            style={"description_width": "7em"},
+        )
+        for name in PARTS
+    }
     fill = widgets.Button(description="Điền ví dụ", icon="pencil", layout=widgets.Layout(width="auto"))
-    join = widgets.Button(description="Ghép câu lệnh", button_style="primary", icon="link",
-                          layout=widgets.Layout(width="auto"))
+    join = widgets.Button(
+        description="Ghép câu lệnh", button_style="primary", icon="link", layout=widgets.Layout(width="auto")
+    )
     out = widgets.HTML()
 
     def show(_button: widgets.Button) -> None:
         parts = {name: field.value for name, field in fields.items()}
         prompt, missing = build_prompt(parts), missing_parts(parts)
-        note = (f'<p style="color:{BAD_COLOUR}">Còn thiếu: {esc(", ".join(missing))}.</p>' if missing
-                else f'<p style="color:{GOOD_COLOUR}">Câu lệnh đã đủ năm phần.</p>')
+        note = (
+            f'<p style="color:{BAD_COLOUR}">Còn thiếu: {esc(", ".join(missing))}.</p>'
+            if missing
+            else f'<p style="color:{GOOD_COLOUR}">Câu lệnh đã đủ năm phần.</p>'
+        )
         body = f'<div style="white-space:pre-wrap">{esc(prompt)}</div>' if prompt else "<p>(Chưa có nội dung.)</p>"
         out.value = card("Câu lệnh của bạn", body + note)
 
@@ -123,31 +161,45 @@ def render_check(result: dict[str, Any]) -> Html:
     rows = "".join(
         f'<li style="color:{GOOD_COLOUR if ok else BAD_COLOUR}">{"✔" if ok else "✘"} '
         f"{esc(CRITERIA.get(key, key))}"
-        + (f": {esc(parts[key].get('reason', ''))}" if isinstance(parts.get(key), dict) else "") + "</li>"
+        + (f": {esc(parts[key].get('reason', ''))}" if isinstance(parts.get(key), dict) else "")
+        + "</li>"
         for key, ok in criteria.items()
     )
     verdict = result.get("verdict")
-    html = (f'<p style="color:{GOOD_COLOUR if result.get("passes") else BAD_COLOUR}"><b>{esc(verdict)}</b></p>'
-            if verdict else "")
+    html = (
+        f'<p style="color:{GOOD_COLOUR if result.get("passes") else BAD_COLOUR}"><b>{esc(verdict)}</b></p>'
+        if verdict
+        else ""
+    )
     html += f"<p><b>Điểm: {esc(result.get('score', 0))}/{len(criteria) or 5}</b></p><ul>{rows}</ul>"
     warnings = result.get("warnings") or []
     if warnings:
-        html += (f'<p style="color:{BAD_COLOUR}"><b>Cảnh báo:</b></p><ul>'
-                 + "".join(f'<li style="color:{BAD_COLOUR}">{esc(w)}</li>' for w in warnings) + "</ul>")
+        html += (
+            f'<p style="color:{BAD_COLOUR}"><b>Cảnh báo:</b></p><ul>'
+            + "".join(f'<li style="color:{BAD_COLOUR}">{esc(w)}</li>' for w in warnings)
+            + "</ul>"
+        )
     tips = result.get("tips") or []
     if tips:
         html += "<p><b>Gợi ý:</b></p><ul>" + "".join(f"<li>{esc(t)}</li>" for t in tips) + "</ul>"
     if result.get("improved"):
-        html += ('<p><b>Câu lệnh gợi ý (điền vào chỗ trong ngoặc vuông):</b></p>'
-                 f'<div style="white-space:pre-wrap;background:#f5f5f5;padding:8px">{esc(result["improved"])}</div>')
+        html += (
+            "<p><b>Câu lệnh gợi ý (điền vào chỗ trong ngoặc vuông):</b></p>"
+            f'<div style="white-space:pre-wrap;background:#f5f5f5;padding:8px">{esc(result["improved"])}</div>'
+        )
     return card("Nhận xét của trợ lý câu lệnh", html)
 
 
 def prompt_coach() -> widgets.VBox:
     """Hands-on: the service's prompt coach rates a prompt and suggests what to add."""
-    return service_box(client.prompt_check, label="Dán câu lệnh của bạn rồi bấm nút để được nhận xét:",
-                       placeholder="Ví dụ: Bạn là chuyên viên văn phòng…", example=WEAK_PROMPT,
-                       render=render_check, button="Nhận xét câu lệnh")
+    return service_box(
+        client.prompt_check,
+        label="Dán câu lệnh của bạn rồi bấm nút để được nhận xét:",
+        placeholder="Ví dụ: Bạn là chuyên viên văn phòng…",
+        example=WEAK_PROMPT,
+        render=render_check,
+        button="Nhận xét câu lệnh",
+    )
 
 
 VAGUE_PROMPT = "Viết thông báo tiêm chủng."
@@ -165,18 +217,31 @@ VAGUE_EXAMPLE = WorkedExample(
         "Hotline hỗ trợ: 1900 6868."
     ),
     flaws=(
-        Flaw("Kế hoạch số 128/KH-TTYT", "Không ai đưa kế hoạch này: câu lệnh thiếu bối cảnh nên AI tự bịa căn cứ.",
-             "Câu lệnh có phần bối cảnh; mọi số hiệu phải tra được bản gốc."),
-        Flaw("vắc-xin cúm miễn phí cho toàn dân",
-             "Việc thật là tiêm chủng cho trẻ dưới 5 tuổi ở trạm y tế xã: AI đoán sai đối tượng và loại vắc-xin.",
-             "So với việc mình cần (phần nhiệm vụ và bối cảnh)."),
-        Flaw("từ ngày 20/3 đến 22/3 tại hội trường Trung tâm",
-             "Thời gian, địa điểm do AI tự nghĩ ra vì câu lệnh không nói.",
-             "Dặn AI «không tự bịa thông tin; chỗ nào thiếu để trống [...]» và tự điền."),
-        Flaw("sổ hộ khẩu", "Giấy tờ lỗi thời (sổ hộ khẩu đã thôi dùng từ năm 2023): AI lặp lại văn bản cũ nó đã học.",
-             "Kiểm tra thủ tục với quy định hiện hành, không tin vào trí nhớ của AI."),
-        Flaw("1900 6868", "Số điện thoại bịa: người dân gọi sẽ tốn tiền hoặc gặp người lạ.",
-             "Mọi số điện thoại, địa chỉ phải do mình điền."),
+        Flaw(
+            "Kế hoạch số 128/KH-TTYT",
+            "Không ai đưa kế hoạch này: câu lệnh thiếu bối cảnh nên AI tự bịa căn cứ.",
+            "Câu lệnh có phần bối cảnh; mọi số hiệu phải tra được bản gốc.",
+        ),
+        Flaw(
+            "vắc-xin cúm miễn phí cho toàn dân",
+            "Việc thật là tiêm chủng cho trẻ dưới 5 tuổi ở trạm y tế xã: AI đoán sai đối tượng và loại vắc-xin.",
+            "So với việc mình cần (phần nhiệm vụ và bối cảnh).",
+        ),
+        Flaw(
+            "từ ngày 20/3 đến 22/3 tại hội trường Trung tâm",
+            "Thời gian, địa điểm do AI tự nghĩ ra vì câu lệnh không nói.",
+            "Dặn AI «không tự bịa thông tin; chỗ nào thiếu để trống [...]» và tự điền.",
+        ),
+        Flaw(
+            "sổ hộ khẩu",
+            "Giấy tờ lỗi thời (sổ hộ khẩu đã thôi dùng từ năm 2023): AI lặp lại văn bản cũ nó đã học.",
+            "Kiểm tra thủ tục với quy định hiện hành, không tin vào trí nhớ của AI.",
+        ),
+        Flaw(
+            "1900 6868",
+            "Số điện thoại bịa: người dân gọi sẽ tốn tiền hoặc gặp người lạ.",
+            "Mọi số điện thoại, địa chỉ phải do mình điền.",
+        ),
     ),
     right=("THÔNG BÁO", "mang theo căn cước"),
 )
@@ -192,9 +257,11 @@ GOOD_EXAMPLE = WorkedExample(
         "Tiêm chủng đầy đủ giúp trẻ phòng 12 bệnh nguy hiểm."
     ),
     flaws=(
-        Flaw("phòng 12 bệnh nguy hiểm",
-             "Câu lệnh không cho con số này: AI thêm vào cho thuyết phục. Dù câu lệnh tốt, AI vẫn có thể bịa.",
-             "Mọi số liệu phải có nguồn; không có thì xóa hoặc hỏi trạm y tế."),
+        Flaw(
+            "phòng 12 bệnh nguy hiểm",
+            "Câu lệnh không cho con số này: AI thêm vào cho thuyết phục. Dù câu lệnh tốt, AI vẫn có thể bịa.",
+            "Mọi số liệu phải có nguồn; không có thì xóa hoặc hỏi trạm y tế.",
+        ),
     ),
     right=("sáng thứ Bảy tuần này, từ [...] giờ", "Địa điểm: trạm y tế xã.", "sổ tiêm chủng của trẻ"),
 )
@@ -207,8 +274,12 @@ def render_answer(result: dict) -> Html:
 
 def compare_prompts() -> widgets.VBox:
     """Same task, a vague and a full prompt: live with an instruct model, else the authors' worked examples."""
-    return live_or_examples([VAGUE_EXAMPLE, GOOD_EXAMPLE], live_prompt=VAGUE_PROMPT, render_live=render_answer,
-                            live_label="Gửi câu lệnh sơ sài, rồi sửa thành câu lệnh đủ năm phần và gửi lại:")
+    return live_or_examples(
+        [VAGUE_EXAMPLE, GOOD_EXAMPLE],
+        live_prompt=VAGUE_PROMPT,
+        render_live=render_answer,
+        live_label="Gửi câu lệnh sơ sài, rồi sửa thành câu lệnh đủ năm phần và gửi lại:",
+    )
 
 
 def quiz() -> widgets.VBox:
@@ -220,15 +291,26 @@ def quiz() -> widgets.VBox:
 
 ITERATE = ["Làm câu trả lời tốt hơn", "Không giúp gì"]
 ITERATE_ITEMS = [
-    {"text": "Câu trả lời quá dài. Bạn viết tiếp: «Rút gọn còn 5 câu, giữ nguyên giờ và địa điểm».", "answer": 0,
-     "explain": "Sửa từng điểm cụ thể trong lần hỏi tiếp theo: đó là cách dùng chatbot hiệu quả."},
-    {"text": "Bạn dán kèm một thông báo cũ của xã (đã bỏ tên người) và viết: «Viết theo đúng cách trình bày "
-             "này».", "answer": 0,
-     "explain": "Một ví dụ mẫu cho AI thấy rõ định dạng và giọng văn bạn muốn, hơn nhiều lời mô tả."},
-    {"text": "Câu trả lời chưa đúng ý, bạn gõ lại y nguyên câu lệnh cũ và hy vọng lần này khác.", "answer": 1,
-     "explain": "Câu lệnh giống hệt thì AI không biết bạn muốn sửa gì. Hãy nói rõ chỗ nào cần đổi."},
-    {"text": "Bạn viết: «Chưa được, viết lại đi».", "answer": 1,
-     "explain": "Nói rõ chưa được ở đâu: quá dài, sai giọng, thiếu thời gian hay địa điểm."},
+    {
+        "text": "Câu trả lời quá dài. Bạn viết tiếp: «Rút gọn còn 5 câu, giữ nguyên giờ và địa điểm».",
+        "answer": 0,
+        "explain": "Sửa từng điểm cụ thể trong lần hỏi tiếp theo: đó là cách dùng chatbot hiệu quả.",
+    },
+    {
+        "text": "Bạn dán kèm một thông báo cũ của xã (đã bỏ tên người) và viết: «Viết theo đúng cách trình bày này».",
+        "answer": 0,
+        "explain": "Một ví dụ mẫu cho AI thấy rõ định dạng và giọng văn bạn muốn, hơn nhiều lời mô tả.",
+    },
+    {
+        "text": "Câu trả lời chưa đúng ý, bạn gõ lại y nguyên câu lệnh cũ và hy vọng lần này khác.",
+        "answer": 1,
+        "explain": "Câu lệnh giống hệt thì AI không biết bạn muốn sửa gì. Hãy nói rõ chỗ nào cần đổi.",
+    },
+    {
+        "text": "Bạn viết: «Chưa được, viết lại đi».",
+        "answer": 1,
+        "explain": "Nói rõ chưa được ở đâu: quá dài, sai giọng, thiếu thời gian hay địa điểm.",
+    },
 ]
 
 

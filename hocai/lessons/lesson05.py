@@ -27,8 +27,13 @@ REAL_SOURCES = by_number()
 
 # Which code must appear in the number of each kind of document ("Quyết định số 15/QĐ-UBND").
 KIND_CODES = {
-    "thông tư": "TT", "nghị định": "NĐ", "quyết định": "QĐ", "nghị quyết": "NQ",
-    "kế hoạch": "KH", "thông báo": "TB", "luật": "QH",
+    "thông tư": "TT",
+    "nghị định": "NĐ",
+    "quyết định": "QĐ",
+    "nghị quyết": "NQ",
+    "kế hoạch": "KH",
+    "thông báo": "TB",
+    "luật": "QH",
 }
 
 NO_SUCH_DAY = "Ngày này không có trên lịch"
@@ -71,8 +76,11 @@ def _date_problems(day: int, month: int, year: int) -> list[str]:
     """Only a day missing from the calendar is wrong on its own: a future date may be a deadline or an
     effective date («hoàn thành trước ngày 31/12/2027»); only an issue date in the future is flagged."""
     if not _real_day(day, month, year):
-        return [f"{NO_SUCH_DAY}: tháng {month} năm {year} không có ngày {day}."
-                if 1 <= month <= 12 else f"{NO_SUCH_DAY}: không có tháng {month}."]
+        return [
+            f"{NO_SUCH_DAY}: tháng {month} năm {year} không có ngày {day}."
+            if 1 <= month <= 12
+            else f"{NO_SUCH_DAY}: không có tháng {month}."
+        ]
     return []
 
 
@@ -92,14 +100,24 @@ def find_citations(text: str, today: date | None = None) -> list[Citation]:
         kind = fold_case(m.group("kind") or "")
         codes = number.split("/")[-1].split("-")
         if kind and not any(code.startswith(KIND_CODES[kind]) for code in codes):
-            cite.problems.append(f"{KIND_MISMATCH}: «{m.group('kind')}» phải có ký hiệu {KIND_CODES[kind]}, "
-                                 f"ở đây lại là {'-'.join(codes)}.")
+            cite.problems.append(
+                f"{KIND_MISMATCH}: «{m.group('kind')}» phải có ký hiệu {KIND_CODES[kind]}, "
+                f"ở đây lại là {'-'.join(codes)}."
+            )
         year = int(m.group("year")) if m.group("year") else None
-        issued = next((dy for start, *dy, _ in dates if 0 <= start - m.end() <= _DATE_GAP
-                       and not _OTHER_DATE.search(text[m.end():start])), None)
+        issued = next(
+            (
+                dy
+                for start, *dy, _ in dates
+                if 0 <= start - m.end() <= _DATE_GAP and not _OTHER_DATE.search(text[m.end() : start])
+            ),
+            None,
+        )
         if issued and _real_day(*issued) and date(issued[2], issued[1], issued[0]) > today:
-            cite.problems.append(f"{NOT_YET}: ngày ban hành {issued[0]}/{issued[1]}/{issued[2]} chưa tới, hôm nay mới "
-                                 f"là {today.day}/{today.month}/{today.year}.")
+            cite.problems.append(
+                f"{NOT_YET}: ngày ban hành {issued[0]}/{issued[1]}/{issued[2]} chưa tới, hôm nay mới "
+                f"là {today.day}/{today.month}/{today.year}."
+            )
         if year and issued and issued[2] != year:
             cite.problems.append(f"{YEAR_MISMATCH}: số hiệu ghi năm {year} nhưng ngày ban hành ở năm {issued[2]}.")
         if year and year > today.year:
@@ -120,17 +138,32 @@ FLAWS = [NO_SUCH_DAY, YEAR_MISMATCH, KIND_MISMATCH, NO_FLAW]
 
 # A fictional commune; every number and date here was made up for the lesson.
 FLAW_ITEMS = [
-    {"text": "Quyết định số 15/QĐ-UBND ngày 30/02/2025 của Ủy ban nhân dân xã An Hòa", "answer": 0,
-     "explain": "Tháng 2 không bao giờ có ngày 30. Văn bản ghi ngày như vậy chắc chắn là bịa hoặc chép sai."},
-    {"text": "Nghị quyết số 05/2023/NQ-HĐND ngày 10/7/2025 của Hội đồng nhân dân xã An Hòa", "answer": 1,
-     "explain": "Số hiệu ghi năm 2023 nhưng ngày ban hành lại ở năm 2025: hai chỗ phải khớp nhau."},
-    {"text": "Thông báo số 21/KH-UBND ngày 12/3/2025 của Ủy ban nhân dân xã An Hòa", "answer": 2,
-     "explain": "Thông báo thường có ký hiệu TB; KH là ký hiệu của kế hoạch. Loại văn bản và ký hiệu không khớp."},
-    {"text": "Kế hoạch số 12/KH-UBND ngày 12/3/2025 của Ủy ban nhân dân xã An Hòa", "answer": 3,
-     "explain": "Trông hoàn toàn hợp lệ, nhưng vẫn có thể là bịa. Chỉ sổ văn bản của xã hoặc bản gốc mới "
-                "xác nhận được."},
-    {"text": "Quyết định số 08/QĐ-UBND ngày 31/4/2025 của Ủy ban nhân dân xã An Hòa", "answer": 0,
-     "explain": "Tháng 4 chỉ có 30 ngày, nên không thể có ngày 31/4."},
+    {
+        "text": "Quyết định số 15/QĐ-UBND ngày 30/02/2025 của Ủy ban nhân dân xã An Hòa",
+        "answer": 0,
+        "explain": "Tháng 2 không bao giờ có ngày 30. Văn bản ghi ngày như vậy chắc chắn là bịa hoặc chép sai.",
+    },
+    {
+        "text": "Nghị quyết số 05/2023/NQ-HĐND ngày 10/7/2025 của Hội đồng nhân dân xã An Hòa",
+        "answer": 1,
+        "explain": "Số hiệu ghi năm 2023 nhưng ngày ban hành lại ở năm 2025: hai chỗ phải khớp nhau.",
+    },
+    {
+        "text": "Thông báo số 21/KH-UBND ngày 12/3/2025 của Ủy ban nhân dân xã An Hòa",
+        "answer": 2,
+        "explain": "Thông báo thường có ký hiệu TB; KH là ký hiệu của kế hoạch. Loại văn bản và ký hiệu không khớp.",
+    },
+    {
+        "text": "Kế hoạch số 12/KH-UBND ngày 12/3/2025 của Ủy ban nhân dân xã An Hòa",
+        "answer": 3,
+        "explain": "Trông hoàn toàn hợp lệ, nhưng vẫn có thể là bịa. Chỉ sổ văn bản của xã hoặc bản gốc mới "
+        "xác nhận được.",
+    },
+    {
+        "text": "Quyết định số 08/QĐ-UBND ngày 31/4/2025 của Ủy ban nhân dân xã An Hòa",
+        "answer": 0,
+        "explain": "Tháng 4 chỉ có 30 ngày, nên không thể có ngày 31/4.",
+    },
 ]
 
 AI_ANSWER = (
@@ -142,25 +175,37 @@ AI_ANSWER = (
 SAMPLE_START = "Căn cứ Quyết định số"
 
 QUIZ = [
-    {"question": "«Ảo giác» của AI là gì?",
-     "options": ["AI bị lỗi nên không trả lời được",
-                 "AI viết ra thông tin sai hoặc không có thật nhưng trình bày rất tự tin",
-                 "AI nhìn thấy hình ảnh không có thật trên màn hình"],
-     "answer": 1,
-     "explain": "Ảo giác là khi AI bịa ra số văn bản, ngày tháng, tên người, số liệu… mà câu văn vẫn trôi chảy."},
-    {"question": "AI trích dẫn «Quyết định số 08/QĐ-UBND ngày 31/4/2025». Bạn kết luận gì?",
-     "options": ["Đúng, vì có đủ số hiệu và ngày tháng",
-                 "Chắc chắn sai: tháng 4 không có ngày 31",
-                 "Đúng, nếu hỏi lại AI mà AI vẫn khẳng định"],
-     "answer": 1,
-     "explain": "Ngày không có trên lịch là dấu hiệu bịa rõ nhất. Hỏi lại AI không phải là kiểm chứng."},
-    {"question": "Một số hiệu văn bản trông hoàn toàn hợp lệ. Bạn cần làm gì trước khi dùng?",
-     "options": ["Tra văn bản gốc trên cổng thông tin chính thức của cơ quan ban hành",
-                 "Đối chiếu số hiệu, ngày ban hành, cơ quan ban hành và nội dung với bản gốc",
-                 "Dùng ngay vì AI đã ghi đủ số hiệu",
-                 "Hỏi văn thư hoặc người phụ trách lưu trữ văn bản"],
-     "answer": [0, 1, 3],
-     "explain": "Đúng mẫu chưa chắc là thật. Chỉ bản gốc mới xác nhận được số hiệu, ngày tháng và nội dung."},
+    {
+        "question": "«Ảo giác» của AI là gì?",
+        "options": [
+            "AI bị lỗi nên không trả lời được",
+            "AI viết ra thông tin sai hoặc không có thật nhưng trình bày rất tự tin",
+            "AI nhìn thấy hình ảnh không có thật trên màn hình",
+        ],
+        "answer": 1,
+        "explain": "Ảo giác là khi AI bịa ra số văn bản, ngày tháng, tên người, số liệu… mà câu văn vẫn trôi chảy.",
+    },
+    {
+        "question": "AI trích dẫn «Quyết định số 08/QĐ-UBND ngày 31/4/2025». Bạn kết luận gì?",
+        "options": [
+            "Đúng, vì có đủ số hiệu và ngày tháng",
+            "Chắc chắn sai: tháng 4 không có ngày 31",
+            "Đúng, nếu hỏi lại AI mà AI vẫn khẳng định",
+        ],
+        "answer": 1,
+        "explain": "Ngày không có trên lịch là dấu hiệu bịa rõ nhất. Hỏi lại AI không phải là kiểm chứng.",
+    },
+    {
+        "question": "Một số hiệu văn bản trông hoàn toàn hợp lệ. Bạn cần làm gì trước khi dùng?",
+        "options": [
+            "Tra văn bản gốc trên cổng thông tin chính thức của cơ quan ban hành",
+            "Đối chiếu số hiệu, ngày ban hành, cơ quan ban hành và nội dung với bản gốc",
+            "Dùng ngay vì AI đã ghi đủ số hiệu",
+            "Hỏi văn thư hoặc người phụ trách lưu trữ văn bản",
+        ],
+        "answer": [0, 1, 3],
+        "explain": "Đúng mẫu chưa chắc là thật. Chỉ bản gốc mới xác nhận được số hiệu, ngày tháng và nội dung.",
+    },
 ]
 
 
@@ -173,12 +218,16 @@ def citation_rows(text: str, today: date | None = None) -> Html:
             why = " ".join(esc(p) for p in cite.problems)
             items.append(f'<li style="color:{BAD_COLOUR}">✘ {label} «{esc(cite.text)}»: {why}</li>')
         elif cite.source:
-            items.append(f'<li style="color:{GOOD_COLOUR}">✔ {label} «{esc(cite.text)}» có trong danh mục nguồn '
-                         f"của khóa học: {esc(cite.source)}. Vẫn phải đọc bản gốc xem văn bản có nói đúng như vậy "
-                         "không.</li>")
+            items.append(
+                f'<li style="color:{GOOD_COLOUR}">✔ {label} «{esc(cite.text)}» có trong danh mục nguồn '
+                f"của khóa học: {esc(cite.source)}. Vẫn phải đọc bản gốc xem văn bản có nói đúng như vậy "
+                "không.</li>"
+            )
         elif cite.kind == "number":
-            items.append(f"<li>? {label} «{esc(cite.text)}»: không thấy lỗi, nhưng cũng không có trong danh mục "
-                         "nguồn. Phải tra văn bản gốc trước khi dùng.</li>")
+            items.append(
+                f"<li>? {label} «{esc(cite.text)}»: không thấy lỗi, nhưng cũng không có trong danh mục "
+                "nguồn. Phải tra văn bản gốc trước khi dùng.</li>"
+            )
         else:
             items.append(f"<li>? {label} «{esc(cite.text)}»: ngày có trên lịch; hãy so với ngày trên bản gốc.</li>")
     if not items:
@@ -208,8 +257,12 @@ def spot_the_flaw() -> widgets.VBox:
 def citation_checker() -> widgets.VBox:
     """Paste a text: every document number and date is listed with its red flags (no service needed)."""
     area = widgets.Textarea(value=AI_ANSWER, layout=widgets.Layout(width="100%", height="8em"))
-    button = widgets.Button(description="Soi số hiệu, ngày tháng", button_style="primary", icon="search",
-                            layout=widgets.Layout(width="auto"))
+    button = widgets.Button(
+        description="Soi số hiệu, ngày tháng",
+        button_style="primary",
+        icon="search",
+        layout=widgets.Layout(width="auto"),
+    )
     out = widgets.HTML()
 
     def check(_button: widgets.Button | None = None) -> None:
@@ -218,8 +271,10 @@ def citation_checker() -> widgets.VBox:
 
     button.on_click(check)
     check()
-    note = widgets.HTML(f'<p><b>Đoạn trả lời có sẵn trong ô là {INVENTED.lower()}</b> (xã An Hòa là xã giả định). '
-                        "Bạn có thể dán đoạn văn bản khác rồi bấm nút.</p>")
+    note = widgets.HTML(
+        f"<p><b>Đoạn trả lời có sẵn trong ô là {INVENTED.lower()}</b> (xã An Hòa là xã giả định). "
+        "Bạn có thể dán đoạn văn bản khác rồi bấm nút.</p>"
+    )
     return panel([note, area, button, out])
 
 
@@ -239,25 +294,38 @@ def render_invented(texts: list[str]) -> Html:
     items = "".join(f"<li>{esc(SAMPLE_START)} … {esc(nfc(t).strip())}</li>" for t in texts)
     numbers = distinct_numbers(texts)
     if len(numbers) >= 2:
-        verdict = (f"<p style=\"color:{BAD_COLOUR}\"><b>Cùng một đầu câu, mô hình viết ra {len(numbers)} con số khác "
-                   f"nhau ({esc(', '.join(numbers))}).</b> Không con số nào được tra cứu ở đâu cả: đó là bịa.</p>")
+        verdict = (
+            f'<p style="color:{BAD_COLOUR}"><b>Cùng một đầu câu, mô hình viết ra {len(numbers)} con số khác '
+            f"nhau ({esc(', '.join(numbers))}).</b> Không con số nào được tra cứu ở đâu cả: đó là bịa.</p>"
+        )
     elif numbers:
-        verdict = (f"<p>Mô hình viết ra con số {esc(numbers[0])}. Con số này không được tra cứu ở đâu cả; "
-                   "hãy bấm lại vài lần xem nó có đổi không.</p>")
+        verdict = (
+            f"<p>Mô hình viết ra con số {esc(numbers[0])}. Con số này không được tra cứu ở đâu cả; "
+            "hãy bấm lại vài lần xem nó có đổi không.</p>"
+        )
     else:
-        verdict = ("<p>Lần này mô hình không viết ra con số nào. "
-                   "Mô hình của lớp hôm nay rất nhỏ nên câu thường vô nghĩa; "
-                   "một chatbot lớn sẽ viết ra số hiệu trông rất thật, và cũng bịa y như vậy.</p>")
+        verdict = (
+            "<p>Lần này mô hình không viết ra con số nào. "
+            "Mô hình của lớp hôm nay rất nhỏ nên câu thường vô nghĩa; "
+            "một chatbot lớn sẽ viết ra số hiệu trông rất thật, và cũng bịa y như vậy.</p>"
+        )
     return card("Ba lần viết tiếp", f"<ol>{items}</ol>{verdict}")
 
 
 def invented_numbers() -> widgets.VBox:
     """Hands-on: ask the class model to finish a citation three times and compare the numbers."""
-    temperature = widgets.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.1, description="Nhiệt độ:",
-                                      readout_format=".1f")
-    return service_box(client.sample, label="Sân tập AI sẽ viết tiếp câu này ba lần:", placeholder=SAMPLE_START,
-                       example=SAMPLE_START, render=render_invented, button="Viết tiếp ba lần",
-                       controls={"temperature": temperature})
+    temperature = widgets.FloatSlider(
+        value=1.0, min=0.1, max=2.0, step=0.1, description="Nhiệt độ:", readout_format=".1f"
+    )
+    return service_box(
+        client.sample,
+        label="Sân tập AI sẽ viết tiếp câu này ba lần:",
+        placeholder=SAMPLE_START,
+        example=SAMPLE_START,
+        render=render_invented,
+        button="Viết tiếp ba lần",
+        controls={"temperature": temperature},
+    )
 
 
 def how_to_verify() -> widgets.VBox:
@@ -289,11 +357,15 @@ def quiz() -> widgets.VBox:
 CUTOFF = "tháng 6 năm 2025"
 OLD_LEADER = "Hoàng Minh Đức"
 # Made up for the lesson and written only here, never in the model's text: the model cannot know it.
-NEW_FACT = ("Tháng 9 năm 2025, xã Tân Hòa bầu tổ trưởng tổ công nghệ số cộng đồng mới là chị Lê Thu Hà, thay "
-            "anh Hoàng Minh Đức chuyển công tác.")
+NEW_FACT = (
+    "Tháng 9 năm 2025, xã Tân Hòa bầu tổ trưởng tổ công nghệ số cộng đồng mới là chị Lê Thu Hà, thay "
+    "anh Hoàng Minh Đức chuyển công tác."
+)
 CUTOFF_TEMPERATURE = 0.7
-CUTOFF_PROMPTS = ["Tổ trưởng tổ công nghệ số cộng đồng xã Tân Hòa là",
-                  "Tháng 9 năm 2025, tổ trưởng tổ công nghệ số cộng đồng xã Tân Hòa là"]
+CUTOFF_PROMPTS = [
+    "Tổ trưởng tổ công nghệ số cộng đồng xã Tân Hòa là",
+    "Tháng 9 năm 2025, tổ trưởng tổ công nghệ số cộng đồng xã Tân Hòa là",
+]
 
 
 def who_it_names(texts: list[str]) -> dict[str, int]:
@@ -314,21 +386,32 @@ def ask_after_cutoff(prompt: str, n: int = 8) -> list[str]:
 def render_cutoff(texts: list[str]) -> Html:
     counts = who_it_names(texts)
     items = "".join(f"<li>… {esc(nfc(t).strip())}</li>" for t in texts)
-    verdict = (f"<p><b>{counts['old']}/{len(texts)} lần mô hình nêu tên người cũ ({esc(OLD_LEADER)}), "
-               f"{counts['new']} lần nêu người mới.</b> Văn bản của mô hình dừng ở {esc(CUTOFF)}: chuyện xảy ra sau "
-               "đó, nó không thể biết. Nó không nói «tôi không biết» mà trả lời theo những gì đã học, rất tự tin.</p>")
+    verdict = (
+        f"<p><b>{counts['old']}/{len(texts)} lần mô hình nêu tên người cũ ({esc(OLD_LEADER)}), "
+        f"{counts['new']} lần nêu người mới.</b> Văn bản của mô hình dừng ở {esc(CUTOFF)}: chuyện xảy ra sau "
+        "đó, nó không thể biết. Nó không nói «tôi không biết» mà trả lời theo những gì đã học, rất tự tin.</p>"
+    )
     return card("Mô hình của lớp trả lời", f"<ol>{items}</ol>{verdict}")
 
 
 def knowledge_cutoff() -> widgets.VBox:
     """Hands-on: ask the class model about something that changed after its text stops."""
-    intro = widgets.HTML(card(
-        "Mô hình chỉ biết đến ngày văn bản của nó dừng lại",
-        f"<p>Văn bản mà mô hình của lớp đã học về xã Tân Hòa (xã giả định) viết đến <b>{esc(CUTOFF)}</b> thì dừng.</p>"
-        f"<p><b>Tin mới, sau ngày đó (giả định):</b> {esc(NEW_FACT)}</p>"
-        "<p>Hỏi mô hình xem ai là tổ trưởng. Bấm vài lần, và thử thêm «Tháng 9 năm 2025, …».</p>"))
-    box = service_box(ask_after_cutoff, label="Sân tập AI viết tiếp câu này tám lần:", example=CUTOFF_PROMPTS[0],
-                      render=render_cutoff, button="Hỏi mô hình")
+    intro = widgets.HTML(
+        card(
+            "Mô hình chỉ biết đến ngày văn bản của nó dừng lại",
+            f"<p>Văn bản mà mô hình của lớp đã học về xã Tân Hòa (xã giả định) viết đến "
+            f"<b>{esc(CUTOFF)}</b> thì dừng.</p>"
+            f"<p><b>Tin mới, sau ngày đó (giả định):</b> {esc(NEW_FACT)}</p>"
+            "<p>Hỏi mô hình xem ai là tổ trưởng. Bấm vài lần, và thử thêm «Tháng 9 năm 2025, …».</p>",
+        )
+    )
+    box = service_box(
+        ask_after_cutoff,
+        label="Sân tập AI viết tiếp câu này tám lần:",
+        example=CUTOFF_PROMPTS[0],
+        render=render_cutoff,
+        button="Hỏi mô hình",
+    )
     return widgets.VBox([intro, box])
 
 
@@ -351,15 +434,22 @@ SUMMARY_EXAMPLE = WorkedExample(
         "Việc hỗ trợ không thu tiền, và mỗi hộ được tặng thêm một thẻ điện thoại."
     ),
     flaws=(
-        Flaw("Theo Quyết định số 45/2025/QĐ-UBND",
-             "Thông báo gốc không nhắc quyết định nào: số hiệu này bịa ra cho có vẻ chính thức.",
-             "Mọi số hiệu trong bản tóm tắt phải có trong văn bản gốc."),
+        Flaw(
+            "Theo Quyết định số 45/2025/QĐ-UBND",
+            "Thông báo gốc không nhắc quyết định nào: số hiệu này bịa ra cho có vẻ chính thức.",
+            "Mọi số hiệu trong bản tóm tắt phải có trong văn bản gốc.",
+        ),
         Flaw("300 hộ", "Văn bản gốc ghi 200 hộ.", "Đối chiếu từng con số với văn bản gốc."),
-        Flaw("đến hết ngày 25/3/2025", "Văn bản gốc ghi hạn cuối là 15/3/2025.",
-             "Đối chiếu từng ngày tháng, nhất là hạn chót, với văn bản gốc."),
-        Flaw("mỗi hộ được tặng thêm một thẻ điện thoại",
-             "Văn bản gốc không hề nói vậy: một ý được thêm vào, bà con sẽ đến đòi.",
-             "Mỗi ý trong bản tóm tắt phải chỉ ra được câu tương ứng trong văn bản gốc."),
+        Flaw(
+            "đến hết ngày 25/3/2025",
+            "Văn bản gốc ghi hạn cuối là 15/3/2025.",
+            "Đối chiếu từng ngày tháng, nhất là hạn chót, với văn bản gốc.",
+        ),
+        Flaw(
+            "mỗi hộ được tặng thêm một thẻ điện thoại",
+            "Văn bản gốc không hề nói vậy: một ý được thêm vào, bà con sẽ đến đòi.",
+            "Mỗi ý trong bản tóm tắt phải chỉ ra được câu tương ứng trong văn bản gốc.",
+        ),
     ),
     right=("bộ phận một cửa của xã", "nhớ mang căn cước", "Việc hỗ trợ không thu tiền"),
 )
@@ -369,33 +459,54 @@ SUMMARY_PROMPT = "Tóm tắt thông báo sau trong ba câu cho bà con trong th�
 def render_summary(result: dict) -> Html:
     """A live summary from an instruct model, its numbers and dates listed for checking against the source."""
     reply = str((result or {}).get("reply", ""))
-    return card("Bản tóm tắt do AI của lớp viết — đối chiếu với thông báo gốc",
-                f'<div style="white-space:pre-wrap">{esc(reply)}</div>{citation_rows(reply)}')
+    return card(
+        "Bản tóm tắt do AI của lớp viết — đối chiếu với thông báo gốc",
+        f'<div style="white-space:pre-wrap">{esc(reply)}</div>{citation_rows(reply)}',
+    )
 
 
 def verify_summary() -> widgets.VBox:
     """Check a summary against its source: live from an instruct model, or the authors' worked example."""
-    return live_or_examples([SUMMARY_EXAMPLE], live_prompt=SUMMARY_PROMPT, render_live=render_summary,
-                            live_label="Nhờ AI của lớp tóm tắt thông báo (giả định):")
+    return live_or_examples(
+        [SUMMARY_EXAMPLE],
+        live_prompt=SUMMARY_PROMPT,
+        render_live=render_summary,
+        live_label="Nhờ AI của lớp tóm tắt thông báo (giả định):",
+    )
 
 
 # ---- chatbots that search the web and cite sources ------------------------------------------------------
 
 CITED = ["Dùng được sau khi đã mở và đọc nguồn", "Phải kiểm tra thêm", "Không dùng"]
 CITED_ITEMS = [
-    {"text": "Chatbot có tìm trên mạng, trích «Luật Trí tuệ nhân tạo số 134/2025/QH15» và dẫn đường link đến "
-             "Cổng thông tin điện tử Quốc hội. Bạn mở link, đọc đúng điều luật đó thấy khớp.", "answer": 0,
-     "explain": "Nguồn chính thức, bạn đã tự đọc và thấy khớp: đó mới là kiểm chứng."},
-    {"text": "Chatbot dẫn nguồn là một trang tin tổng hợp, không phải trang của cơ quan ban hành.", "answer": 1,
-     "explain": "Trang tin có thể chép sai hoặc đã cũ. Hãy tìm văn bản gốc ở nơi được đăng chính thức."},
-    {"text": "Chatbot dẫn một đường link, bấm vào thì trang không tồn tại hoặc không nói gì về điều được trích.",
-     "answer": 2, "explain": "Nguồn không nói điều đó thì trích dẫn là bịa, dù có link trông rất thật."},
-    {"text": "Chatbot không tìm trên mạng, trả lời về quy định mới ban hành tháng trước, không dẫn nguồn nào.",
-     "answer": 2, "explain": "Dữ liệu của mô hình dừng ở một ngày nào đó: chuyện mới nó không biết mà vẫn "
-                             "trả lời tự tin. Không dùng; hãy tra văn bản mới nhất."},
-    {"text": "Chatbot dẫn đúng văn bản gốc, nhưng đoạn trả lời tóm tắt một con số khác với con số trong văn bản.",
-     "answer": 1, "explain": "Có nguồn thật chưa chắc câu trả lời đúng: chatbot vẫn có thể tóm tắt sai. "
-                             "Đối chiếu từng con số với bản gốc."},
+    {
+        "text": "Chatbot có tìm trên mạng, trích «Luật Trí tuệ nhân tạo số 134/2025/QH15» và dẫn đường link đến "
+        "Cổng thông tin điện tử Quốc hội. Bạn mở link, đọc đúng điều luật đó thấy khớp.",
+        "answer": 0,
+        "explain": "Nguồn chính thức, bạn đã tự đọc và thấy khớp: đó mới là kiểm chứng.",
+    },
+    {
+        "text": "Chatbot dẫn nguồn là một trang tin tổng hợp, không phải trang của cơ quan ban hành.",
+        "answer": 1,
+        "explain": "Trang tin có thể chép sai hoặc đã cũ. Hãy tìm văn bản gốc ở nơi được đăng chính thức.",
+    },
+    {
+        "text": "Chatbot dẫn một đường link, bấm vào thì trang không tồn tại hoặc không nói gì về điều được trích.",
+        "answer": 2,
+        "explain": "Nguồn không nói điều đó thì trích dẫn là bịa, dù có link trông rất thật.",
+    },
+    {
+        "text": "Chatbot không tìm trên mạng, trả lời về quy định mới ban hành tháng trước, không dẫn nguồn nào.",
+        "answer": 2,
+        "explain": "Dữ liệu của mô hình dừng ở một ngày nào đó: chuyện mới nó không biết mà vẫn "
+        "trả lời tự tin. Không dùng; hãy tra văn bản mới nhất.",
+    },
+    {
+        "text": "Chatbot dẫn đúng văn bản gốc, nhưng đoạn trả lời tóm tắt một con số khác với con số trong văn bản.",
+        "answer": 1,
+        "explain": "Có nguồn thật chưa chắc câu trả lời đúng: chatbot vẫn có thể tóm tắt sai. "
+        "Đối chiếu từng con số với bản gốc.",
+    },
 ]
 
 

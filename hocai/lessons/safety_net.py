@@ -12,8 +12,9 @@ from __future__ import annotations
 import sys
 import traceback
 
-SENTENCE = ("Ô này gặp trục trặc nên chưa chạy xong; hãy bấm chạy lại ô (Shift + Enter), "
-            "nếu vẫn không được thì báo giảng viên.")
+SENTENCE = (
+    "Ô này gặp trục trặc nên chưa chạy xong; hãy bấm chạy lại ô (Shift + Enter), nếu vẫn không được thì báo giảng viên."
+)
 _MARK = "_hocai_safety_net"
 
 

@@ -27,7 +27,6 @@ _DOB = re.compile(
 )
 
 
-
 def _date_ok(m: re.Match) -> bool:
     year = int(m.group("y1") or m.group("y2") or m.group("y3") or m.group("yonly"))
     if not 1920 <= year <= CURRENT_YEAR:

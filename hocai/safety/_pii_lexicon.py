@@ -40,7 +40,13 @@ PLACE_NAMES = (
 
 # Names that may close an address after a comma: the provinces and the usual short forms.
 PROVINCES = PLACE_NAMES[: PLACE_NAMES.index("Cà Mau") + 1] + [
-    "TP.HCM", "TP. HCM", "TPHCM", "Sài Gòn", "Việt Nam", "Huế"]
+    "TP.HCM",
+    "TP. HCM",
+    "TPHCM",
+    "Sài Gòn",
+    "Việt Nam",
+    "Huế",
+]
 
 # Words that, written capitalised right after a name-like start, make it an organisation or a title.
 NON_NAME_WORDS = frozenset(
@@ -49,13 +55,34 @@ NON_NAME_WORDS = frozenset(
     "Điều Khoản Chương Mục Ngày Tháng Theo Tại Và Các Những Trong Của Với Cho Khi Nếu Đã Sẽ Đang Được Bị "
     "Là Có Không Này Đó Về Từ Đến Người Nhà Học Trung Tâm Thành Quốc Cộng Hòa Hoà Chính Phủ Đồng Chí "
     "Giáo Dục Khoa Nhân Dân Tiểu Mầm Non THPT THCS UBND HĐND Zalo Facebook Email SĐT CCCD CMND STK MST".split()
-) - {"Thị", "Thành", "Khoa", "Trung", "Tâm", "Công", "Hòa", "Quốc", "Nhân", "Dân", "Chí", "Đồng", "Học", "Ngân",
-   "Chính", "Thông", "Quyết", "Nghị", "Chương", "Trường", "Hiệu", "Tổng"}
+) - {
+    "Thị",
+    "Thành",
+    "Khoa",
+    "Trung",
+    "Tâm",
+    "Công",
+    "Hòa",
+    "Quốc",
+    "Nhân",
+    "Dân",
+    "Chí",
+    "Đồng",
+    "Học",
+    "Ngân",
+    "Chính",
+    "Thông",
+    "Quyết",
+    "Nghị",
+    "Chương",
+    "Trường",
+    "Hiệu",
+    "Tổng",
+}
 
 # Capitalised words that start the next part of an address, so a place name stops before them.
 ADDRESS_KEYWORDS = (
-    "Phường|Xã|Quận|Huyện|Tỉnh|Thị xã|Thị trấn|Thành phố|Đường|Ngõ|Ngách|Hẻm|Kiệt|Thôn|Xóm|Ấp|Tổ|Số|Khóm|TP|Tp|"
-    "Việt Nam"
+    "Phường|Xã|Quận|Huyện|Tỉnh|Thị xã|Thị trấn|Thành phố|Đường|Ngõ|Ngách|Hẻm|Kiệt|Thôn|Xóm|Ấp|Tổ|Số|Khóm|TP|Tp|Việt Nam"
 )
 
 # Words just before a capitalised run that make it a place, street or organisation, not a person.

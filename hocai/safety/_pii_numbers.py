@@ -59,8 +59,10 @@ _PLATE = re.compile(
 _LETTER_CODE = re.compile(
     r"(?=[A-Z][A-Z\d])(?<![\w])(?:(?P<passport>[A-Z]\d{7,8})|(?P<health>[A-Z]{2}[ ]?\d[ ]?\d{2}[ ]?\d{10}))(?![\w])"
 )
-EMAIL = re.compile(r"(?=[A-Za-z0-9])(?<![\w.+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*"
-                   r"@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+EMAIL = re.compile(
+    r"(?=[A-Za-z0-9])(?<![\w.+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*"
+    r"@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+)
 
 
 def luhn_ok(digits: str) -> bool:
@@ -236,8 +238,9 @@ def find_numbers(text: str) -> Iterator[tuple[int, int, str]]:
         code = int(match.group("code"))
         if code < 11:
             continue
-        if match.group("moto") is None and not (match.group("s1") or "-" in match.group(0)
-                                                or "." in match.group("num")):
+        if match.group("moto") is None and not (
+            match.group("s1") or "-" in match.group(0) or "." in match.group("num")
+        ):
             continue
         if _context(text, match.start()) == "public":
             continue

@@ -34,7 +34,8 @@ _NAME_LABELS = tuple(
     "người được khen thưởng|họ tên bố|họ tên mẹ|họ tên cha|giáo viên chủ nhiệm|gvcn|người nộp|người đề nghị".split("|")
 )
 _NAME_PHRASES = tuple(
-    "tôi|tôi tên|tên tôi|tên|mình|mình tên|em|em tên|con tên|cháu tên|tên con|tên cháu|tên em".split("|"))
+    "tôi|tôi tên|tên tôi|tên|mình|mình tên|em|em tên|con tên|cháu tên|tên con|tên cháu|tên em".split("|")
+)
 # Blanks (not line breaks) around a colon; found from each colon outwards so that a long run of spaces
 # costs linear time, not a scan from every space.
 _BLANKS_AFTER = re.compile(r"[^\S\n]*")
@@ -49,8 +50,20 @@ _PARENS_TAIL = re.compile(r"[^\S\n]*\([^)\n]{0,40}\)$")
 _PLACE_WORDS = tuple(w.replace("\\.", ".") for w in PLACE_PREFIXES.split("|"))
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(\-–•]\s*|\n\s*|^\s*)$")
 _PLACES = frozenset(PLACE_NAMES) | {
-    "Bà Rịa", "Cô Tô", "Con Cuông", "Bác Ái", "Bà Chiểu", "Bà Đen", "Ông Lãnh", "Bà Triệu", "Ông Ích Khiêm",
-    "Hồ Chí Minh", "Bà Điểm", "Bà Nà", "Bà Hom", "Bà Quẹo",
+    "Bà Rịa",
+    "Cô Tô",
+    "Con Cuông",
+    "Bác Ái",
+    "Bà Chiểu",
+    "Bà Đen",
+    "Ông Lãnh",
+    "Bà Triệu",
+    "Ông Ích Khiêm",
+    "Hồ Chí Minh",
+    "Bà Điểm",
+    "Bà Nà",
+    "Bà Hom",
+    "Bà Quẹo",
 }
 
 

@@ -17,11 +17,15 @@ __all__ = ["pii_command", "scam_command", "prompt_command", "read_input", "MAX_B
 
 MAX_BYTES = 5 * 1024 * 1024
 
-NOT_TEXT = ("Dữ liệu vào không phải văn bản UTF-8 (có thể là tệp nhị phân hoặc bảng mã cũ); "
-            "hãy lưu lại dưới dạng UTF-8 rồi thử lại.")
+NOT_TEXT = (
+    "Dữ liệu vào không phải văn bản UTF-8 (có thể là tệp nhị phân hoặc bảng mã cũ); "
+    "hãy lưu lại dưới dạng UTF-8 rồi thử lại."
+)
 TOO_BIG = "Dữ liệu vào quá lớn (hơn {mb} MB); hãy chia văn bản thành nhiều phần nhỏ hơn."
-EMPTY_PROMPT = ("Chưa có câu lệnh nào để chấm; hãy nhập câu lệnh cho AI vào "
-                "(ví dụ: echo \"Viết thông báo họp\" | hocai prompt-check).")
+EMPTY_PROMPT = (
+    "Chưa có câu lệnh nào để chấm; hãy nhập câu lệnh cho AI vào "
+    '(ví dụ: echo "Viết thông báo họp" | hocai prompt-check).'
+)
 
 
 def read_input(stream=None, limit: int = MAX_BYTES) -> str:
@@ -117,8 +121,9 @@ def scam_command(args: argparse.Namespace) -> int:
     chunks = []
     for number, message in enumerate(messages, start=1):
         verdict = scam.check_message(message)
-        chunks.append(_json_line(scam.to_json(verdict)) if args.json
-                      else _verdict_text(number, verdict, scam.SUSPICIOUS))
+        chunks.append(
+            _json_line(scam.to_json(verdict)) if args.json else _verdict_text(number, verdict, scam.SUSPICIOUS)
+        )
     _write(("" if args.json else "\n").join(chunks))
     return 0
 

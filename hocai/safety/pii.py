@@ -55,9 +55,11 @@ LABELS = tuple(PLACEHOLDERS)
 
 # Combining marks (Vietnamese tones and vowel marks when decomposed, and other scripts' marks, Hangul jamo):
 # text without any is already NFC up to one-to-one singletons, which keep offsets unchanged.
-_COMBINING = re.compile("[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
-                        "\u06d6-\u06ed\u0900-\u0dff\u0e31-\u0e4e\u1100-\u11ff\u1ab0-\u1aff\u1dc0-\u1dff"
-                        "\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f]")
+_COMBINING = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06ed\u0900-\u0dff\u0e31-\u0e4e\u1100-\u11ff\u1ab0-\u1aff\u1dc0-\u1dff"
+    "\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f]"
+)
 
 # When candidates overlap, the validated kinds win over the word-based guesses.
 _PRIORITY = {"EMAIL": 5, "DATE_OF_BIRTH": 4, "ADDRESS": 2, "PERSON": 1}

@@ -19,14 +19,14 @@ def split_branches(src: str) -> list[str]:
     while i < len(src):
         char = src[i]
         if char == "\\":
-            current += src[i:i + 2]
+            current += src[i : i + 2]
             i += 2
             continue
         if char == "[":
             end = i + 1
             while end < len(src) and src[end] != "]":
                 end += 2 if src[end] == "\\" else 1
-            current += src[i:end + 1]
+            current += src[i : end + 1]
             i = end + 1
             continue
         depth += char == "("
@@ -62,12 +62,12 @@ def leads(src: str) -> list[str] | None:
             if branch.startswith("\\b"):
                 branch = branch[2:]
             elif branch.startswith(("(?<!", "(?<=", "(?!", "(?=")):
-                branch = branch[_group_end(branch, 0) + 1:]
+                branch = branch[_group_end(branch, 0) + 1 :]
             else:
                 break
         if branch.startswith("(?:"):
             end = _group_end(branch, 0)
-            if branch[end + 1:end + 2] in ("?", "*", "{"):
+            if branch[end + 1 : end + 2] in ("?", "*", "{"):
                 return None
             inner = leads(branch[3:end])
             if inner is None:
@@ -83,7 +83,7 @@ def leads(src: str) -> list[str] | None:
                 break
             else:
                 step = 1
-            if branch[i + step:i + step + 1] in ("?", "*", "{"):
+            if branch[i + step : i + step + 1] in ("?", "*", "{"):
                 break
             literal += char
             i += step

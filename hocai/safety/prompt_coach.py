@@ -63,8 +63,15 @@ _EMPTY = _rx(
     r"|phu hop|ro rang|cu the|day du|hop ly|chi tiet|dung yeu cau|tot|chinh xac|hay|nhat)\b"
 )
 _LABEL = _rx(r"^\s*(vai tro|nhiem vu|boi canh|ngu canh|dinh dang|gioi han|yeu cau)\s*[:\-–]\s*")
-_LABEL_PART = {"vai tro": "role", "nhiem vu": "task", "yeu cau": "task", "boi canh": "context",
-               "ngu canh": "context", "dinh dang": "format", "gioi han": "limits"}
+_LABEL_PART = {
+    "vai tro": "role",
+    "nhiem vu": "task",
+    "yeu cau": "task",
+    "boi canh": "context",
+    "ngu canh": "context",
+    "dinh dang": "format",
+    "gioi han": "limits",
+}
 _STOP = frozenset(
     "la mot cac nhung cho cua va voi de thi ma o tai tu den ban toi em minh giup can muon nay do ay the nao gi co"
     " khong duoc se da dang rat nhe nha a oi vao ra len xuong nhu vay thi cung con lai hoac hay ho ai sau truoc"
@@ -149,13 +156,20 @@ _FILLERS = {
 _INTERNAL = (
     (_rx(r"\btuyet mat\b"), "tuyệt mật"),
     (_rx(r"\btoi mat\b"), "tối mật"),
-    (_rx(r"\b(?:tai lieu|van ban|ho so|cong van|thong tin|muc|bao cao|do)\s+mat\b(?!\s*(?:khau|ma|ong|do|troi|dat))"
-         r"|\bmat\s*[:\-–]|^\s*mat\b|\bdong dau mat\b"), "mật"),
+    (
+        _rx(
+            r"\b(?:tai lieu|van ban|ho so|cong van|thong tin|muc|bao cao|do)\s+mat\b(?!\s*(?:khau|ma|ong|do|troi|dat))"
+            r"|\bmat\s*[:\-–]|^\s*mat\b|\bdong dau mat\b"
+        ),
+        "mật",
+    ),
     (_rx(r"\bluu hanh noi bo\b"), "lưu hành nội bộ"),
     (_rx(r"\bnoi bo\b"), "nội bộ"),
     (_rx(r"\bkhong pho bien\b"), "không phổ biến"),
-    (_rx(r"\bdu thao\b(?: \w+){0,4} chua (?:ban hanh|cong bo|phat hanh)|\bchua (?:ban hanh|cong bo)\b"),
-     "dự thảo chưa ban hành"),
+    (
+        _rx(r"\bdu thao\b(?: \w+){0,4} chua (?:ban hanh|cong bo|phat hanh)|\bchua (?:ban hanh|cong bo)\b"),
+        "dự thảo chưa ban hành",
+    ),
     (_rx(r"\bbi mat nha nuoc\b"), "bí mật nhà nước"),
 )
 
@@ -173,7 +187,6 @@ def _internal_markers(flat: str) -> list[str]:
     return [name for name in found if not any(name != other and name in other for other in found)]
 
 
-
 def _content(text: str) -> list[str]:
     """The words of ``text`` that say something: not function words, not part names, not placeholders."""
     return [w for w in _WORD.findall(text) if w not in _STOP and (len(w) > 1 or w.isdigit())]
@@ -187,7 +200,7 @@ def _clauses(flat: str) -> list[tuple[str | None, str]]:
         match = _LABEL.match(raw)
         if match:
             label = _LABEL_PART[match.group(1)]
-            raw = raw[match.end():]
+            raw = raw[match.end() :]
         text = _GUIDING.sub(" ", _PLACEHOLDER.sub(" ", raw))
         text = re.sub(r"\s+", " ", _EMPTY.sub(" ", text)).strip(" ,:-–")
         if text or label:
@@ -211,10 +224,10 @@ def _find(clauses: list[tuple[str | None, str]]) -> dict[str, str]:
         if role:
             start = role.start(1) if role.group(1) is not None else role.start(2)
             end = _ROLE_END.search(text, start)
-            phrase = text[start:end.start() if end else len(text)]
+            phrase = text[start : end.start() if end else len(text)]
             if "role" not in found and _content(phrase):
-                found["role"] = text[role.start():start + len(phrase)]
-            text = text[:role.start()] + " " + text[start + len(phrase):]
+                found["role"] = text[role.start() : start + len(phrase)]
+            text = text[: role.start()] + " " + text[start + len(phrase) :]
             words = _content(text)
         if "task" not in found:
             for task in _TASK.finditer(text):
@@ -291,8 +304,10 @@ def _verdict(criteria: dict[str, bool], score: int, warnings: list[str], blanks:
     if warnings:
         return "Câu lệnh chưa đạt: " + warnings[0][0].lower() + warnings[0][1:]
     if blanks > MAX_BLANKS:
-        return (f"Câu lệnh chưa đạt: còn {blanks} chỗ trống của mẫu chưa điền (trong ngoặc, «...», «XXX»); "
-                "hãy thay bằng nội dung cụ thể của việc này.")
+        return (
+            f"Câu lệnh chưa đạt: còn {blanks} chỗ trống của mẫu chưa điền (trong ngoặc, «...», «XXX»); "
+            "hãy thay bằng nội dung cụ thể của việc này."
+        )
     if score < min_parts:
         return f"Câu lệnh chưa đạt: mới có {score}/5 tiêu chí có nội dung cụ thể, cần ít nhất {min_parts}."
     if not criteria["task"]:
@@ -310,7 +325,7 @@ def _excerpt(prompt: str, flat_piece: str, width: int = 60) -> str:
     if at < 0 or len(flat) != len(prompt):
         piece = flat_piece
     else:
-        piece = prompt[at:at + width]
+        piece = prompt[at : at + width]
     return piece if len(piece) < width else piece[:width].rstrip() + "…"
 
 

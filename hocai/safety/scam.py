@@ -89,40 +89,57 @@ def _link_flags(flat: str) -> tuple[float, list[str], list[str]]:
         squashed = host.replace("-", "").replace(".", "")
         brand = next((b for b in _BRANDS_LONGEST_FIRST if b in squashed), None)
         if path.endswith(".apk"):
-            weight, reason = 0.55, (f"Đường link {host} tải về tệp cài đặt .apk — ứng dụng lạ có thể lấy cắp "
-                                    "tiền và dữ liệu.")
+            weight, reason = (
+                0.55,
+                (f"Đường link {host} tải về tệp cài đặt .apk — ứng dụng lạ có thể lấy cắp tiền và dữ liệu."),
+            )
         elif reg in RULES.links.shorteners:
             weight, reason = 0.5, f"Tin nhắn có đường link rút gọn ({host}), không biết sẽ dẫn đến trang nào."
         elif brand:
             name = RULES.links.brand_names.get(brand, brand)
-            weight, reason = 0.55, (f"Đường link {host} giả tên «{name}» nhưng không phải trang chính thức "
-                                    "(hãy tự mở trang hay ứng dụng chính thức mà bạn đã biết, "
-                                    "đừng bấm link trong tin).")
+            weight, reason = (
+                0.55,
+                (
+                    f"Đường link {host} giả tên «{name}» nhưng không phải trang chính thức "
+                    "(hãy tự mở trang hay ứng dụng chính thức mà bạn đã biết, "
+                    "đừng bấm link trong tin)."
+                ),
+            )
         elif reg.rsplit(".", 1)[-1] in RULES.links.risky_tlds:
-            weight, reason = 0.5, (f"Đường link {host} có đuôi lạ, không phải trang chính thức của cơ quan hay "
-                                   "ngân hàng nào.")
+            weight, reason = (
+                0.5,
+                (f"Đường link {host} có đuôi lạ, không phải trang chính thức của cơ quan hay ngân hàng nào."),
+            )
         elif action:
-            weight, reason = 0.4, (f"Tin nhắn bảo vào đường link {host} để đăng nhập, điền thông tin hay nhận tiền, "
-                                   "nhưng đó không phải trang chính thức của cơ quan hay ngân hàng nào.")
+            weight, reason = (
+                0.4,
+                (
+                    f"Tin nhắn bảo vào đường link {host} để đăng nhập, điền thông tin hay nhận tiền, "
+                    "nhưng đó không phải trang chính thức của cơ quan hay ngân hàng nào."
+                ),
+            )
         if weight > worst:
             worst, reasons = weight, [reason]
     return worst, reasons, official
 
 
 # Chat shorthand and teen code spelled out, so "ck 3tr vào stk" reads like "chuyển khoản 3 triệu vào số tài khoản".
-_SHORTHAND: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(pattern), words) for pattern, words in (
-    (r"\bstk\b", "số tài khoản"),
-    (r"\b(?:tk|acc)\b", "tài khoản"),
-    (r"\bck\b", "chuyển khoản"),
-    (r"\bbank(?= (?:cho|giúp|giup|qua|vào|vao|trước|truoc|lại|lai|gấp|gap)\b)", "chuyển khoản"),
-    (r"\b(?:mk|pass)\b", "mật khẩu"),
-    (r"\b(?:sđt|sdt)\b", "số điện thoại"),
-    (r"\b(?:ib|inbox|ibx)\b", "nhắn tin"),
-    (r"\bzl\b", "zalo"),
-    (r"\b(?:ko|hok|hông)\b", "không"),
-    (r"\b(?:đc|dc)\b", "được"),
-    (r"(\d) ?tr\b", "\\1 triệu"),
-))
+_SHORTHAND: tuple[tuple[re.Pattern, str], ...] = tuple(
+    (re.compile(pattern), words)
+    for pattern, words in (
+        (r"\bstk\b", "số tài khoản"),
+        (r"\b(?:tk|acc)\b", "tài khoản"),
+        (r"\bck\b", "chuyển khoản"),
+        (r"\bbank(?= (?:cho|giúp|giup|qua|vào|vao|trước|truoc|lại|lai|gấp|gap)\b)", "chuyển khoản"),
+        (r"\b(?:mk|pass)\b", "mật khẩu"),
+        (r"\b(?:sđt|sdt)\b", "số điện thoại"),
+        (r"\b(?:ib|inbox|ibx)\b", "nhắn tin"),
+        (r"\bzl\b", "zalo"),
+        (r"\b(?:ko|hok|hông)\b", "không"),
+        (r"\b(?:đc|dc)\b", "được"),
+        (r"(\d) ?tr\b", "\\1 triệu"),
+    )
+)
 
 
 def _expand_shorthand(low: str) -> str:
@@ -135,10 +152,10 @@ def _negated(low: str, flat: str, start: int) -> bool:
     """True when a negation word sits earlier in the same clause ("không cung cấp mã OTP")."""
     accented = low != flat and len(low) == len(flat)
     view = low if accented else flat
-    window = view[max(0, start - 50):start]
+    window = view[max(0, start - 50) : start]
     ends = list(_CLAUSE_END.finditer(window))
     if ends:
-        window = window[ends[-1].end():]
+        window = window[ends[-1].end() :]
     window = _NOT_NEGATION.sub(" ", window)
     return bool((_NEGATION_VI if accented else _NEGATION_FLAT).search(window))
 
@@ -159,8 +176,9 @@ _ADVICE_SCAM = [
     "Hỏi người nhà hoặc báo công an xã, phường nơi gần nhất; khi nguy cấp gọi 113.",
     "Có thể trình báo qua ứng dụng VNeID (mục tố giác tội phạm).",
 ]
-_ADVICE_RELATIVE = ("Gọi lại người thân bằng số quen thuộc, hoặc hỏi một chuyện chỉ người nhà mới biết, "
-                    "trước khi làm gì.")
+_ADVICE_RELATIVE = (
+    "Gọi lại người thân bằng số quen thuộc, hoặc hỏi một chuyện chỉ người nhà mới biết, trước khi làm gì."
+)
 _ADVICE_LOST = "Nếu đã lỡ chuyển tiền hay đọc mã, gọi ngay tổng đài ngân hàng để khóa tài khoản và báo công an."
 _ADVICE_CAUTION = [
     "Tin nhắn có vài dấu hiệu đáng ngờ. Đừng làm theo ngay: hãy gọi số chính thức của nơi gửi để hỏi lại.",
@@ -227,8 +245,9 @@ def _judge_rules(low: str, flat: str, accented: bool) -> _RulesResult:
         names = ", ".join(a.name for a in authorities[:2])
         bonus = 0.25
         score += bonus
-        reasons.append((bonus, f"Người gửi tự xưng là {names} rồi đòi tiền, thông tin hoặc bấm link. "
-                               f"{authorities[0].reason}"))
+        reasons.append(
+            (bonus, f"Người gửi tự xưng là {names} rồi đòi tiền, thông tin hoặc bấm link. {authorities[0].reason}")
+        )
     families = [name for name, members in RULES.families if keys & members]
     families += ["tự xưng cơ quan, công ty"] if authorities else []
     if len(families) in RULES.family_bonus:
@@ -239,8 +258,9 @@ def _judge_rules(low: str, flat: str, accented: bool) -> _RulesResult:
     warnings = len(RULES.warning.findall(flat))
     if warnings:
         score -= min(0.7, 0.35 * warnings)
-        reassuring.append("Tin nhắn có lời khuyên cảnh giác (không cung cấp mã, không bấm link lạ…) — "
-                          "dấu hiệu của tin thật.")
+        reassuring.append(
+            "Tin nhắn có lời khuyên cảnh giác (không cung cấp mã, không bấm link lạ…) — dấu hiệu của tin thật."
+        )
     for sign in RULES.genuine:
         if sign.pattern.search(flat):
             score -= sign.weight
@@ -259,8 +279,10 @@ def rule_score(text: str) -> float:
 
 _MODEL_REASON = "Cách viết của tin nhắn rất giống các tin lừa đảo đã biết, nhất là những chữ: {phrases}."
 _MODEL_REASON_PLAIN = "Cách viết của tin nhắn rất giống các tin lừa đảo đã biết."
-_MODEL_CALM = ("Dù có dấu hiệu trên, cách viết của cả tin nhắn giống một thông báo hay tin nhắn thông thường hơn "
-               "là tin lừa đảo; vẫn nên kiểm tra lại với nơi gửi.")
+_MODEL_CALM = (
+    "Dù có dấu hiệu trên, cách viết của cả tin nhắn giống một thông báo hay tin nhắn thông thường hơn "
+    "là tin lừa đảo; vẫn nên kiểm tra lại với nơi gửi."
+)
 
 
 def check_message(text: str, *, use_model: bool = True) -> Verdict:
@@ -280,8 +302,9 @@ def check_message(text: str, *, use_model: bool = True) -> Verdict:
             score = max(score, rules.score)
         if score >= THRESHOLD and rules.score < THRESHOLD:
             words = scam_model.phrases(model, flat, low)
-            reasons.insert(0, _MODEL_REASON.format(phrases=", ".join(f"«{w}»" for w in words)) if words
-                           else _MODEL_REASON_PLAIN)
+            reasons.insert(
+                0, _MODEL_REASON.format(phrases=", ".join(f"«{w}»" for w in words)) if words else _MODEL_REASON_PLAIN
+            )
         elif score < THRESHOLD <= rules.score:
             reassuring.insert(0, _MODEL_CALM)
     if score >= THRESHOLD:
@@ -296,5 +319,9 @@ def check_message(text: str, *, use_model: bool = True) -> Verdict:
 
 def to_json(verdict: Verdict) -> dict:
     """The ``hocai scam --json`` record of one verdict."""
-    return {"scam": verdict.scam, "score": verdict.score, "reasons": list(verdict.reasons),
-            "advice": list(verdict.advice)}
+    return {
+        "scam": verdict.scam,
+        "score": verdict.score,
+        "reasons": list(verdict.reasons),
+        "advice": list(verdict.advice),
+    }

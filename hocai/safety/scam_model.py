@@ -48,7 +48,7 @@ def features(flat: str) -> np.ndarray:
     grams.update("b" + a + " " + b for a, b in zip(words, words[1:], strict=False))
     text = " " + _SPACES.sub(" ", _DIGIT.sub("0", flat[:MAX_CHARS])).strip() + " "
     for n in CHAR_NGRAMS:
-        grams.update("c" + text[i:i + n] for i in range(len(text) - n + 1))
+        grams.update("c" + text[i : i + n] for i in range(len(text) - n + 1))
     return np.array(sorted({_bucket(g) for g in grams}), dtype=np.int64)
 
 
@@ -102,8 +102,13 @@ def phrases(model: Model, flat: str, low: str, limit: int = 3) -> list[str]:
         if i + 1 < len(matches):
             after = matches[i + 1]
             pair = "b" + match.group() + " " + after.group()
-            candidates.append(((match.start(), after.end()), pair,
-                               weight(pair) + weight("w" + match.group()) + weight("w" + after.group())))
+            candidates.append(
+                (
+                    (match.start(), after.end()),
+                    pair,
+                    weight(pair) + weight("w" + match.group()) + weight("w" + after.group()),
+                )
+            )
         for (start, end), key, value in candidates:
             if not _telling(key) or value <= 0:
                 continue

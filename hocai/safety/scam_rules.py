@@ -18,8 +18,18 @@ from hocai.safety.prefilter import FastPattern
 RULES_PATH = Path(__file__).with_name("data") / "scam_rules.toml"
 
 _FRAGMENT = re.compile(r"\$\{(\w+)\}")
-_TOP = {"fragments", "family_bonus", "families", "flags", "rules", "combos", "authorities", "warning", "genuine",
-        "links"}
+_TOP = {
+    "fragments",
+    "family_bonus",
+    "families",
+    "flags",
+    "rules",
+    "combos",
+    "authorities",
+    "warning",
+    "genuine",
+    "links",
+}
 _RULE_FIELDS = {"key", "weight", "reason", "patterns", "accented", "negatable", "family", "demand"}
 _LINK_FIELDS = {"shorteners", "risky_tlds", "official", "brands", "brand_names"}
 
@@ -157,7 +167,8 @@ def _rule(entry: dict, number: int, families: dict[str, str], fragments: dict[st
         pattern=_compile(_strings(entry["patterns"], where, "patterns", at), where, at, fragments),
         reason=_text(entry["reason"], where, "reason", at),
         accented=_compile(_strings(accented, where, "accented", at), where + " (accented)", at, fragments)
-        if accented is not None else None,
+        if accented is not None
+        else None,
         negatable=entry.get("negatable", False),
         family=family,
         demand=entry.get("demand", False),
@@ -223,8 +234,11 @@ def parse(data: dict, at: _Where) -> RuleSet:
     except ValueError:
         raise at.fail("family_bonus", "keys must be whole numbers of families") from None
     if family_bonus and set(family_bonus) != set(range(min(family_bonus), len(families) + 2)):
-        raise at.fail("family_bonus", f"needs one bonus for each count from {min(family_bonus)} to "
-                                      f"{len(families) + 1} families (an impersonated sender counts as one)")
+        raise at.fail(
+            "family_bonus",
+            f"needs one bonus for each count from {min(family_bonus)} to "
+            f"{len(families) + 1} families (an impersonated sender counts as one)",
+        )
 
     combos = []
     for number, entry in enumerate(_table(data, "combos", at), start=1):
@@ -233,24 +247,34 @@ def parse(data: dict, at: _Where) -> RuleSet:
         flags = _strings(entry["flags"], where, "flags", at)
         if unknown := set(flags) - seen:
             raise at.fail(where, f"unknown flag(s) {', '.join(sorted(unknown))}")
-        combos.append(Combo(frozenset(flags), _number(entry["bonus"], where, "bonus", at),
-                            _text(entry["reason"], where, "reason", at)))
+        combos.append(
+            Combo(
+                frozenset(flags),
+                _number(entry["bonus"], where, "bonus", at),
+                _text(entry["reason"], where, "reason", at),
+            )
+        )
 
     authorities = []
     for number, entry in enumerate(_table(data, "authorities", at), start=1):
         where = f"authority {entry.get('name', '#' + str(number))!r}"
         _fields(entry, {"name", "patterns", "reason"}, {"name", "patterns", "reason"}, where, at)
-        authorities.append(Authority(_text(entry["name"], where, "name", at),
-                                     _compile(_strings(entry["patterns"], where, "patterns", at), where, at, fragments),
-                                     _text(entry["reason"], where, "reason", at)))
+        authorities.append(
+            Authority(
+                _text(entry["name"], where, "name", at),
+                _compile(_strings(entry["patterns"], where, "patterns", at), where, at, fragments),
+                _text(entry["reason"], where, "reason", at),
+            )
+        )
 
     genuine = []
     for number, entry in enumerate(_table(data, "genuine", at), start=1):
         where = f"genuine #{number}"
         _fields(entry, {"weight", "patterns", "reason"}, {"weight", "patterns", "reason"}, where, at)
         pattern = _compile(_strings(entry["patterns"], where, "patterns", at), where, at, fragments)
-        genuine.append(Genuine(pattern, _number(entry["weight"], where, "weight", at),
-                               _text(entry["reason"], where, "reason", at)))
+        genuine.append(
+            Genuine(pattern, _number(entry["weight"], where, "weight", at), _text(entry["reason"], where, "reason", at))
+        )
 
     warning = data.get("warning")
     if not isinstance(warning, dict):

@@ -69,8 +69,10 @@ def ordinary_text() -> list[dict]:
     """Wikipedia paragraphs and SIB-200 sentences as genuine (non-scam) rows; an error when absent."""
     viwiki, sib200 = shared_path("VIWIKI"), shared_path("SIB200")
     if not (viwiki.exists() and sib200.exists()):
-        raise SystemExit(f"Không tìm thấy dữ liệu dùng chung ở {shared_path()} (cần viwiki-sample và sib200-vi); "
-                         "hãy đặt biến HOCAI_SHARED_DATA.")
+        raise SystemExit(
+            f"Không tìm thấy dữ liệu dùng chung ở {shared_path()} (cần viwiki-sample và sib200-vi); "
+            "hãy đặt biến HOCAI_SHARED_DATA."
+        )
     rows: list[dict] = []
     with viwiki.open(encoding="utf-8") as handle:
         for index, line in enumerate(handle):
@@ -93,8 +95,9 @@ def _matrix(rows: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return indptr, columns, values
 
 
-def fit(rows: list[np.ndarray], labels: np.ndarray, weights: np.ndarray | None = None, l2: float = L2,
-        steps: int = STEPS) -> tuple[np.ndarray, float]:
+def fit(
+    rows: list[np.ndarray], labels: np.ndarray, weights: np.ndarray | None = None, l2: float = L2, steps: int = STEPS
+) -> tuple[np.ndarray, float]:
     """L2-regularised, row-weighted logistic regression by Nesterov-accelerated full-batch gradient descent."""
     indptr, columns, values = _matrix(rows)
     n, row_of = len(rows), np.repeat(np.arange(len(rows)), np.diff(indptr))
@@ -153,11 +156,21 @@ def build(out: Path | None = None, verbose: bool = False) -> bytes:
         oof[held] = _logits([feats[i] for i in held], w, b)
     stack = fit_stack(rule[is_extra], oof[is_extra], labels[is_extra])
     model_weights, bias = fit(feats, labels, weights)
-    meta = {"trained_on": ["tests/data/scam_messages.jsonl", "hocai/safety/data/scam_extra.jsonl",
-                           f"viwiki-sample: {sum(r['kind'] == 'wikipedia' for r in ordinary)} paragraphs of articles "
-                           f"{WIKI_OFFSET} mod {WIKI_EVERY}", "sib200-vi/train.tsv"],
-            "messages": len(rows), "scams": int(labels.sum()), "l2": L2, "steps": STEPS, "folds": FOLDS,
-            "ordinary_weight": ORDINARY_WEIGHT}
+    meta = {
+        "trained_on": [
+            "tests/data/scam_messages.jsonl",
+            "hocai/safety/data/scam_extra.jsonl",
+            f"viwiki-sample: {sum(r['kind'] == 'wikipedia' for r in ordinary)} paragraphs of articles "
+            f"{WIKI_OFFSET} mod {WIKI_EVERY}",
+            "sib200-vi/train.tsv",
+        ],
+        "messages": len(rows),
+        "scams": int(labels.sum()),
+        "l2": L2,
+        "steps": STEPS,
+        "folds": FOLDS,
+        "ordinary_weight": ORDINARY_WEIGHT,
+    }
     data = scam_model.encode(model_weights, bias, stack, meta)
     if verbose:
         joined = 1 / (1 + np.exp(-(stack[0] + stack[1] * rule + stack[2] * oof)))

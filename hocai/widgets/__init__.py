@@ -10,6 +10,18 @@ from hocai.widgets.style import Html, esc, message
 from hocai.widgets.style import styled_box as panel
 
 __all__ = [
-    "self_check", "service_box", "call", "service_status", "sorter",
-    "reveal", "bar_chart", "card", "Html", "esc", "message", "panel", "GOOD_COLOUR", "BAD_COLOUR",
+    "self_check",
+    "service_box",
+    "call",
+    "service_status",
+    "sorter",
+    "reveal",
+    "bar_chart",
+    "card",
+    "Html",
+    "esc",
+    "message",
+    "panel",
+    "GOOD_COLOUR",
+    "BAD_COLOUR",
 ]

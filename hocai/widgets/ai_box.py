@@ -31,17 +31,21 @@ def health_card(info: dict[str, Any]) -> Html:
     """One line on the class service: running (which model), loading or in trouble."""
     status = info.get("status")
     if status != "ok":
-        return message(info.get("message") or "Sân tập AI chưa sẵn sàng. Hãy chờ một lát hoặc báo giảng viên.",
-                       INFO if status == "building" else BAD)
+        return message(
+            info.get("message") or "Sân tập AI chưa sẵn sàng. Hãy chờ một lát hoặc báo giảng viên.",
+            INFO if status == "building" else BAD,
+        )
     from hocai.ai.catalogue import describe
 
     model = esc(info.get("model", ""))
     about = describe(str(info.get("model", "")), bool(info.get("teaching_model")))
     kind = "<b>mô hình thu nhỏ</b>" if info.get("teaching_model") else "mô hình trong danh mục"
-    return Html(f'<div style="{FONT}"><div style="color:{GOOD}"><b>✔ Sân tập AI đang chạy</b> với mô hình «{model}» '
-                f"({kind}).</div><div>{esc(about['what'])}</div>"
-                f"<div><b>Làm được:</b> {esc(about['can'])}.</div><div><b>Không làm được:</b> {esc(about['cannot'])}."
-                f'</div><div style="font-size:15px;color:#555">{esc(about["switch"])}</div></div>')
+    return Html(
+        f'<div style="{FONT}"><div style="color:{GOOD}"><b>✔ Sân tập AI đang chạy</b> với mô hình «{model}» '
+        f"({kind}).</div><div>{esc(about['what'])}</div>"
+        f"<div><b>Làm được:</b> {esc(about['can'])}.</div><div><b>Không làm được:</b> {esc(about['cannot'])}."
+        f'</div><div style="font-size:15px;color:#555">{esc(about["switch"])}</div></div>'
+    )
 
 
 def service_status() -> Html:
@@ -72,10 +76,10 @@ def service_box(
     the one-sentence "service down" message) without a click.
     """
     controls = controls or {}
-    area = widgets.Textarea(value=example, placeholder=placeholder,
-                            layout=widgets.Layout(width="100%", height="7em"))
-    send = widgets.Button(description=button, button_style="primary", icon="paper-plane",
-                          layout=widgets.Layout(width="auto"))
+    area = widgets.Textarea(value=example, placeholder=placeholder, layout=widgets.Layout(width="100%", height="7em"))
+    send = widgets.Button(
+        description=button, button_style="primary", icon="paper-plane", layout=widgets.Layout(width="auto")
+    )
     result = widgets.HTML()
 
     def run(_button: widgets.Button | None = None) -> None:

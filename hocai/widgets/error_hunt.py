@@ -23,9 +23,11 @@ from hocai.widgets.style import BAD, FONT, GOOD, INFO, Html, esc, message, style
 
 AUTHOR_LABEL = "Ví dụ do người soạn bài viết để minh họa lỗi thường gặp của AI — không phải do AI tạo ra"
 NOTHING_TICKED = "Hãy đánh dấu ít nhất một đoạn bạn cho là sai trước khi bấm «Kiểm tra»."
-TEACHING_ONLY = ("Mô hình của lớp hôm nay là <b>mô hình thu nhỏ</b>: nó chỉ đoán chữ tiếp theo, không "
-                 "viết được bản nháp có nghĩa. Vì vậy bài dùng ví dụ do người soạn bài viết sẵn. Muốn thử với AI "
-                 "thật, giảng viên đổi sang một mô hình trong danh mục (xem «hocai models list»).")
+TEACHING_ONLY = (
+    "Mô hình của lớp hôm nay là <b>mô hình thu nhỏ</b>: nó chỉ đoán chữ tiếp theo, không "
+    "viết được bản nháp có nghĩa. Vì vậy bài dùng ví dụ do người soạn bài viết sẵn. Muốn thử với AI "
+    "thật, giảng viên đổi sang một mô hình trong danh mục (xem «hocai models list»)."
+)
 
 
 @dataclass(frozen=True)
@@ -89,42 +91,62 @@ def render_verdict(example: WorkedExample, verdict: Verdict) -> Html:
     total = len(example.flaws)
     parts = [f"<p><b>Bạn tìm ra {len(verdict.found)}/{total} lỗi.</b></p>"]
     if verdict.found:
-        parts.append(f'<p style="color:{GOOD}"><b>✔ Đã tìm ra:</b></p><ul>' + "".join(
-            f"<li>«{esc(f.quote)}»: {esc(f.what)} <i>Cách kiểm tra: {esc(f.check)}</i></li>" for f in verdict.found)
-            + "</ul>")
+        parts.append(
+            f'<p style="color:{GOOD}"><b>✔ Đã tìm ra:</b></p><ul>'
+            + "".join(
+                f"<li>«{esc(f.quote)}»: {esc(f.what)} <i>Cách kiểm tra: {esc(f.check)}</i></li>" for f in verdict.found
+            )
+            + "</ul>"
+        )
     if verdict.missed:
-        parts.append(f'<p style="color:{BAD}"><b>✘ Còn bỏ sót:</b></p><ul>' + "".join(
-            f"<li>«{esc(f.quote)}»: {esc(f.what)} <i>Cách kiểm tra: {esc(f.check)}</i></li>" for f in verdict.missed)
-            + "</ul>")
+        parts.append(
+            f'<p style="color:{BAD}"><b>✘ Còn bỏ sót:</b></p><ul>'
+            + "".join(
+                f"<li>«{esc(f.quote)}»: {esc(f.what)} <i>Cách kiểm tra: {esc(f.check)}</i></li>" for f in verdict.missed
+            )
+            + "</ul>"
+        )
     if verdict.false_alarms:
-        parts.append(f'<p style="color:{INFO}"><b>Những đoạn này không sai:</b></p><ul>'
-                     + "".join(f"<li>«{esc(q)}»</li>" for q in verdict.false_alarms) + "</ul>")
+        parts.append(
+            f'<p style="color:{INFO}"><b>Những đoạn này không sai:</b></p><ul>'
+            + "".join(f"<li>«{esc(q)}»</li>" for q in verdict.false_alarms)
+            + "</ul>"
+        )
     if verdict.complete:
         parts.append(f'<p style="color:{GOOD}"><b>Chính xác! Bạn đã soát đủ, không bắt nhầm chỗ nào.</b></p>')
     return Html("".join(parts))
 
 
 def label_html() -> Html:
-    return Html(f'<p style="{FONT}color:{BAD};border-left:4px solid {BAD};padding-left:8px">'
-                f"<b>{esc(AUTHOR_LABEL)}.</b></p>")
+    return Html(
+        f'<p style="{FONT}color:{BAD};border-left:4px solid {BAD};padding-left:8px"><b>{esc(AUTHOR_LABEL)}.</b></p>'
+    )
 
 
 def example_html(example: WorkedExample) -> Html:
     """The label, what was asked, the source to compare with (if any) and the draft."""
-    source = (f"<p><b>{esc(example.source_title)}:</b></p>"
-              f'<div style="white-space:pre-wrap;background:#f1f8e9;padding:8px">{esc(example.source)}</div>'
-              if example.source else "")
-    return Html(f"{label_html()}<p><b>Yêu cầu:</b> {esc(example.request)}</p>{source}"
-                f"<p><b>Bản viết mẫu (có lỗi):</b></p>"
-                f'<div style="white-space:pre-wrap;background:#fff8e1;padding:8px">{esc(example.draft)}</div>')
+    source = (
+        f"<p><b>{esc(example.source_title)}:</b></p>"
+        f'<div style="white-space:pre-wrap;background:#f1f8e9;padding:8px">{esc(example.source)}</div>'
+        if example.source
+        else ""
+    )
+    return Html(
+        f"{label_html()}<p><b>Yêu cầu:</b> {esc(example.request)}</p>{source}"
+        f"<p><b>Bản viết mẫu (có lỗi):</b></p>"
+        f'<div style="white-space:pre-wrap;background:#fff8e1;padding:8px">{esc(example.draft)}</div>'
+    )
 
 
 def error_hunt(example: WorkedExample) -> widgets.VBox:
     """Tick the passages that are wrong, then «Kiểm tra»: which errors were found and which missed."""
-    boxes = [widgets.Checkbox(value=False, description=nfc(quote), indent=False,
-                              layout=widgets.Layout(width="auto")) for quote, _ in example.passages()]
-    button = widgets.Button(description="Kiểm tra", button_style="primary", icon="check",
-                            layout=widgets.Layout(width="auto"))
+    boxes = [
+        widgets.Checkbox(value=False, description=nfc(quote), indent=False, layout=widgets.Layout(width="auto"))
+        for quote, _ in example.passages()
+    ]
+    button = widgets.Button(
+        description="Kiểm tra", button_style="primary", icon="check", layout=widgets.Layout(width="auto")
+    )
     out = widgets.HTML()
 
     def check(_button: widgets.Button | None = None) -> None:
@@ -136,8 +158,7 @@ def error_hunt(example: WorkedExample) -> widgets.VBox:
 
     button.on_click(check)
     ask = widgets.HTML(f"<p><b>Đánh dấu những đoạn sai ({len(example.flaws)} lỗi), rồi bấm «Kiểm tra»:</b></p>")
-    return styled_box([widgets.HTML(f"<h4>{esc(example.title)}</h4>{example_html(example)}"), ask, *boxes,
-                       button, out])
+    return styled_box([widgets.HTML(f"<h4>{esc(example.title)}</h4>{example_html(example)}"), ask, *boxes, button, out])
 
 
 def uses_live_model(info: dict[str, Any] | None) -> bool:
@@ -145,16 +166,25 @@ def uses_live_model(info: dict[str, Any] | None) -> bool:
     return bool(info) and info.get("status") == "ok" and not info.get("teaching_model", True)
 
 
-def live_or_examples(examples: list[WorkedExample], *, live_prompt: str, live_label: str,
-                     render_live: Callable[[Any], str]) -> widgets.VBox:
+def live_or_examples(
+    examples: list[WorkedExample], *, live_prompt: str, live_label: str, render_live: Callable[[Any], str]
+) -> widgets.VBox:
     """With an instruct model: ask it live, then practise on the examples; with the teaching model: examples only."""
     info, _error = call(client.health)
     hunts = [error_hunt(example) for example in examples]
     if uses_live_model(info):
-        live = service_box(client.chat, label=live_label, example=live_prompt, render=render_live,
-                           button="Nhờ AI soạn", run_example=False)
-        note = widgets.HTML(f"<p>Mô hình của lớp: «{esc(info.get('model', ''))}». Bản nháp nó viết ra là của AI "
-                            "thật: hãy soát theo đúng những bước dưới đây. Sau đó luyện thêm với ví dụ của người "
-                            "soạn bài.</p>")
+        live = service_box(
+            client.chat,
+            label=live_label,
+            example=live_prompt,
+            render=render_live,
+            button="Nhờ AI soạn",
+            run_example=False,
+        )
+        note = widgets.HTML(
+            f"<p>Mô hình của lớp: «{esc(info.get('model', ''))}». Bản nháp nó viết ra là của AI "
+            "thật: hãy soát theo đúng những bước dưới đây. Sau đó luyện thêm với ví dụ của người "
+            "soạn bài.</p>"
+        )
         return widgets.VBox([note, live, *hunts])
     return widgets.VBox([widgets.HTML(card("Vì sao đây là ví dụ viết sẵn?", TEACHING_ONLY)), *hunts])

@@ -69,8 +69,16 @@ def exercise_rows(home: str | os.PathLike | None = None) -> list[dict]:
         feedback, score = _feedback(folder, name)
         when = submitted.get(name, "") if type(submitted) is dict else ""
         state = "đã chấm" if feedback else "đã nộp" if when else "đang làm" if answers else "chưa làm"
-        rows.append({"name": name, "state": state, "score": score, "feedback": feedback, "submitted": when,
-                     "answered": len([v for v in answers.values() if v not in (None, "", [])])})
+        rows.append(
+            {
+                "name": name,
+                "state": state,
+                "score": score,
+                "feedback": feedback,
+                "submitted": when,
+                "answered": len([v for v in answers.values() if v not in (None, "", [])]),
+            }
+        )
     return rows
 
 
@@ -95,8 +103,11 @@ def fetch_feedback(home: str | os.PathLike | None = None) -> int:
         try:
             with _chdir(home):
                 fetcher = ExchangeFactory(config=config).FetchFeedback(
-                    coursedir=CourseDirectory(config=config), authenticator=Authenticator(config=config),
-                    config=config, log=quiet)
+                    coursedir=CourseDirectory(config=config),
+                    authenticator=Authenticator(config=config),
+                    config=config,
+                    log=quiet,
+                )
                 fetcher.start()
         except (ExchangeError, OSError, ValueError):
             continue
@@ -113,8 +124,10 @@ def render(home: str | os.PathLike | None = None) -> str:
     rows = exercise_rows(home)
     left = [n for n in names if n not in lessons] + [r["name"] for r in rows if r["state"] in ("chưa làm", "đang làm")]
     esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
-    parts = ['<div class="hocai-progress" style="font-size:18px;line-height:1.5;max-width:100%;overflow-x:auto">',
-             f"<h3>Bài học đã xong: {len(done)}/{len(names)}</h3><ul>"]
+    parts = [
+        '<div class="hocai-progress" style="font-size:18px;line-height:1.5;max-width:100%;overflow-x:auto">',
+        f"<h3>Bài học đã xong: {len(done)}/{len(names)}</h3><ul>",
+    ]
     for name in names:
         mark = f"✓ xong lúc {esc(_when(lessons[name]))}" if name in lessons else "chưa làm phần Tự kiểm tra"
         parts.append(f"<li><b>{esc(name)}</b>: {mark}</li>")
@@ -132,8 +145,9 @@ def render(home: str | os.PathLike | None = None) -> str:
             line += f' — <a href="{esc(rel)}" target="_blank">xem nhận xét</a>'
         parts.append(f"<p>{line}</p>")
     parts.append("<h3>Còn lại để hoàn thành</h3>")
-    parts.append(f"<p>{esc(', '.join(left))}</p>" if left
-                 else "<p>✓ Bạn đã làm hết. Chờ giảng viên chấm và trả nhận xét.</p>")
+    parts.append(
+        f"<p>{esc(', '.join(left))}</p>" if left else "<p>✓ Bạn đã làm hết. Chờ giảng viên chấm và trả nhận xét.</p>"
+    )
     parts.append("</div>")
     return "".join(parts)
 
@@ -172,14 +186,22 @@ def notebook_text() -> str:
     from hocai.lessons.harden import LOCKED
 
     nb = nbformat.v4.new_notebook()
-    nb.metadata.update({"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                       "name": "python3"}, "language_info": {"name": "python"}})
+    nb.metadata.update(
+        {
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        }
+    )
     nb.cells = [
         nbformat.v4.new_markdown_cell(
             "# Tiến độ của tôi\n\nBấm vào ô bên dưới rồi nhấn **Shift + Enter** để xem bài học đã xong, bài tập đã "
-            "nộp và điểm. Khi giảng viên đã chấm và trả nhận xét, bấm «Cập nhật nhận xét».", metadata=dict(LOCKED)),
-        nbformat.v4.new_code_cell("from hocai.widgets.my_progress import show; show()",
-                                  metadata={**LOCKED, "jupyter": {"source_hidden": True}}),
+            "nộp và điểm. Khi giảng viên đã chấm và trả nhận xét, bấm «Cập nhật nhận xét».",
+            metadata=dict(LOCKED),
+        ),
+        nbformat.v4.new_code_cell(
+            "from hocai.widgets.my_progress import show; show()",
+            metadata={**LOCKED, "jupyter": {"source_hidden": True}},
+        ),
     ]
     return nbformat.writes(nb)
 

@@ -80,8 +80,9 @@ def _multiple(question: dict[str, Any], done: Callable[[bool], None]) -> widgets
     return widgets.VBox([hint, *boxes, button, out])
 
 
-def self_check(questions: Sequence[dict[str, Any]], *, title: str = "Tự kiểm tra",
-               lesson: str | None = None) -> widgets.VBox:
+def self_check(
+    questions: Sequence[dict[str, Any]], *, title: str = "Tự kiểm tra", lesson: str | None = None
+) -> widgets.VBox:
     """A VBox of questions; ``answer`` is an option index (one choice) or a list of indexes (several).
 
     When every question has been answered the lesson is recorded as finished for «Tiến độ của tôi» and the
@@ -105,8 +106,7 @@ def self_check(questions: Sequence[dict[str, Any]], *, title: str = "Tự kiểm
                 if first_time:
                     my_progress.record_lesson(lesson)
                 if lesson:
-                    score.value += (f'<div style="{FONT}color:{GOOD}">{esc(FINISHED)}</div>'
-                                    + my_progress.render())
+                    score.value += f'<div style="{FONT}color:{GOOD}">{esc(FINISHED)}</div>' + my_progress.render()
 
         return done
 
@@ -116,8 +116,12 @@ def self_check(questions: Sequence[dict[str, Any]], *, title: str = "Tự kiểm
     ]
     for number, question in enumerate(questions):
         maker = _multiple if isinstance(question["answer"], (list, tuple, set, frozenset)) else _single
-        parts.append(widgets.HTML(f'<div style="{FONT}font-weight:700;margin-top:12px">'
-                                  f"Câu {number + 1}. {esc(nfc(question['question']))}</div>"))
+        parts.append(
+            widgets.HTML(
+                f'<div style="{FONT}font-weight:700;margin-top:12px">'
+                f"Câu {number + 1}. {esc(nfc(question['question']))}</div>"
+            )
+        )
         parts.append(maker(question, recorder(number)))
     parts.append(score)
     return styled_box(parts)

@@ -11,10 +11,17 @@ from pathlib import Path
 import pytest
 
 PHONE, CCCD = "0912345678", "001203012345"
-ENGLISH = re.compile(r"\b(Error|Submit|Clear|Retry|Undo|Loading|Queue is full|Traceback|Use via API|"
-                     r"Built with Gradio|Settings|Chatbot|Textbox|processing)\b")
-TABS = ["Trò chuyện an toàn", "Kiểm tra dữ liệu cá nhân", "Kiểm tra tin nhắn", "Viết câu lệnh tốt",
-        "AI đoán chữ thế nào"]
+ENGLISH = re.compile(
+    r"\b(Error|Submit|Clear|Retry|Undo|Loading|Queue is full|Traceback|Use via API|"
+    r"Built with Gradio|Settings|Chatbot|Textbox|processing)\b"
+)
+TABS = [
+    "Trò chuyện an toàn",
+    "Kiểm tra dữ liệu cá nhân",
+    "Kiểm tra tin nhắn",
+    "Viết câu lệnh tốt",
+    "AI đoán chữ thế nào",
+]
 TIMEOUT = 60_000
 
 
@@ -29,7 +36,7 @@ def open_tab(page, name: str) -> None:
 
 def no_english(page) -> None:
     text = page.locator("body").inner_text()
-    found = [text[max(0, m.start() - 80):m.end() + 80] for m in ENGLISH.finditer(text)]
+    found = [text[max(0, m.start() - 80) : m.end() + 80] for m in ENGLISH.finditer(text)]
     assert not found, found
 
 
@@ -136,8 +143,9 @@ def test_every_tab_once_and_nothing_typed_reaches_the_log(app, workshop, artifac
 
 
 def test_phone_sized_screen(browser, workshop, artifacts):
-    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="vi-VN", is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, locale="vi-VN", is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     try:

@@ -26,8 +26,9 @@ def test_ask_in_a_lesson_and_follow_the_link(workshop, page, artifacts):
     link.click()
     tab = page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel", has_text="07-deepfake-lua-dao")
     tab.wait_for(timeout=60_000)
-    heading = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownOutput h2",
-                           has_text=expected["section"][3:]).first
+    heading = page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownOutput h2", has_text=expected["section"][3:]
+    ).first
     heading.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)  # the scroll settles
     top = heading.bounding_box()["y"]

@@ -16,11 +16,12 @@ from support import ClassHub, run_all_until
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(os.geteuid() != 0 or shutil.which("useradd") is None,
-                       reason="the hub test creates system users: it needs root (CI runs it as root)"),
+    pytest.mark.skipif(
+        os.geteuid() != 0 or shutil.which("useradd") is None,
+        reason="the hub test creates system users: it needs root (CI runs it as root)",
+    ),
 ]
-PEOPLE = [("Trần Văn Giảngbảng", "gvbang", "giảng viên"), ("Lê Thị Nộpbài", "hvbnop"),
-          ("Phạm Văn Mởbài", "hvbmo")]
+PEOPLE = [("Trần Văn Giảngbảng", "gvbang", "giảng viên"), ("Lê Thị Nộpbài", "hvbnop"), ("Phạm Văn Mởbài", "hvbmo")]
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 
 
@@ -74,8 +75,10 @@ def test_board_follows_two_participants_live(board_hub, browser, artifacts):
         page.goto(f"{hub.base}user/{username}/lab/tree/bai01/bai01.ipynb?reset")
         page.wait_for_selector(NOTEBOOK)
     # nbgrader's English menu and «Validate» button are hidden from participants (they use «Nộp bài»).
-    shown = pages["hvbmo"].locator(".lm-MenuBar-content").inner_text() + pages["hvbmo"].locator(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-NotebookPanel-toolbar").inner_text()
+    shown = (
+        pages["hvbmo"].locator(".lm-MenuBar-content").inner_text()
+        + pages["hvbmo"].locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-NotebookPanel-toolbar").inner_text()
+    )
     assert "Nbgrader" not in shown and "Validate" not in shown, shown
 
     # The instructor goes straight to the board (no server of their own is needed).

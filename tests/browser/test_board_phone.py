@@ -14,9 +14,11 @@ from support import HOCAI, free_port
 
 pytestmark = pytest.mark.browser
 TOKEN = "bi-mat-cua-giang-vien"
-ROSTER = ("Họ và tên,Đơn vị,Tên đăng nhập\n"
-          "Nguyễn Thị Phương Thảo Hoàng Anh,Ủy ban nhân dân xã Tân Hòa huyện Châu Thành tỉnh Tiền Giang,thaonguyen\n"
-          "Trần Văn Bình,Trường Tiểu học Kim Đồng,binhtran\n")
+ROSTER = (
+    "Họ và tên,Đơn vị,Tên đăng nhập\n"
+    "Nguyễn Thị Phương Thảo Hoàng Anh,Ủy ban nhân dân xã Tân Hòa huyện Châu Thành tỉnh Tiền Giang,thaonguyen\n"
+    "Trần Văn Bình,Trường Tiểu học Kim Đồng,binhtran\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,15 +26,20 @@ def board_url(tmp_path_factory):
     base = tmp_path_factory.mktemp("bang-dien-thoai")
     course = base / "khoa-hoc"
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
-    for args in (["course", "init", str(course), "--course-id", "lop-dt"], ["course", "roster", str(course),
-                                                                            str(base / "ds.csv")]):
+    for args in (
+        ["course", "init", str(course), "--course-id", "lop-dt"],
+        ["course", "roster", str(course), str(base / "ds.csv")],
+    ):
         (base / "ds.csv").write_text(ROSTER, encoding="utf-8")
         done = subprocess.run([HOCAI, *args], env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "hocai.hub.board", str(course), "--port", str(port)],
-                            env={**env, "HOCAI_TRAINER_TOKEN": TOKEN}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hocai.hub.board", str(course), "--port", str(port)],
+        env={**env, "HOCAI_TRAINER_TOKEN": TOKEN},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(100):
@@ -48,8 +55,9 @@ def board_url(tmp_path_factory):
 
 
 def test_board_fits_a_phone_and_draws_with_the_token_in_the_address(board_url, browser, artifacts):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="vi-VN", is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     page = context.new_page()
     try:
         page.goto(board_url)

@@ -39,8 +39,9 @@ def lesson(class_lab, tabs, artifacts, request):
     def open_lesson(notebook: str, last_cell: str):
         page = tabs.new_page()
         opened.append(page)
-        page.goto(f"{class_lab['lab_base']}lab/tree/notebooks/{notebook}?reset&token={class_lab['token']}",
-                  timeout=120_000)
+        page.goto(
+            f"{class_lab['lab_base']}lab/tree/notebooks/{notebook}?reset&token={class_lab['token']}", timeout=120_000
+        )
         page.wait_for_selector(".jp-Notebook", timeout=120_000)
         # A Run All dropped by a kernel not yet ready is retried after 20 s; a slow but running one just reruns.
         run_all_until(page, ".jp-OutputArea-output .jupyter-widgets", wait_ms=20_000)
@@ -174,15 +175,20 @@ def test_lesson5_invented_numbers_cutoff_and_summary(lesson):
             click_and_wait(page, invented, "Viết tiếp ba lần")
         texts += [t.removeprefix(lesson05.SAMPLE_START).strip(" …") for t in samples(invented)]
         verdict = output_text(invented)
-        shown = re.search(r"viết ra (\d+) con số khác nhau \(.*?\)\. Không con số nào được tra cứu ở đâu cả: đó là "
-                          r"bịa", verdict)
+        shown = re.search(
+            r"viết ra (\d+) con số khác nhau \(.*?\)\. Không con số nào được tra cứu ở đâu cả: đó là "
+            r"bịa",
+            verdict,
+        )
         different.append(int(shown.group(1)) if shown else 0)
     well_formed = [m.group(0) for t in texts if (m := CITATION.match(t))]
     # A made-up decision number in ≥ 60 % of samples (measured 70/96 through the service): ≥ 5 of 12 fails 0.4 %.
     assert len(texts) == 12 and len(well_formed) >= 5, texts
     assert sum(n >= 2 for n in different) >= 3, different  # different numbers each time, said so in red
-    print(f"lesson 5: {len(well_formed)}/12 well-formed decision numbers, {len(set(well_formed))} different; "
-          f"different numbers per three: {different}")
+    print(
+        f"lesson 5: {len(well_formed)}/12 well-formed decision numbers, {len(set(well_formed))} different; "
+        f"different numbers per three: {different}"
+    )
 
     cutoff = cell(page, "bai.knowledge_cutoff()")
     assert lesson05.CUTOFF in output_text(cutoff) and lesson05.NEW_FACT in output_text(cutoff)
@@ -190,8 +196,9 @@ def test_lesson5_invented_numbers_cutoff_and_summary(lesson):
         if prompt != lesson05.CUTOFF_PROMPTS[0]:  # the first is asked when the cell runs
             cutoff.locator("textarea").fill(prompt)
             click_and_wait(page, cutoff, "Hỏi mô hình")
-        told = re.search(r"(\d+)/(\d+) lần mô hình nêu tên người cũ \(.*?\), (\d+) lần nêu người mới",
-                         output_text(cutoff))
+        told = re.search(
+            r"(\d+)/(\d+) lần mô hình nêu tên người cũ \(.*?\), (\d+) lần nêu người mới", output_text(cutoff)
+        )
         assert told, output_text(cutoff)
         old, total, new = map(int, told.groups())
         assert total == 8 and new == 0 and old >= 4, (prompt, told.group(0))
@@ -220,8 +227,9 @@ def test_lesson6_bias_from_data_and_retrained_copy(lesson):
     copy = cell(page, "bai.retrain_class_copy()")
     started = time.monotonic()
     copy.get_by_role("button", name="Huấn luyện lại bản sao").click()
-    page.wait_for_function("t => document.body.innerText.includes(t)", arg="Mô hình của lớp và bản sao học lại",
-                           timeout=120_000)
+    page.wait_for_function(
+        "t => document.body.innerText.includes(t)", arg="Mô hình của lớp và bản sao học lại", timeout=120_000
+    )
     waited = time.monotonic() - started
     text = output_text(copy)
     class_model, retrained = _factors(text)[:2], _factors(text)[2:]
@@ -230,8 +238,10 @@ def test_lesson6_bias_from_data_and_retrained_copy(lesson):
     assert "gần như không còn nghiêng về bên nào" in text
     seconds = float(re.search(r"trong ([\d,]+) giây", text).group(1).replace(",", "."))
     assert seconds < 60 and waited < 90, (seconds, waited)
-    print(f"lesson 6: class model {class_model}, retrained copy {retrained}, {seconds} s on the service, "
-          f"{waited:.1f} s for the participant")
+    print(
+        f"lesson 6: class model {class_model}, retrained copy {retrained}, {seconds} s on the service, "
+        f"{waited:.1f} s for the participant"
+    )
     bias.locator("textarea").fill("Bác sĩ là")
     click_and_wait(page, bias, "So sánh")
     assert [dict(chart) for chart in bars(bias)] == [doctor]  # the class model itself stays as it was
@@ -242,8 +252,9 @@ def test_lesson8_masked_request_and_a_labelled_author_draft(lesson):
     # «Bấm Gửi yêu cầu và xem những gì đã được che»: the pupil's name and phone number never reach the model.
     masked = cell(page, "bai.masked_chat()")
     text = click_and_wait(page, masked, "Gửi yêu cầu")
-    reply, listed = text.split("Sân tập AI trả lời:", 1)[1].split("Dữ liệu cá nhân đã được che trước khi gửi cho mô "
-                                                                    "hình:", 1)
+    reply, listed = text.split("Sân tập AI trả lời:", 1)[1].split(
+        "Dữ liệu cá nhân đã được che trước khi gửi cho mô hình:", 1
+    )
     assert "Đã che trước khi gửi cho AI: họ tên (1), số điện thoại (1)." in reply, text
     assert "[SỐ ĐIỆN THOẠI]" in reply and "0987 654 321" not in reply and "Nguyễn Thị Mai" not in reply, text
     assert "Họ tên: «Nguyễn Thị Mai»" in listed and "Số điện thoại: «0987 654 321»" in listed, listed
@@ -256,8 +267,7 @@ def test_lesson8_masked_request_and_a_labelled_author_draft(lesson):
     assert example.draft.splitlines()[0] in text
     tick(review, [example.flaws[0].quote, example.flaws[-1].quote])
     review.get_by_role("button", name="Kiểm tra").click()
-    page.wait_for_function("t => document.body.innerText.includes(t)",
-                           arg=f"Bạn tìm ra 2/{len(example.flaws)} lỗi.")
+    page.wait_for_function("t => document.body.innerText.includes(t)", arg=f"Bạn tìm ra 2/{len(example.flaws)} lỗi.")
     text = output_text(review)
     for flaw in example.flaws[1:-1]:  # what was missed, and the check that finds it
         assert f"«{flaw.quote}»: {flaw.what} Cách kiểm tra: {flaw.check}" in text, flaw

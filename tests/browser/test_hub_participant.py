@@ -12,8 +12,10 @@ from support import ClassHub, run_all_until
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(os.geteuid() != 0 or shutil.which("useradd") is None,
-                       reason="the hub test creates system users: it needs root (CI runs it as root)"),
+    pytest.mark.skipif(
+        os.geteuid() != 0 or shutil.which("useradd") is None,
+        reason="the hub test creates system users: it needs root (CI runs it as root)",
+    ),
 ]
 
 

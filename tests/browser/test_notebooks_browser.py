@@ -21,8 +21,10 @@ NOTEBOOKS = lesson_notebooks(__import__("pathlib").Path(__file__).resolve().pare
 IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
 ENGLISH_ERROR = re.compile(r"Traceback|\w*Error\b|Exception\b|Warning\b")
 # The status bar names the kernel and says it is idle: a session is connected.
-KERNEL_READY = ("() => /Python 3.*\\| *(Idle|Rảnh)/"
-                ".test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.innerText || '')")
+KERNEL_READY = (
+    "() => /Python 3.*\\| *(Idle|Rảnh)/"
+    ".test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.innerText || '')"
+)
 # Every code cell has an output and the kernel is idle: the run (one cell or all) has finished.
 ALL_RAN = """() => {
   const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
@@ -34,8 +36,10 @@ ALL_RAN = """() => {
 @pytest.fixture(scope="module")
 def lab(tiny_model_dir, tmp_path_factory):
     # windowing off: every cell in the DOM, so what is checked is the whole notebook
-    settings = {"docmanager-extension/plugin": {"autosave": False},
-                "notebook-extension/tracker": {"windowingMode": "none"}}
+    settings = {
+        "docmanager-extension/plugin": {"autosave": False},
+        "notebook-extension/tracker": {"windowingMode": "none"},
+    }
     with lab_class(tiny_model_dir, tmp_path_factory, settings) as running:
         yield running
 
@@ -115,8 +119,9 @@ def test_lesson_survives_a_first_time_participant(path, lab, tabs, artifacts):
 def test_view_menu_cannot_expand_code(lab, tabs):
     page = tabs.new_page()
     try:
-        page.goto(f"{lab['lab_base']}lab/tree/notebooks/{NOTEBOOKS[0].name}?reset&token={lab['token']}",
-                  timeout=120_000)
+        page.goto(
+            f"{lab['lab_base']}lab/tree/notebooks/{NOTEBOOKS[0].name}?reset&token={lab['token']}", timeout=120_000
+        )
         page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=120_000)
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^(Hiển thị|View)$")).click()
         menu = page.locator(".lm-Menu").last

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 
 # Words of JupyterLab's English labels (menus, toolbars, dialogs, the file browser, the launcher, nbgrader's
 # panel). Keyboard keys (Ctrl, Shift, Enter) are printed in English on keyboards and are not collected.
-ENGLISH = set("""
+ENGLISH = set(
+    """
 file edit view run kernel kernels tabs settings help new open save saved close rename download export print
 undo redo cut copy paste delete select clear find restart interrupt shut cell cells launcher console terminal
 terminals upload refresh cancel revert checkpoint theme language log about show hide collapse expand split
@@ -25,12 +26,35 @@ validate recent reload disk text other shutdown activate document documents list
 command idle busy trusted session sessions type confirm create start live browser toggle filter
 panel appearance enable scrolling bracket brackets increase decrease font automatically state widget
 the and of with from for to as into
-""".split())
+""".split()
+)
 # Names that stay as they are in Vietnamese (products, languages, formats).
 # "kernel", "console" and "notebook" are the loanwords the vi-VN pack itself uses («Khởi động lại kernel»).
-ALLOWED = {"kernel", "kernels", "console", "python", "ipykernel", "jupyter", "jupyterlab", "markdown", "html",
-           "pdf", "latex", "csv", "json", "ai", "ipynb", "md", "py", "txt", "reveal", "js", "asciidoc", "rst",
-           "restructured"}
+ALLOWED = {
+    "kernel",
+    "kernels",
+    "console",
+    "python",
+    "ipykernel",
+    "jupyter",
+    "jupyterlab",
+    "markdown",
+    "html",
+    "pdf",
+    "latex",
+    "csv",
+    "json",
+    "ai",
+    "ipynb",
+    "md",
+    "py",
+    "txt",
+    "reveal",
+    "js",
+    "asciidoc",
+    "rst",
+    "restructured",
+}
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 
 # Each piece of text shown in what matches ``sel`` (one line per text node), plus tooltips and placeholders;
@@ -55,8 +79,17 @@ COLLECT = """sel => {
 # nbgrader's JupyterLab extension has no translations: on JupyterHub its menu, panels and «Validate» button are
 # hidden from participants (hocai.hub.accounts.PARTICIPANT_HIDDEN; checked in test_board_hub.py), who submit
 # with the exercise's «Nộp bài»; `hocai start` runs on the trainer's laptop and keeps them.
-NBGRADER = {"Nbgrader", "Assignment List", "Course List", "Create assignment", "Create Assignment",
-            "Nbgrader Create Assignment", "Formgrader", "Validate", "Validate Assignment"}
+NBGRADER = {
+    "Nbgrader",
+    "Assignment List",
+    "Course List",
+    "Create assignment",
+    "Create Assignment",
+    "Nbgrader Create Assignment",
+    "Formgrader",
+    "Validate",
+    "Validate Assignment",
+}
 
 
 def english_words(text: str) -> set[str]:
@@ -94,11 +127,13 @@ def test_participant_sees_no_english_labels(workshop, page, artifacts):
     page.goto(f"{lab_base}lab/tree/notebooks/01-ai-la-gi.ipynb?reset&token={token}", timeout=120_000)
     page.wait_for_selector(NOTEBOOK, timeout=120_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    seen = {"menu bar": page.evaluate(COLLECT, ".lm-MenuBar"),
-            "notebook toolbar": page.evaluate(COLLECT, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar"),
-            "side bars": page.evaluate(COLLECT, ".jp-SideBar"),
-            "status bar": page.evaluate(COLLECT, "#jp-main-statusbar"),
-            "file browser": page.evaluate(COLLECT, "#filebrowser")}
+    seen = {
+        "menu bar": page.evaluate(COLLECT, ".lm-MenuBar"),
+        "notebook toolbar": page.evaluate(COLLECT, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar"),
+        "side bars": page.evaluate(COLLECT, ".jp-SideBar"),
+        "status bar": page.evaluate(COLLECT, "#jp-main-statusbar"),
+        "file browser": page.evaluate(COLLECT, "#filebrowser"),
+    }
     seen.update(_menus(page))
 
     page.locator(f"{NOTEBOOK} .jp-Cell").first.click(button="right")
@@ -112,16 +147,22 @@ def test_participant_sees_no_english_labels(workshop, page, artifacts):
     seen["restart dialog"] = page.evaluate(COLLECT, ".jp-Dialog")
     page.locator(".jp-Dialog .jp-mod-reject").click()
 
-    page.locator(".jp-FileBrowser [data-command='launcher:create'], .jp-ToolbarButtonComponent"
-                 "[title*='Launcher'], .jp-ToolbarButtonComponent[title*='khởi']").first.click()
+    page.locator(
+        ".jp-FileBrowser [data-command='launcher:create'], .jp-ToolbarButtonComponent"
+        "[title*='Launcher'], .jp-ToolbarButtonComponent[title*='khởi']"
+    ).first.click()
     page.wait_for_selector(".jp-Launcher-body")
     seen["launcher"] = page.evaluate(COLLECT, ".jp-Launcher-body")
     page.screenshot(path=str(artifacts / "nhan-tieng-viet.png"))
 
     menus = [where for where in seen if where.startswith("menu ") and "›" not in where]
     assert len(menus) >= 8 and all(seen[where].strip() for where in seen if where != "menu Nbgrader"), seen
-    english = {where: sorted({line.strip() for line in text.splitlines()
-                              if english_words(line) and line.strip() not in NBGRADER})
-               for where, text in seen.items() if where != "menu Nbgrader"}
+    english = {
+        where: sorted(
+            {line.strip() for line in text.splitlines() if english_words(line) and line.strip() not in NBGRADER}
+        )
+        for where, text in seen.items()
+        if where != "menu Nbgrader"
+    }
     (artifacts / "nhan-tieng-anh.json").write_text(json.dumps(english, ensure_ascii=False, indent=1), "utf-8")
     assert not any(english.values()), {where: lines for where, lines in english.items() if lines}

@@ -45,8 +45,11 @@ class Service:
         self.log_path = log_path
         full_env = {**os.environ, "HOCAI_CONFIG": str(log_path.parent / "none.toml"), **env}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hocai.cli", "app", "--port", str(self.port)], cwd=ROOT, env=full_env,
-            stdout=log_path.open("wb"), stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "hocai.cli", "app", "--port", str(self.port)],
+            cwd=ROOT,
+            env=full_env,
+            stdout=log_path.open("wb"),
+            stderr=subprocess.STDOUT,
         )
         try:
             self.health = wait_health(self.url, self.proc, want=want)
@@ -90,8 +93,7 @@ def broken_service(tmp_path_factory):
     model.mkdir()
     (model / "config.json").write_text("{ not json", encoding="utf-8")
     (model / "model.safetensors").write_bytes(b"\x00" * 64)
-    svc = Service({"HOCAI_MODEL": str(model), "HOCAI_BACKEND": "local"}, folder / "service.log",
-                  want=("error",))
+    svc = Service({"HOCAI_MODEL": str(model), "HOCAI_BACKEND": "local"}, folder / "service.log", want=("error",))
     yield svc
     svc.stop()
 
@@ -100,7 +102,6 @@ def broken_service(tmp_path_factory):
 def proxy_service(service, tmp_path_factory):
     """A second service whose backend is ``openai``, pointing at the first service's /v1."""
     folder = tmp_path_factory.mktemp("proxy")
-    svc = Service({"HOCAI_BACKEND": "openai", "HOCAI_OPENAI_BASE_URL": service.url + "v1"},
-                  folder / "service.log")
+    svc = Service({"HOCAI_BACKEND": "openai", "HOCAI_OPENAI_BASE_URL": service.url + "v1"}, folder / "service.log")
     yield svc
     svc.stop()

@@ -30,23 +30,41 @@ REMOTE = {"X-Forwarded-For": "10.20.30.40"}
 def guarded(start_service, tiny_model_dir, tmp_path_factory):
     """The service with a class password and tight limits (burst of 3 for safety tools)."""
     folder = tmp_path_factory.mktemp("guarded")
-    env = {"HOCAI_MODEL": str(tiny_model_dir), "HOCAI_BACKEND": "local", "HOCAI_APP_PASSWORD": PASSWORD,
-           "HOCAI_RATE_TOOLS_PER_MIN": "8", "HOCAI_RATE_AI_PER_MIN": "8", "HOCAI_TRUSTED_PROXIES": "127.0.0.1"}
+    env = {
+        "HOCAI_MODEL": str(tiny_model_dir),
+        "HOCAI_BACKEND": "local",
+        "HOCAI_APP_PASSWORD": PASSWORD,
+        "HOCAI_RATE_TOOLS_PER_MIN": "8",
+        "HOCAI_RATE_AI_PER_MIN": "8",
+        "HOCAI_TRUSTED_PROXIES": "127.0.0.1",
+    }
     svc = start_service(env, folder / "service.log")
     yield svc
     svc.stop()
 
 
 def login(url: str, headers: dict[str, str] | None = None) -> Client:
-    return Client(url, auth=("hocvien", PASSWORD), headers=headers or REMOTE, verbose=False,
-                  download_files=False, analytics_enabled=False)
+    return Client(
+        url,
+        auth=("hocvien", PASSWORD),
+        headers=headers or REMOTE,
+        verbose=False,
+        download_files=False,
+        analytics_enabled=False,
+    )
 
 
 def test_network_address_without_password_refuses_to_start(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "HOCAI_APP_PASSWORD"}
     env["HOCAI_CONFIG"] = str(tmp_path / "none.toml")
-    result = subprocess.run([sys.executable, "-m", "hocai.cli", "app", "--host", "0.0.0.0", "--port",
-                             str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "hocai.cli", "app", "--host", "0.0.0.0", "--port", str(free_port())],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert result.stderr.strip().endswith(NEEDS_PASSWORD.format(host="0.0.0.0"))
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

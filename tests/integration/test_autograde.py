@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HOCAI = [sys.executable, "-m", "hocai.cli"]
 BIN = Path(sys.executable).parent
 ENV = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
 def right(course, student: str) -> dict:
     """bai01 answered correctly on ``student``'s own form (each participant has their own variants)."""
     from hocai_grader.answers import answer_key
@@ -34,8 +36,11 @@ def wrong(course, student: str) -> dict:
 
     return wrong_answers(str(course.root), "bai01", student)
 
-needs_kit = pytest.mark.skipif(not (ROOT / "exercises" / "bai01" / "bai01.ipynb").exists() or not shutil.which("bwrap"),
-                               reason="needs the kit's exercise bai01 and bubblewrap")
+
+needs_kit = pytest.mark.skipif(
+    not (ROOT / "exercises" / "bai01" / "bai01.ipynb").exists() or not shutil.which("bwrap"),
+    reason="needs the kit's exercise bai01 and bubblewrap",
+)
 
 
 def hocai(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -53,8 +58,9 @@ def course_with(tmp_path: Path, students: list[str]) -> Course:
 def graded_rows(course: Course) -> list[tuple]:
     con = sqlite3.connect(course.db_path)
     try:
-        subs = con.execute("SELECT student_id, assignment_id, timestamp FROM submitted_assignment "
-                           "ORDER BY 1").fetchall()
+        subs = con.execute(
+            "SELECT student_id, assignment_id, timestamp FROM submitted_assignment ORDER BY 1"
+        ).fetchall()
         grades = con.execute("SELECT cell_id, notebook_id, auto_score FROM grade ORDER BY 1, 2").fetchall()
     finally:
         con.close()
@@ -93,9 +99,14 @@ def test_release_collect_autograde_feedback(tmp_path):
         work.mkdir()
         shutil.move(str(made), work / "bai01")
         (work / "bai01" / "timestamp.txt").unlink()
-        sub = subprocess.run([str(BIN / "nbgrader"), "submit", "bai01", "--course", "hocai",
-                              f"--Exchange.root={course.exchange}"], cwd=work, capture_output=True, text=True,
-                             env=ENV, timeout=300)
+        sub = subprocess.run(
+            [str(BIN / "nbgrader"), "submit", "bai01", "--course", "hocai", f"--Exchange.root={course.exchange}"],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            env=ENV,
+            timeout=300,
+        )
         assert sub.returncode == 0, sub.stderr
         inbound = course.exchange / "hocai" / "inbound"
         for folder in inbound.iterdir():
@@ -156,8 +167,13 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     release(course, "bai01")
     for i, s in enumerate(students):
         submit_answers(str(course.root), s, "bai01", right(course, s) if i % 2 == 0 else wrong(course, s))
-    proc = subprocess.Popen(HOCAI + ["course", "autograde", str(course.root), "--jobs", "2"], env=ENV,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        HOCAI + ["course", "autograde", str(course.root), "--jobs", "2"],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and len(load_log(course.root)) < 2 and proc.poll() is None:
         time.sleep(0.2)

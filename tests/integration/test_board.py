@@ -60,11 +60,16 @@ def test_each_participant_has_the_state_the_kit_recorded(klass):
     _, rows = board.build(course.root, homes)
     by = {r.username: r for r in rows}
     assert {u: r.states["bai01"] for u, r in by.items()} == {
-        "hv1": board.GRADED, "hv2": board.SUBMITTED, "hv3": board.IN_PROGRESS, "hv4": board.NOT_STARTED}
+        "hv1": board.GRADED,
+        "hv2": board.SUBMITTED,
+        "hv3": board.IN_PROGRESS,
+        "hv4": board.NOT_STARTED,
+    }
     assert by["hv1"].lessons == ["01-ai-la-gi"]
     assert by["hv1"].max_score > 0 and by["hv4"].last_activity == 0
-    assert [r.username for r in board.stuck(rows, 10, now=time.time() + 3600)] == [r.username for r in rows
-                                                                                  if not r.completed]
+    assert [r.username for r in board.stuck(rows, 10, now=time.time() + 3600)] == [
+        r.username for r in rows if not r.completed
+    ]
     assert "hv4" in [r.username for r in board.stuck(rows, 10)]
     assert "hv3" not in [r.username for r in board.stuck(rows, 10)]
 

@@ -20,9 +20,24 @@ class CourseWorkshop(Workshop):
 
     def __init__(self, env: dict[str, str], course) -> None:
         self.proc = subprocess.Popen(
-            [HOCAI, "start", "--lab-port", str(free_port()), "--app-port", str(free_port()), "--no-browser",
-             "--course", str(course), "--board-port", str(free_port())],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [
+                HOCAI,
+                "start",
+                "--lab-port",
+                str(free_port()),
+                "--app-port",
+                str(free_port()),
+                "--no-browser",
+                "--course",
+                str(course),
+                "--board-port",
+                str(free_port()),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
 
@@ -40,8 +55,10 @@ def test_start_with_a_course_opens_the_board(tiny_model_dir, tmp_path):
     roster = tmp_path / "ds.csv"
     roster.write_text("Họ và tên,Tên đăng nhập\nLê Thị Laptop,hvlaptop\n", encoding="utf-8")
     env = {**os.environ, "HOCAI_STATE_DIR": str(tmp_path / "state"), "HOCAI_MODEL": str(tiny_model_dir)}
-    for args in (["course", "init", str(course), "--course-id", "lop-may"], ["course", "roster", str(course),
-                                                                             str(roster)]):
+    for args in (
+        ["course", "init", str(course), "--course-id", "lop-may"],
+        ["course", "roster", str(course), str(roster)],
+    ):
         done = subprocess.run([HOCAI, *args], env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
 
@@ -61,8 +78,22 @@ def test_start_with_a_course_opens_the_board(tiny_model_dir, tmp_path):
 
 def test_a_folder_that_is_no_course_is_one_sentence(tmp_path, tiny_model_dir):
     env = {**os.environ, "HOCAI_STATE_DIR": str(tmp_path / "state"), "HOCAI_MODEL": str(tiny_model_dir)}
-    done = subprocess.run([HOCAI, "start", "--no-browser", "--lab-port", str(free_port()), "--app-port",
-                           str(free_port()), "--course", str(tmp_path)], env=env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [
+            HOCAI,
+            "start",
+            "--no-browser",
+            "--lab-port",
+            str(free_port()),
+            "--app-port",
+            str(free_port()),
+            "--course",
+            str(tmp_path),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().startswith("Không thấy khóa học"), done.stderr

@@ -55,7 +55,7 @@ def test_sampled_text_is_vietnamese_syllables(loaded):
     ids = tokenizer("Trí tuệ nhân tạo", return_tensors="pt")["input_ids"]
     out = model.generate(ids, do_sample=True, max_new_tokens=40, num_return_sequences=3)
     for row in out:
-        text = tokenizer.decode(row[ids.shape[1]:], skip_special_tokens=True)
+        text = tokenizer.decode(row[ids.shape[1] :], skip_special_tokens=True)
         words = re.findall(r"\w+", text)
         assert len(words) >= 15, text
         assert sum(bool(VI_DIACRITIC.search(w)) for w in words) / len(words) > 0.3, text
@@ -63,8 +63,9 @@ def test_sampled_text_is_vietnamese_syllables(loaded):
 
 def test_about_one_token_per_syllable(loaded):
     _, tokenizer, _ = loaded
-    sentence = ("Khi dùng trí tuệ nhân tạo, cán bộ cần kiểm tra lại thông tin và không nhập dữ liệu cá nhân của "
-                "người dân.")
+    sentence = (
+        "Khi dùng trí tuệ nhân tạo, cán bộ cần kiểm tra lại thông tin và không nhập dữ liệu cá nhân của người dân."
+    )
     syllables = len(re.findall(r"\w+", sentence))
     words_only = [t for t in tokenizer.tokenize(sentence) if t not in {",", "."}]
     assert len(words_only) <= 1.25 * syllables, tokenizer.tokenize(sentence)
@@ -105,10 +106,15 @@ def test_short_builds_are_deterministic(tmp_path):
 def test_a_second_build_waits_for_the_lock(tmp_path, capfd):
     target = tmp_path / store.DEFAULT_MODEL
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from hocai.ai import store\n"
-         f"with store.lock(Path({str(target)!r})):\n    print('held', flush=True); time.sleep(4)"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from hocai.ai import store\n"
+            f"with store.lock(Path({str(target)!r})):\n    print('held', flush=True); time.sleep(4)",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -125,10 +131,16 @@ def test_a_killed_build_leaves_no_half_model(tmp_path):
     target = tmp_path / store.DEFAULT_MODEL
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
-        [sys.executable, "-c",
-         "from hocai.ai import build_default as bd\n"
-         f"bd.build_default({str(target)!r}, progress=False, steps=100000)"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-c",
+            "from hocai.ai import build_default as bd\n"
+            f"bd.build_default({str(target)!r}, progress=False, steps=100000)",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 120
@@ -168,8 +180,9 @@ def _samples(backend, prompt: str, temperature: float, max_new_tokens: int) -> l
     torch.manual_seed(20261204)  # the model is built deterministically; seeded draws make the figure exact
     out: list[str] = []
     while len(out) < SAMPLES:
-        out += backend.sample(prompt, n=min(8, SAMPLES - len(out)), max_new_tokens=max_new_tokens,
-                              temperature=temperature)
+        out += backend.sample(
+            prompt, n=min(8, SAMPLES - len(out)), max_new_tokens=max_new_tokens, temperature=temperature
+        )
     return out
 
 
@@ -189,7 +202,7 @@ def test_digits_are_split_so_numbers_recombine(loaded):
     _, tokenizer, _ = loaded
     pieces = [tokenizer.convert_tokens_to_string([p]) for p in tokenizer.tokenize("Quyết định số 128/2024/QĐ-UBND")]
     start = pieces.index(" 1")
-    assert pieces[start - 1:start + 5] == [" số", " 1", "2", "8", "/", "2024"], pieces
+    assert pieces[start - 1 : start + 5] == [" số", " 1", "2", "8", "/", "2024"], pieces
 
 
 def test_lesson6_bias_from_data_and_a_retrained_copy(backend):

@@ -50,8 +50,9 @@ print(json.dumps(out, ensure_ascii=False))
 def offline_env(**extra: str) -> dict[str, str]:
     """The environment of a trainer's shell: none of this test run's venv, pip settings or kit variables."""
     venv_bin = str(Path(sys.executable).parent)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HOCAI_", "PIP_", "VIRTUAL_ENV", "JUPYTER", "PYTHON"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("HOCAI_", "PIP_", "VIRTUAL_ENV", "JUPYTER", "PYTHON"))
+    }
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
     return {**env, **extra}
 
@@ -80,16 +81,26 @@ def bundle(tmp_path_factory, default_model):
     """A bundle built by the command a trainer runs where there is internet."""
     out = tmp_path_factory.mktemp("usb") / "hocai-usb"
     started = time.monotonic()
-    done = subprocess.run([HOCAI, "bundle", str(out), "--apt-packages", SMALL_DEB], capture_output=True, text=True,
-                          timeout=900, env={**os.environ, "TQDM_DISABLE": "1"})
+    done = subprocess.run(
+        [HOCAI, "bundle", str(out), "--apt-packages", SMALL_DEB],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "TQDM_DISABLE": "1"},
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     print(f"bundle built in {time.monotonic() - started:.0f} s")
     return out
 
 
 def run_install(netns: list[str], bundle: Path, target: Path, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([*netns, "bash", str(bundle / "install.sh"), "--no-start", str(target)],
-                          capture_output=True, text=True, timeout=timeout, env=offline_env())
+    return subprocess.run(
+        [*netns, "bash", str(bundle / "install.sh"), "--no-start", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=offline_env(),
+    )
 
 
 def test_damaged_or_incomplete_bundle_is_refused_and_nothing_installed(bundle, netns, tmp_path):
@@ -99,14 +110,15 @@ def test_damaged_or_incomplete_bundle_is_refused_and_nothing_installed(bundle, n
     original = victim.read_bytes()
     try:
         middle = len(original) // 2
-        victim.write_bytes(original[:middle] + bytes([original[middle] ^ 0xFF]) + original[middle + 1:])
+        victim.write_bytes(original[:middle] + bytes([original[middle] ^ 0xFF]) + original[middle + 1 :])
         done = run_install(netns, bundle, target)
     finally:
         victim.write_bytes(original)
     assert done.returncode == 2
     assert done.stderr.strip() == (
         f"Bộ cài bị hỏng: tệp «wheels/{victim.name}» không khớp mã kiểm tra (USB lỗi hoặc chép chưa xong); "
-        "hãy chép lại cả thư mục bộ cài từ máy gốc rồi chạy lại.")
+        "hãy chép lại cả thư mục bộ cài từ máy gốc rồi chạy lại."
+    )
     assert not target.exists() and list(tmp_path.iterdir()) == []
 
     weights = bundle / "models" / "hocai-teaching-gpt2" / "model.safetensors"
@@ -119,7 +131,8 @@ def test_damaged_or_incomplete_bundle_is_refused_and_nothing_installed(bundle, n
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "Bộ cài chưa đủ: thiếu tệp «models/hocai-teaching-gpt2/model.safetensors»; hãy chép lại cả thư mục bộ "
-        "cài từ máy gốc rồi chạy lại.")
+        "cài từ máy gốc rồi chạy lại."
+    )
     assert not target.exists() and list(tmp_path.iterdir()) == []
 
 
@@ -148,15 +161,33 @@ def test_offline_install_then_class_answers(bundle, netns, tmp_path):
     assert (target / "models" / "store" / "hocai-teaching-gpt2" / "model.safetensors").is_file()
     assert (venv / "bin" / "hocai").read_text(encoding="utf-8").startswith(f"#!{venv}/bin/python")
     assert not list(venv.glob("lib/python3*/site-packages/nvidia*"))
-    torch_version = subprocess.run([venv / "bin" / "python", "-c", "import torch; print(torch.__version__)"],
-                                   capture_output=True, text=True, timeout=120).stdout.strip()
+    torch_version = subprocess.run(
+        [venv / "bin" / "python", "-c", "import torch; print(torch.__version__)"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout.strip()
     assert torch_version == "2.13.0+cpu"
 
     lab_port, app_port = free_port(), free_port()
     env = offline_env(HOCAI_STATE_DIR=str(tmp_path / "state"), JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"))
-    proc = subprocess.Popen([*netns, str(venv / "bin" / "hocai"), "start", "--lab-port", str(lab_port),
-                             "--app-port", str(app_port), "--no-browser"], cwd=target, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            *netns,
+            str(venv / "bin" / "hocai"),
+            "start",
+            "--lab-port",
+            str(lab_port),
+            "--app-port",
+            str(app_port),
+            "--no-browser",
+        ],
+        cwd=target,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     try:
@@ -171,11 +202,16 @@ def test_offline_install_then_class_answers(bundle, netns, tmp_path):
             seen.append(line)
             for marker in ("JupyterLab", "Sân tập AI"):
                 if marker in line and "http" in line:
-                    urls[marker] = line[line.index("http"):].strip()
+                    urls[marker] = line[line.index("http") :].strip()
         assert len(urls) == 2, "".join(seen)
         assert urls["JupyterLab"].startswith(f"http://127.0.0.1:{lab_port}/")
-        probe = subprocess.run([*netns, str(venv / "bin" / "python"), "-c", PROBE, urls["JupyterLab"],
-                                urls["Sân tập AI"]], capture_output=True, text=True, timeout=400, env=env)
+        probe = subprocess.run(
+            [*netns, str(venv / "bin" / "python"), "-c", PROBE, urls["JupyterLab"], urls["Sân tập AI"]],
+            capture_output=True,
+            text=True,
+            timeout=400,
+            env=env,
+        )
         assert probe.returncode == 0, probe.stderr[-3000:]
         result = json.loads(probe.stdout)
         assert result["lab_status"] == 200 and result["lab_is_jupyterlab"]

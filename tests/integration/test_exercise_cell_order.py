@@ -80,11 +80,12 @@ def test_question_first_and_after_restart_records_answers_that_grade(course, tmp
     env = {k: v for k, v in os.environ.items() if k not in ("NBGRADER_EXECUTION", "HOCAI_PARTICIPANT")}
     env["JUPYTERHUB_USER"] = WHO
     km = KernelManager(kernel_name="python3")
-    client = NotebookClient(nbformat.v4.new_notebook(), km=km, resources={"metadata": {"path": str(work)}},
-                            timeout=120)
+    client = NotebookClient(nbformat.v4.new_notebook(), km=km, resources={"metadata": {"path": str(work)}}, timeout=120)
     shown = "from hocai.exercise.question_form import SHOWN\nprint(json.dumps(SHOWN[{q!r}].spec, ensure_ascii=False))"
-    answer = ("from hocai.exercise.question_form import SHOWN\n"
-              "SHOWN[{q!r}].control.value = {v!r}\nprint(SHOWN[{q!r}].status.value)")
+    answer = (
+        "from hocai.exercise.question_form import SHOWN\n"
+        "SHOWN[{q!r}].control.value = {v!r}\nprint(SHOWN[{q!r}].status.value)"
+    )
     with client.setup_kernel(env=env, cwd=str(work)):
         # A fresh kernel: question 4 is the first cell run, before the setup cell.
         out = _run(client, cells["q4"].source)

@@ -104,7 +104,7 @@ def _run_as(participant: str, folder: Path, cells: list[str]) -> list:
             client.execute_cell(cell, index)
     setup = "".join(o.get("text", "") for o in nb.cells[0].outputs)
     (folder.parent / "setup-output.txt").write_text(setup, encoding="utf-8")
-    return [c.outputs for c in nb.cells[-len(cells):]]
+    return [c.outputs for c in nb.cells[-len(cells) :]]
 
 
 def test_own_notebook_without_a_hub_is_graded_on_what_it_showed(course, tmp_path):

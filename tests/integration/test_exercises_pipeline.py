@@ -25,8 +25,19 @@ from hocai_grader.workspace import init_course
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "exercises"
 NAMES = [f"bai0{i}" for i in range(1, 9)]
-STUDENTS = ["hv_all", "hv_wrong", "hv_blank", "hv_part", "hv_nfd", "hv_cheat1", "hv_cheat2", "hv_cheat3",
-            "hv_cheat4", "hv_cheat5", "hv_plain"]
+STUDENTS = [
+    "hv_all",
+    "hv_wrong",
+    "hv_blank",
+    "hv_part",
+    "hv_nfd",
+    "hv_cheat1",
+    "hv_cheat2",
+    "hv_cheat3",
+    "hv_cheat4",
+    "hv_cheat5",
+    "hv_plain",
+]
 
 
 def _key(course, name: str, student: str) -> dict:
@@ -94,8 +105,9 @@ def _add_cells(course, name: str, student: str, sources: list[str], *, into_key:
 
 def test_source_notebooks_pass_nbgrader_validate():
     paths = [str(EXERCISES / n / f"{n}.ipynb") for n in NAMES]
-    run = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "validate", *paths],
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), "validate", *paths], capture_output=True, text=True, timeout=600
+    )
     assert run.stdout.count("Success! Your notebook passes all the tests.") == len(NAMES), run.stdout[-3000:]
 
 
@@ -179,12 +191,15 @@ get_ipython().ast_transformers.append(Strip())
 """
 
 
-@pytest.mark.parametrize("student, cells, into_key", [
-    ("hv_cheat1", [EQ_CHEAT], None),
-    ("hv_cheat2", [PATCH_CHEAT], None),
-    ("hv_cheat3", [AST_CHEAT], None),
-    ("hv_cheat4", [], PATCH_CHEAT),
-])
+@pytest.mark.parametrize(
+    "student, cells, into_key",
+    [
+        ("hv_cheat1", [EQ_CHEAT], None),
+        ("hv_cheat2", [PATCH_CHEAT], None),
+        ("hv_cheat3", [AST_CHEAT], None),
+        ("hv_cheat4", [], PATCH_CHEAT),
+    ],
+)
 def test_cheating_cells_score_no_more_than_honest_answers(course, student, cells, into_key):
     key = _key(course, "bai01", student)
     submit_answers(str(course.root), student, "bai01", {"q1": key["q1"]})
@@ -209,14 +224,17 @@ def test_without_restore_a_patched_check_would_score(course):
     assert _grade(course, "bai01", "hv_plain", restore=False) == 12
 
 
-@pytest.mark.parametrize("args, answers, words", [
-    (["khong_co", "bai01"], {"q1": "B"}, "Không có học viên"),
-    (["hv_all", "bai01"], {"q9": "B"}, "q9"),
-    (["hv_all", "bai01"], {"q1": "Z"}, "chỉ được chọn"),
-    (["hv_all", "bai01"], {"q2": "A"}, "danh sách"),
-    (["hv_all", "bai01"], {"q1": 1}, "đoạn chữ"),
-    (["hv_all", "bai02"], {"q2": ["1", "2"]}, "đủ 4 mục"),
-])
+@pytest.mark.parametrize(
+    "args, answers, words",
+    [
+        (["khong_co", "bai01"], {"q1": "B"}, "Không có học viên"),
+        (["hv_all", "bai01"], {"q9": "B"}, "q9"),
+        (["hv_all", "bai01"], {"q1": "Z"}, "chỉ được chọn"),
+        (["hv_all", "bai01"], {"q2": "A"}, "danh sách"),
+        (["hv_all", "bai01"], {"q1": 1}, "đoạn chữ"),
+        (["hv_all", "bai02"], {"q2": ["1", "2"]}, "đủ 4 mục"),
+    ],
+)
 def test_submit_answers_rejects_bad_input_in_vietnamese(course, tmp_path, capsys, args, answers, words):
     file = tmp_path / "a.json"
     file.write_text(json.dumps(answers), encoding="utf-8")

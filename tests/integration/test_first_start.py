@@ -77,8 +77,13 @@ def _wait_health(app_url: str, want: str, timeout: float) -> tuple[dict, list[in
 def test_first_start_opens_at_once_then_the_same_service_answers(tmp_path, monkeypatch):
     store_dir = tmp_path / "store"
     target = store_dir / store.DEFAULT_MODEL
-    env = {**os.environ, "HOCAI_STATE_DIR": str(tmp_path / "state"), "HOCAI_MODEL_STORE": str(store_dir),
-           "HOCAI_CONFIG": str(tmp_path / "none.toml"), "HOCAI_BUILD_STEPS": "100000"}
+    env = {
+        **os.environ,
+        "HOCAI_STATE_DIR": str(tmp_path / "state"),
+        "HOCAI_MODEL_STORE": str(store_dir),
+        "HOCAI_CONFIG": str(tmp_path / "none.toml"),
+        "HOCAI_BUILD_STEPS": "100000",
+    }
     env.pop("HOCAI_MODEL", None)
     from hocai.ai import client
 
@@ -96,8 +101,12 @@ def test_first_start_opens_at_once_then_the_same_service_answers(tmp_path, monke
 
         # Every AI route answers the sentence; the lessons' client turns it into the cell's message.
         monkeypatch.setenv("HOCAI_SERVICE_URL", app_url)
-        for call in (lambda: client.next_words("Bình dân học vụ", 3), lambda: client.chat("Xin chào"),
-                     lambda: client.sample("Trí tuệ nhân tạo"), client.retrain_state):
+        for call in (
+            lambda: client.next_words("Bình dân học vụ", 3),
+            lambda: client.chat("Xin chào"),
+            lambda: client.sample("Trí tuệ nhân tạo"),
+            client.retrain_state,
+        ):
             with pytest.raises(UserError) as caught:
                 call()
             assert BUILDING.match(caught.value.message), caught.value.message
@@ -128,8 +137,10 @@ def test_first_start_opens_at_once_then_the_same_service_answers(tmp_path, monke
         assert lab_s < LAB_GOAL_S
         started = time.monotonic()
         health, seen = _wait_health(app_url, "ok", 300)
-        print(f"second start: model built and loaded {time.monotonic() - started:.1f} s after the class opened; "
-              f"percents seen: {sorted(set(seen))}")
+        print(
+            f"second start: model built and loaded {time.monotonic() - started:.1f} s after the class opened; "
+            f"percents seen: {sorted(set(seen))}"
+        )
         assert any(0 < p < 100 for p in seen) and seen == sorted(seen), seen
         assert health["model"] == store.DEFAULT_MODEL and health["teaching_model"] is True
         assert "đã tạo xong" in running.wait_for("đã tạo xong", timeout=30)
@@ -152,8 +163,13 @@ def test_a_stopped_background_build_cleans_up(tmp_path):
 
     target = tmp_path / store.DEFAULT_MODEL
     env = {**os.environ, "HOCAI_MODEL_STORE": str(tmp_path), "HOCAI_BUILD_STEPS": "100000"}
-    proc = subprocess.Popen([sys.executable, "-m", "hocai.ai.build_default"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hocai.ai.build_default"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while (build_progress.read(target) or {}).get("percent", 0) < 5:
@@ -175,10 +191,18 @@ def test_a_store_it_cannot_write_to_is_one_sentence(tmp_path):
     from support import HOCAI
 
     (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
-    env = {**os.environ, "HOCAI_STATE_DIR": str(tmp_path / "state"),
-           "HOCAI_MODEL_STORE": str(tmp_path / "not-a-folder" / "store")}
+    env = {
+        **os.environ,
+        "HOCAI_STATE_DIR": str(tmp_path / "state"),
+        "HOCAI_MODEL_STORE": str(tmp_path / "not-a-folder" / "store"),
+    }
     env.pop("HOCAI_MODEL", None)
-    result = subprocess.run([HOCAI, "start", "--lab-port", str(free_port()), "--app-port", str(free_port()),
-                             "--no-browser"], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [HOCAI, "start", "--lab-port", str(free_port()), "--app-port", str(free_port()), "--no-browser"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("Không ghi được vào kho mô hình")

@@ -64,8 +64,9 @@ def test_a_class_on_jupyterhub(class_hub):
     assert anonymous.status_code == 403 and "đăng nhập" in anonymous.json()["error"]
     bad = requests.Session()
     bad.get(f"{base}hub/login", timeout=30)
-    resp = bad.post(f"{base}hub/login", data={"username": "root", "password": "x",
-                                              "_xsrf": bad.cookies.get("_xsrf")}, timeout=30)
+    resp = bad.post(
+        f"{base}hub/login", data={"username": "root", "password": "x", "_xsrf": bad.cookies.get("_xsrf")}, timeout=30
+    )
     assert "hub/login" in resp.url or resp.status_code == 403
 
     a, b = (class_hub.participant(u) for u in USERS[:2])
@@ -82,8 +83,11 @@ def test_a_class_on_jupyterhub(class_hub):
     assert a.server("GET", "formgrader").status_code == 404  # formgrader: instructors only
 
     answers = {"version": 1, "assignment": "bai01", "answers": bai01_key(course, USERS[0])}
-    put = a.server("PUT", "api/contents/bai01/answers.json",
-                   json={"type": "file", "format": "text", "content": json.dumps(answers, ensure_ascii=False)})
+    put = a.server(
+        "PUT",
+        "api/contents/bai01/answers.json",
+        json={"type": "file", "format": "text", "content": json.dumps(answers, ensure_ascii=False)},
+    )
     assert put.status_code in (200, 201), put.text
     for p in (a, b):
         submitted = p.server("POST", "assignments/submit", data={"course_id": "lop-hub", "assignment_id": "bai01"})
@@ -116,8 +120,9 @@ def test_a_class_on_jupyterhub(class_hub):
     assert user_procs, "participants' servers run as their own system users"
     class_hub.hocai("hub", "stop")
     class_hub.hocai("hub", "accounts", str(course), "--remove")
-    gone, alive = psutil.wait_procs([psutil.Process(p) for p in hub_procs + user_procs if psutil.pid_exists(p)],
-                                    timeout=20)
+    gone, alive = psutil.wait_procs(
+        [psutil.Process(p) for p in hub_procs + user_procs if psutil.pid_exists(p)], timeout=20
+    )
     assert not alive, f"left running: {alive}"
     for user in USERS:
         assert subprocess.run(["id", user], capture_output=True).returncode != 0

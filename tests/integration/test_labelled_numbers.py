@@ -5,8 +5,10 @@ from gradio_client import Client
 
 from hocai.lessons import lesson04
 
-TEXT = ("Mã số thuế cá nhân của anh Hoàng là 8012345678; MST 0101234567-001; thẻ căn cước 003085012345; "
-        "số thẻ 4111 1111 1111 1112.")
+TEXT = (
+    "Mã số thuế cá nhân của anh Hoàng là 8012345678; MST 0101234567-001; thẻ căn cước 003085012345; "
+    "số thẻ 4111 1111 1111 1112."
+)
 VALUES = ("8012345678", "0101234567-001", "003085012345", "4111 1111 1111 1112")
 
 

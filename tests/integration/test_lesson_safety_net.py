@@ -64,9 +64,11 @@ def test_error_in_a_cell_is_one_sentence(kernel, state):
 
 
 def test_button_and_observer_errors_are_one_sentence(kernel):
-    setup = ("import ipywidgets as w\nfrom hocai.lessons import lesson04\n"
-             "def boom(*_):\n    raise RuntimeError('boom')\n"
-             "b = w.Button(); b.on_click(boom)\ns = w.IntSlider(); s.observe(boom, names='value')\n")
+    setup = (
+        "import ipywidgets as w\nfrom hocai.lessons import lesson04\n"
+        "def boom(*_):\n    raise RuntimeError('boom')\n"
+        "b = w.Button(); b.on_click(boom)\ns = w.IntSlider(); s.observe(boom, names='value')\n"
+    )
     assert run(kernel, setup)[0] == ""
     assert_one_sentence(run(kernel, "b.click()")[0])
     # the path a real slider drag takes: a comm 'update' message handled by the widget

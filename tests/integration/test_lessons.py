@@ -42,8 +42,13 @@ def execute(path: Path, service_url: str):
     """Run the notebook top to bottom in a fresh python3 kernel that calls ``service_url``."""
     nb = read(path)
     env = {**os.environ, "HOCAI_SERVICE_URL": service_url}
-    NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True,
-                   resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
+    NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        store_widget_state=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute(env=env)
     return nb
 
 
@@ -77,8 +82,11 @@ def shown_text(nb) -> str:
 
 
 def widget_cells(nb) -> int:
-    return sum(any(WIDGET_VIEW in out.get("data", {}) for out in cell.get("outputs", []))
-               for cell in nb.cells if cell.cell_type == "code")
+    return sum(
+        any(WIDGET_VIEW in out.get("data", {}) for out in cell.get("outputs", []))
+        for cell in nb.cells
+        if cell.cell_type == "code"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -33,8 +33,11 @@ def reference_scores() -> dict[tuple[str, str, str], tuple[float | None, float]]
 
 def test_ps1_scores_match_nbgrader_reference(tmp_path):
     course_dir = tmp_path / "ps1-course"
-    run = subprocess.run(HOCAI + ["course", "init", str(course_dir), "--course-id", "ps1",
-                                  "--source", str(SHARED / "source")], capture_output=True, text=True)
+    run = subprocess.run(
+        HOCAI + ["course", "init", str(course_dir), "--course-id", "ps1", "--source", str(SHARED / "source")],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     from hocai_grader.workspace import Course
 
@@ -46,8 +49,9 @@ def test_ps1_scores_match_nbgrader_reference(tmp_path):
     for student in ("bitdiddle", "hacker"):
         shutil.copytree(SHARED / "submitted" / student / "ps1", course.submitted / student / "ps1")
 
-    run = subprocess.run(HOCAI + ["course", "autograde", str(course_dir), "--jobs", "2"], capture_output=True,
-                         text=True)
+    run = subprocess.run(
+        HOCAI + ["course", "autograde", str(course_dir), "--jobs", "2"], capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
 
     expected = reference_scores()

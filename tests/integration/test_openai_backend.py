@@ -53,8 +53,14 @@ def test_openai_library_streams_through_the_proxy(proxy_service):
     from openai import OpenAI
 
     oa = OpenAI(base_url=proxy_service.url + "v1", api_key="x", max_retries=0)
-    chunks = list(oa.chat.completions.create(model="tiny-teaching", max_tokens=10, stream=True,
-                                             messages=[{"role": "user", "content": "Xin chào các bạn"}]))
+    chunks = list(
+        oa.chat.completions.create(
+            model="tiny-teaching",
+            max_tokens=10,
+            stream=True,
+            messages=[{"role": "user", "content": "Xin chào các bạn"}],
+        )
+    )
     assert sum(1 for c in chunks if c.choices and c.choices[0].delta.content) >= 3
 
 
@@ -62,8 +68,11 @@ def test_unreachable_server_gives_error_status_and_message(tmp_path, start_servi
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         dead = probe.getsockname()[1]
-    svc = start_service({"HOCAI_BACKEND": "openai", "HOCAI_OPENAI_BASE_URL": f"http://127.0.0.1:{dead}/v1"},
-                        tmp_path / "service.log", want=("error",))
+    svc = start_service(
+        {"HOCAI_BACKEND": "openai", "HOCAI_OPENAI_BASE_URL": f"http://127.0.0.1:{dead}/v1"},
+        tmp_path / "service.log",
+        want=("error",),
+    )
     try:
         health = httpx.get(svc.url + "health").json()
         assert health["backend"] == "openai" and "Không kết nối được máy chủ AI" in health["message"]

@@ -17,18 +17,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 ENV = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-ROSTER = ("STT;Họ và tên;Số CCCD;Đơn vị;Chức vụ\n"
-          "1;Nguyễn Văn An;001099012345;UBND xã Tân Hòa, huyện Châu Thành;Công chức\n"
-          "2;Phạm Thị Bích;;Trường TH Tân Hòa;Giáo viên\n"
-          "3;Lê Văn Cường;;UBND xã Tân Hòa, huyện Châu Thành;Chủ tịch\n")
+ROSTER = (
+    "STT;Họ và tên;Số CCCD;Đơn vị;Chức vụ\n"
+    "1;Nguyễn Văn An;001099012345;UBND xã Tân Hòa, huyện Châu Thành;Công chức\n"
+    "2;Phạm Thị Bích;;Trường TH Tân Hòa;Giáo viên\n"
+    "3;Lê Văn Cường;;UBND xã Tân Hòa, huyện Châu Thành;Chủ tịch\n"
+)
 
-pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None,
-                                reason="autograde needs bubblewrap (make test installs it)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("bwrap") is None, reason="autograde needs bubblewrap (make test installs it)"
+)
 
 
 def hocai(*args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "hocai.cli", *args], capture_output=True, text=True, env=ENV,
-                            timeout=900)
+    result = subprocess.run(
+        [sys.executable, "-m", "hocai.cli", *args], capture_output=True, text=True, env=ENV, timeout=900
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -78,8 +82,10 @@ def test_report_xlsx_and_html(graded_course, tmp_path):
     book = openpyxl.load_workbook(tmp_path / "kq.xlsx")
     sheet = book["Kết quả"]
     header = [c.value for c in sheet[1]]
-    statuses = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=header.index("Trạng thái") + 1).value
-                for r in range(2, sheet.max_row + 1)}
+    statuses = {
+        sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=header.index("Trạng thái") + 1).value
+        for r in range(2, sheet.max_row + 1)
+    }
     assert statuses == {"annv": "Hoàn thành", "bichpt": "Chưa đạt", "cuonglv": "Chưa nộp"}
     hocai("course", "report", str(graded_course), "--out", str(tmp_path / "kq.html"))
     page = (tmp_path / "kq.html").read_text(encoding="utf-8")
@@ -98,6 +104,10 @@ def test_certificates_only_for_completers(graded_course, tmp_path):
 
 
 def test_bad_report_target_gets_a_vietnamese_message(graded_course, tmp_path):
-    result = subprocess.run([sys.executable, "-m", "hocai.cli", "course", "report", str(graded_course), "--out",
-                             str(tmp_path / "kq.pdf")], capture_output=True, text=True, env=ENV)
+    result = subprocess.run(
+        [sys.executable, "-m", "hocai.cli", "course", "report", str(graded_course), "--out", str(tmp_path / "kq.pdf")],
+        capture_output=True,
+        text=True,
+        env=ENV,
+    )
     assert result.returncode == 2 and ".csv" in result.stderr and "Traceback" not in result.stderr

@@ -44,13 +44,23 @@ def test_thirty_clicks_share_one_retraining(service, monkeypatch):
 def test_retraining_is_refused_in_one_sentence_without_a_local_model(proxy_service):
     reply = httpx.post(proxy_service.url + "api/retrain", json={}, timeout=30)
     assert reply.status_code == 400
-    assert reply.json() == {"status": "error", "error": "Sân tập AI đang dùng mô hình ở máy chủ khác, nên không "
-                                                        "huấn luyện lại được ở đây."}
+    assert reply.json() == {
+        "status": "error",
+        "error": "Sân tập AI đang dùng mô hình ở máy chủ khác, nên không huấn luyện lại được ở đây.",
+    }
 
 
 def test_the_client_never_imports_torch():
-    code = ("import sys; from hocai.ai import client; from hocai.lessons import lesson06; "
-            "lesson06.retrain_class_copy(); print('torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                         env={"HOCAI_SERVICE_URL": "http://127.0.0.1:9/", "PATH": "/usr/bin:/bin"})
+    code = (
+        "import sys; from hocai.ai import client; from hocai.lessons import lesson06; "
+        "lesson06.retrain_class_copy(); print('torch' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"HOCAI_SERVICE_URL": "http://127.0.0.1:9/", "PATH": "/usr/bin:/bin"},
+    )
     assert out.stdout.strip() == "False", out.stderr

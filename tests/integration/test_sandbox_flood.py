@@ -18,14 +18,22 @@ def test_output_flood_times_out_one_cell_and_the_rest_still_run(tmp_path):
     folder.mkdir()
     # No wait at all for output after the reply: what a 1 GB print does to a busy grader.
     config = Config({"SandboxedExecute": {"iopub_timeout": 0}})
-    nb = new_notebook(cells=[new_code_cell("for _ in range(2000):\n    print('x' * 10000)"),
-                             new_code_cell("open('sau.txt', 'w').write('sau')")])
-    with SandboxedRun(folder, Limits(cell_timeout=20, output_kb=64), 61001 if os.geteuid() == 0 else None,
-                      config) as run:
+    nb = new_notebook(
+        cells=[
+            new_code_cell("for _ in range(2000):\n    print('x' * 10000)"),
+            new_code_cell("open('sau.txt', 'w').write('sau')"),
+        ]
+    )
+    with SandboxedRun(
+        folder, Limits(cell_timeout=20, output_kb=64), 61001 if os.geteuid() == 0 else None, config
+    ) as run:
         ep = run.execute(nb)
         # The working folder is the sandbox's own tmpfs: look at it through its processes' root.
-        seen = [p for pid in _tree(run.km.provisioner.process.pid)
-                if (p := Path(f"/proc/{pid}/root{WORKDIR}/sau.txt")).exists()]
+        seen = [
+            p
+            for pid in _tree(run.km.provisioner.process.pid)
+            if (p := Path(f"/proc/{pid}/root{WORKDIR}/sau.txt")).exists()
+        ]
         assert seen and seen[0].read_text() == "sau"  # the next cell ran
     assert nb.cells[0].outputs[-1]["ename"] == "CellTimeoutError"
     assert not ep.kernel_died and _status(nb, ep) == "timeout"

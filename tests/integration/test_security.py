@@ -38,10 +38,22 @@ def write_source(folder: Path) -> None:
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [
         nbformat.v4.new_markdown_cell("Viết hàm `dap_an()` trả về mật khẩu của bài."),
-        _cell("code", "def dap_an():\n    ### BEGIN SOLUTION\n    return " + repr(SECRET) + "\n    ### END SOLUTION",
-              solution=True, grade_id="loi_giai"),
-        _cell("code", "assert isinstance(dap_an(), str)\n### BEGIN HIDDEN TESTS\nassert dap_an() == "
-              + repr(SECRET) + "\n### END HIDDEN TESTS", grade=True, locked=True, points=1, grade_id="kiem_tra"),
+        _cell(
+            "code",
+            "def dap_an():\n    ### BEGIN SOLUTION\n    return " + repr(SECRET) + "\n    ### END SOLUTION",
+            solution=True,
+            grade_id="loi_giai",
+        ),
+        _cell(
+            "code",
+            "assert isinstance(dap_an(), str)\n### BEGIN HIDDEN TESTS\nassert dap_an() == "
+            + repr(SECRET)
+            + "\n### END HIDDEN TESTS",
+            grade=True,
+            locked=True,
+            points=1,
+            grade_id="kiem_tra",
+        ),
     ]
     (folder / "kiemtra").mkdir(parents=True)
     nbformat.write(nb, folder / "kiemtra" / "kiemtra.ipynb")
@@ -57,17 +69,29 @@ def submit(course: Course, student: str, code: str) -> None:
 
 
 def attacks(root: Path, marker: Path) -> dict[str, str]:
-    targets = [root / "source" / "kiemtra" / "kiemtra.ipynb", root / "gradebook.db", root / "nbgrader_config.py",
-               root / "submitted" / "trung_thuc" / "kiemtra" / "kiemtra.ipynb",
-               root / "autograded" / "trung_thuc" / "kiemtra" / "kiemtra.ipynb",
-               root / "release" / "kiemtra" / "kiemtra.ipynb"]
+    targets = [
+        root / "source" / "kiemtra" / "kiemtra.ipynb",
+        root / "gradebook.db",
+        root / "nbgrader_config.py",
+        root / "submitted" / "trung_thuc" / "kiemtra" / "kiemtra.ipynb",
+        root / "autograded" / "trung_thuc" / "kiemtra" / "kiemtra.ipynb",
+        root / "release" / "kiemtra" / "kiemtra.ipynb",
+    ]
     prefix = SECRET[:6]
     plant = f"import pathlib; pathlib.Path({str(marker)!r}).write_text('pwned')\n"
     venv_site = Path(sys.prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
-    plant_targets = [root / "nbgrader_config.py", Path.home() / ".jupyter" / "nbgrader_config.py",
-                     "/root/.jupyter/nbgrader_config.py", "/etc/jupyter/nbgrader_config.py", "nbgrader_config.py",
-                     "../nbgrader_config.py", venv_site / "sitecustomize.py", ROOT / "hocai" / "sitecustomize.py",
-                     root.parent / "nbgrader_config.py", "/tmp/nbgrader_config.py"]
+    plant_targets = [
+        root / "nbgrader_config.py",
+        Path.home() / ".jupyter" / "nbgrader_config.py",
+        "/root/.jupyter/nbgrader_config.py",
+        "/etc/jupyter/nbgrader_config.py",
+        "nbgrader_config.py",
+        "../nbgrader_config.py",
+        venv_site / "sitecustomize.py",
+        ROOT / "hocai" / "sitecustomize.py",
+        root.parent / "nbgrader_config.py",
+        "/tmp/nbgrader_config.py",
+    ]
     return {
         "doc_bi_mat": (
             "import glob\n"
@@ -117,8 +141,9 @@ def attacks(root: Path, marker: Path) -> dict[str, str]:
         ),
         "bom_tien_trinh": "import os\ndef dap_an():\n    return 'x'\nwhile True:\n    os.fork()\n",
         "an_bo_nho": "data = bytearray(20 * 1024 ** 3)\ndef dap_an():\n    return 'x'\n",
-        "in_1gb": ("chunk = 'x' * (1024 * 1024)\nfor _ in range(1024):\n    print(chunk)\n"
-                   "def dap_an():\n    return 'x'\n"),
+        "in_1gb": (
+            "chunk = 'x' * (1024 * 1024)\nfor _ in range(1024):\n    print(chunk)\ndef dap_an():\n    return 'x'\n"
+        ),
         "mang": (
             "import socket\n"
             "def dap_an():\n"
@@ -171,8 +196,13 @@ def test_hostile_submissions_fail_and_harm_nothing(tmp_path):
     for student, code in hostile.items():
         submit(course, student, code)
     before = instructor_files(course.root)
-    run = subprocess.run(HOCAI + ["course", "autograde", str(course.root), "--jobs", "2"], env=ENV,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        HOCAI + ["course", "autograde", str(course.root), "--jobs", "2"],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
 
     assert instructor_files(course.root) == before
@@ -190,21 +220,27 @@ def test_hostile_submissions_fail_and_harm_nothing(tmp_path):
     assert printed.stat().st_size < 2 * 1024 * 1024
 
     assert not marker.exists()
-    for command in (HOCAI + ["course", "feedback", str(course.root)],
-                    [str(Path(sys.executable).parent / "nbgrader"), "db", "student", "list"]):
+    for command in (
+        HOCAI + ["course", "feedback", str(course.root)],
+        [str(Path(sys.executable).parent / "nbgrader"), "db", "student", "list"],
+    ):
         subprocess.run(command, cwd=course.root, env=ENV, capture_output=True, timeout=300)
     assert not marker.exists()
     assert instructor_files(course.root) == before
 
 
 CHEATS = {
-    "bo_assert": ("ip = get_ipython()\n"
-                  "ip.input_transformers_cleanup.append(lambda lines: [l for l in lines if 'check' not in l])\n"),
-    "luon_bang": ("import json, hocai.exercise.check as c\n"
-                  "class Eq(str):\n    __eq__ = lambda self, other: True\n    __hash__ = str.__hash__\n"
-                  "_load = json.load\njson.load = lambda *a, **k: {q: Eq('x') for q in 'q1 q2 q3 q4 q5 q6'.split()}\n"
-                  "for name in dir(c):\n    if not name.startswith('_') and callable(getattr(c, name)):\n"
-                  "        setattr(c, name, lambda *a, **k: True)\n"),
+    "bo_assert": (
+        "ip = get_ipython()\n"
+        "ip.input_transformers_cleanup.append(lambda lines: [l for l in lines if 'check' not in l])\n"
+    ),
+    "luon_bang": (
+        "import json, hocai.exercise.check as c\n"
+        "class Eq(str):\n    __eq__ = lambda self, other: True\n    __hash__ = str.__hash__\n"
+        "_load = json.load\njson.load = lambda *a, **k: {q: Eq('x') for q in 'q1 q2 q3 q4 q5 q6'.split()}\n"
+        "for name in dir(c):\n    if not name.startswith('_') and callable(getattr(c, name)):\n"
+        "        setattr(c, name, lambda *a, **k: True)\n"
+    ),
 }
 
 
@@ -227,8 +263,13 @@ def test_kit_exercise_cheats_score_nothing(tmp_path):
         q1 = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q1")
         q1.source = code + "\n" + q1.source
         nbformat.write(nb, path)
-    run = subprocess.run(HOCAI + ["course", "autograde", str(course.root), "bai01", "--jobs", "2"], env=ENV,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        HOCAI + ["course", "autograde", str(course.root), "bai01", "--jobs", "2"],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     with course.gradebook() as gb:
         scores = {s.student.id: s.score for s in gb.assignment_submissions("bai01")}

@@ -49,8 +49,9 @@ def course(tmp_path) -> Course:
     subprocess.run(["rm", "-rf", str(tmp_path)], capture_output=True)  # rmtree recurses: 1,500 deep is too deep
 
 
-def inbound_submission(course: Course, student: str, when: str, answers: dict, owner: int = 0,
-                       suffix: str = "x") -> Path:
+def inbound_submission(
+    course: Course, student: str, when: str, answers: dict, owner: int = 0, suffix: str = "x"
+) -> Path:
     """A submission folder as nbgrader submit leaves it in inbound, made by the account ``owner``."""
     folder = course.exchange / course.course_id / "inbound" / f"{student}+bai01+{when}+{suffix}"
     folder.mkdir()
@@ -112,8 +113,11 @@ def test_links_and_special_files_are_not_followed(course, tmp_path):
     (victim / "answers.json").write_text(json.dumps(RIGHT), encoding="utf-8")
     (victim / "answers.json").chmod(0o600)
     os.chown(victim / "answers.json", NOBODY, NOBODY)
-    targets = {"cuop": victim / "answers.json", "nguon": course.source / "bai01" / "bai01.ipynb",
-               "khong": Path("/dev/zero")}
+    targets = {
+        "cuop": victim / "answers.json",
+        "nguon": course.source / "bai01" / "bai01.ipynb",
+        "khong": Path("/dev/zero"),
+    }
     for i, (student, target) in enumerate(targets.items()):
         inbound_submission(course, student, stamp(-timedelta(hours=1)), WRONG, suffix="cu")
         folder = inbound_submission(course, student, stamp(-timedelta(minutes=10 - i)), WRONG)

@@ -29,8 +29,10 @@ XSS = "<script>document.title='hocai-xss'</script>"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(os.geteuid() != 0 or shutil.which("useradd") is None,
-                       reason="the hub test creates system users: it needs root (CI runs it as root)"),
+    pytest.mark.skipif(
+        os.geteuid() != 0 or shutil.which("useradd") is None,
+        reason="the hub test creates system users: it needs root (CI runs it as root)",
+    ),
 ]
 
 # The attack of security-repro/race_swap_home_folder.py: when the folder NAME appears in the home, exchange
@@ -97,12 +99,18 @@ def test_accounts_again_writes_nothing_outside_a_home(hub):
     runs `hocai hub accounts` again: nothing there changes, the others' homes are still seeded."""
     target = bait(hub.top / "cua-root-1")
     mine = home("hbmat")
-    done = as_user("hbmat", "sh", "-c", f"rm -rf {mine}/.jupyter {mine}/bai-hoc && ln -s {target} {mine}/.jupyter"
-                                        f" && ln -s {target}/bai-hoc {mine}/bai-hoc")
+    done = as_user(
+        "hbmat",
+        "sh",
+        "-c",
+        f"rm -rf {mine}/.jupyter {mine}/bai-hoc && ln -s {target} {mine}/.jupyter"
+        f" && ln -s {target}/bai-hoc {mine}/bai-hoc",
+    )
     assert done.returncode == 0, done.stderr
     before = snapshot(target)
-    run = hub.hocai("hub", "accounts", str(hub.course), "--out", str(hub.top / "phieu-2"), "--url",
-                    "http://127.0.0.1/", check=False)
+    run = hub.hocai(
+        "hub", "accounts", str(hub.course), "--out", str(hub.top / "phieu-2"), "--url", "http://127.0.0.1/", check=False
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert snapshot(target) == before
     assert "hbmat" in run.stderr and "Traceback" not in run.stderr
@@ -122,8 +130,23 @@ def test_fetch_on_spawn_cannot_be_redirected(hub):
     script = hub.top / "swapper.py"
     script.write_text(SWAPPER, encoding="utf-8")
     script.chmod(0o644)
-    swapper = subprocess.Popen(["runuser", "-u", "hbmat", "--", sys.executable, "-I", str(script), str(target),
-                                "bai99", "150", str(home("hbmat"))], stdout=subprocess.PIPE, text=True)
+    swapper = subprocess.Popen(
+        [
+            "runuser",
+            "-u",
+            "hbmat",
+            "--",
+            sys.executable,
+            "-I",
+            str(script),
+            str(target),
+            "bai99",
+            "150",
+            str(home("hbmat")),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert swapper.stdout.readline().strip() == "armed"
         participant = hub.participant("hbmat")
@@ -146,8 +169,12 @@ def test_forged_submission_in_the_exchange_is_not_collected(hub):
     newer = inbound / f"hbnan+bai01+{stamp(-timedelta(seconds=10))}+gia"
     for user, folder, answer in (("hbnan", real, "B"), ("hbmat", forged, "A"), ("hbmat", newer, "A")):
         answers = json.dumps({"version": 1, "assignment": "bai01", "answers": {"q1": answer}})
-        made = as_user(user, "sh", "-c", f"mkdir '{folder}' && printf '%s' '{answers}' > '{folder}/answers.json'"
-                                         f" && chmod -R a+rX '{folder}'")
+        made = as_user(
+            user,
+            "sh",
+            "-c",
+            f"mkdir '{folder}' && printf '%s' '{answers}' > '{folder}/answers.json' && chmod -R a+rX '{folder}'",
+        )
         assert made.returncode == 0, made.stderr
     run = hub.hocai("course", "collect", str(hub.course), "bai01")
     assert "do tài khoản «hbmat» tạo" in run.stderr and "ở tương lai" in run.stderr

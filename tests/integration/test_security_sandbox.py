@@ -32,8 +32,10 @@ KEY = "sk-hocai-bimat-0f3a9c7e51"
 ROOT_UID = 61001 if os.geteuid() == 0 else None
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap (bwrap) is not installed")
-needs_root = pytest.mark.skipif(os.geteuid() != 0 or shutil.which("useradd") is None,
-                                reason="creates a participant account: needs root (CI runs as root)")
+needs_root = pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("useradd") is None,
+    reason="creates a participant account: needs root (CI runs as root)",
+)
 
 # The launcher that gave 12/12 with every answer wrong (issue 14, finding 2), kept here when the shared
 # folder of attack scripts is absent.
@@ -91,6 +93,7 @@ def _texts(nb) -> str:
 
 # Finding 2 -------------------------------------------------------------------------------------------------
 
+
 def test_files_beside_the_notebook_cannot_shadow_the_kernel(tmp_path):
     course = _course(tmp_path, ["trung_thuc", "gia_mao"])
     submit(course, "trung_thuc", f"def dap_an():\n    return {SECRET!r}\n")
@@ -99,15 +102,20 @@ def test_files_beside_the_notebook_cannot_shadow_the_kernel(tmp_path):
     (folder / "ipykernel_launcher.py").write_text(_repro("ipykernel_launcher.py", LAUNCHER), encoding="utf-8")
     (folder / "ipython_kernel_config.py").write_text(
         "c = get_config()\nc.InteractiveShellApp.exec_lines = ['def dap_an():\\n    return %r' % "
-        + repr(SECRET) + "]\n", encoding="utf-8")
+        + repr(SECRET)
+        + "]\n",
+        encoding="utf-8",
+    )
     (folder / "sitecustomize.py").write_text("import builtins; builtins.AssertionError = type('X', (Exception,), {})\n")
     summary = autograde(course, "kiemtra", jobs=2, progress=False)
     scores = {e["student"]: e["score"] for e in summary.graded}
     assert scores == {"trung_thuc": 1.0, "gia_mao": 0.0}
     entry = next(e for e in load_log(course.root) if e["student"] == "gia_mao")
     assert entry["ignored"] == 3 and "bỏ qua 3" in entry["note"]
-    assert sorted(p.name for p in (course.autograded / "gia_mao" / "kiemtra").iterdir()) == ["kiemtra.ipynb",
-                                                                                              "timestamp.txt"]
+    assert sorted(p.name for p in (course.autograded / "gia_mao" / "kiemtra").iterdir()) == [
+        "kiemtra.ipynb",
+        "timestamp.txt",
+    ]
 
 
 @pytest.mark.skipif(not (ROOT / "exercises" / "bai01" / "bai01.ipynb").exists(), reason="the kit's bai01 is absent")
@@ -129,17 +137,20 @@ def test_launcher_beside_bai01_scores_nothing(tmp_path):
 
 # Finding 7 -------------------------------------------------------------------------------------------------
 
+
 def test_memory_is_limited_for_the_whole_submission(tmp_path):
     """Four forks of 400 MB each under a 1,024 MB limit: each fits the per-process limit, together they do
     not (the attack used 4 × 1.5 GB under 2 GB; scaled down to spare the machine)."""
     code = _repro("submission_memfork.py", "").replace("1536 * 1024 * 1024", "400 * 1024 * 1024")
     assert "400 * 1024 * 1024" in code or not code
     if not code:
-        code = ("import os, time\nkids = []\nfor i in range(4):\n    pid = os.fork()\n    if pid == 0:\n"
-                "        b = bytearray(400 * 1024 * 1024)\n"
-                "        for j in range(0, len(b), 4096):\n            b[j] = 1\n"
-                "        time.sleep(10)\n        os._exit(0)\n    kids.append(pid)\n"
-                "time.sleep(9)\nprint('children', kids)\n")
+        code = (
+            "import os, time\nkids = []\nfor i in range(4):\n    pid = os.fork()\n    if pid == 0:\n"
+            "        b = bytearray(400 * 1024 * 1024)\n"
+            "        for j in range(0, len(b), 4096):\n            b[j] = 1\n"
+            "        time.sleep(10)\n        os._exit(0)\n    kids.append(pid)\n"
+            "time.sleep(9)\nprint('children', kids)\n"
+        )
     nb = new_notebook(cells=[new_code_cell(code), new_code_cell("print('sau')")])
     started = time.monotonic()
     ep = _sandboxed(tmp_path, Limits(cell_timeout=30, memory_mb=1024), nb)
@@ -151,12 +162,21 @@ def test_files_written_stay_in_a_sized_tmpfs(tmp_path):
     """/tmp, the home folder and the working folder hold at most disk_mb each, in memory; nothing reaches the
     host's disk (the attack wrote 3 GB to its tmpfs and 1.28 GB to the host)."""
     (tmp_path / "answers.json").write_text('{"q1": "B"}')
-    fill = ("import os\ndef fill(folder):\n    n = 0\n    try:\n        for i in range(12):\n"
-            "            with open(os.path.join(folder, f'f{i}'), 'wb') as f:\n"
-            "                f.write(b'x' * (8 * 1024 * 1024))\n            n += 8\n"
-            "    except OSError as e:\n        print('ENOSPC' if e.errno == 28 else e)\n    print('MB', n)\n")
-    nb = new_notebook(cells=[new_code_cell(fill), new_code_cell("fill('/tmp')"), new_code_cell("fill('.')"),
-                             new_code_cell("print(sorted(os.listdir('.'))[:3], open('answers.json').read())")])
+    fill = (
+        "import os\ndef fill(folder):\n    n = 0\n    try:\n        for i in range(12):\n"
+        "            with open(os.path.join(folder, f'f{i}'), 'wb') as f:\n"
+        "                f.write(b'x' * (8 * 1024 * 1024))\n            n += 8\n"
+        "    except OSError as e:\n        print('ENOSPC' if e.errno == 28 else e)\n    print('MB', n)\n"
+    )
+    nb = new_notebook(
+        cells=[
+            new_code_cell(fill),
+            new_code_cell("fill('/tmp')"),
+            new_code_cell("fill('.')"),
+            new_code_cell("print(sorted(os.listdir('.'))[:3], open('answers.json').read())"),
+        ]
+    )
+
     def nothing_on_the_host(run):
         host = [p for p in Path(run._tmp.name).rglob("*") if p.is_file()]
         assert [p.name for p in host] == ["answers.json"] and host[0].stat().st_size < 100
@@ -175,13 +195,22 @@ def test_a_sandbox_orphaned_by_a_killed_grader_is_reaped(tmp_path):
 
     bwrap = shutil.which("bwrap")
     user = "" if os.geteuid() == 0 else "--unshare-user "
-    started = subprocess.run(["/bin/sh", "-c", f"{bwrap} {user}--unshare-uts --unshare-pid --hostname {HOSTNAME} "
-                              "--ro-bind / / --proc /proc --dev /dev sleep 120 >/dev/null 2>&1 & echo $!"],
-                             capture_output=True, text=True, timeout=30)
+    started = subprocess.run(
+        [
+            "/bin/sh",
+            "-c",
+            f"{bwrap} {user}--unshare-uts --unshare-pid --hostname {HOSTNAME} "
+            "--ro-bind / / --proc /proc --dev /dev sleep 120 >/dev/null 2>&1 & echo $!",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     orphan = int(started.stdout.split()[0])
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and "sleep" not in Path(f"/proc/{orphan}/cmdline").read_text() + "".join(
-            Path(f"/proc/{c}/cmdline").read_text() for c in _children(orphan)):
+        Path(f"/proc/{c}/cmdline").read_text() for c in _children(orphan)
+    ):
         time.sleep(0.05)
     assert orphan in reap_orphans()
     time.sleep(0.5)
@@ -190,6 +219,7 @@ def test_a_sandbox_orphaned_by_a_killed_grader_is_reaped(tmp_path):
 
 
 # Finding 6 -------------------------------------------------------------------------------------------------
+
 
 def _nest(folder: Path, depth: int) -> None:
     fd = os.open(folder, os.O_RDONLY)
@@ -259,6 +289,7 @@ def test_a_deep_or_huge_submission_stalls_nobody(tmp_path, monkeypatch):
 
 # Findings 5 and 8: a participant account -------------------------------------------------------------------
 
+
 @contextmanager
 def _environment_reachable():
     """Let other users run this Python (CI's pyenv lives under /root), as the hub tests do; undone after."""
@@ -287,8 +318,12 @@ def participant():
 
 
 def _as(user: str, *cmd: str, env: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(["runuser", "-u", user, "--", "env", "-i", *(f"{k}={v}" for k, v in (env or {}).items()),
-                           *cmd], capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        ["runuser", "-u", user, "--", "env", "-i", *(f"{k}={v}" for k, v in (env or {}).items()), *cmd],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 GRADE_AS_USER = """
@@ -307,16 +342,25 @@ print(json.dumps([str(o.get("text", "")) + str(o.get("evalue", "")) for o in nb.
 def test_sandboxed_code_cannot_read_a_non_root_graders_environment(participant, tmp_path):
     home = Path(participant.pw_dir)
     probe = home / "probe.py"
-    probe.write_text(_repro("submission_envprobe.py", "print('READ /proc/1/environ', open('/proc/1/environ').read())")
-                     + "\nimport glob\nfor p in glob.glob('/proc/[0-9]*/environ'):\n"
-                     "    try:\n        print('ENV', p, open(p, 'rb').read())\n    except OSError as e:\n"
-                     "        print('NO', p, e)\n", encoding="utf-8")
+    probe.write_text(
+        _repro("submission_envprobe.py", "print('READ /proc/1/environ', open('/proc/1/environ').read())")
+        + "\nimport glob\nfor p in glob.glob('/proc/[0-9]*/environ'):\n"
+        "    try:\n        print('ENV', p, open(p, 'rb').read())\n    except OSError as e:\n"
+        "        print('NO', p, e)\n",
+        encoding="utf-8",
+    )
     (home / "bai").mkdir()
     (home / "bai" / "answers.json").write_text("{}")
     for path in (probe, home / "bai", home / "bai" / "answers.json"):
         os.chown(path, participant.pw_uid, participant.pw_gid)
-    env = {"HOME": str(home), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
-           "PYTHONPATH": str(ROOT), "HOCAI_OPENAI_API_KEY": KEY, "TMPDIR": str(home)}
+    env = {
+        "HOME": str(home),
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": str(ROOT),
+        "HOCAI_OPENAI_API_KEY": KEY,
+        "TMPDIR": str(home),
+    }
     with _environment_reachable():
         run = _as(USER, sys.executable, "-c", GRADE_AS_USER, str(probe), str(home / "bai"), env=env)
     assert run.returncode == 0, run.stderr
@@ -352,18 +396,25 @@ def test_participants_cannot_read_what_instructor_commands_write(participant, tm
             writer(report, report_dir / f"ket-qua{suffix}")
         course_secret(course.root)
         certificates_command(SimpleNamespace(dir=str(course.root), out=str(course.root / "chung-nhan")))
-        written = [course.root / n for n in ("autograde_log.json", "autograde.log", "roster.json", "gradebook.db",
-                                             "certificate-secret.txt")]
+        written = [
+            course.root / n
+            for n in ("autograde_log.json", "autograde.log", "roster.json", "gradebook.db", "certificate-secret.txt")
+        ]
         written += list(course.backups.glob("*.db")) + list(report_dir.iterdir())
         written += list((course.root / "chung-nhan").iterdir())
-        written += [course.autograded / "an" / "kiemtra" / n for n in ("kiemtra.ipynb", "timestamp.txt",
-                                                                       "submission_secret.txt")]
+        written += [
+            course.autograded / "an" / "kiemtra" / n
+            for n in ("kiemtra.ipynb", "timestamp.txt", "submission_secret.txt")
+        ]
         written += [p for p in (course.feedback / "an" / "kiemtra").iterdir()]
         assert len(written) >= 16
         for path in written:
             assert path.stat().st_mode & 0o007 == 0, f"{path} {oct(path.stat().st_mode)}"
-            assert path.parent.stat().st_mode & 0o004 == 0 or path.parent in (course.root, report_dir,
-                                                                             course.root / "chung-nhan"), path
+            assert path.parent.stat().st_mode & 0o004 == 0 or path.parent in (
+                course.root,
+                report_dir,
+                course.root / "chung-nhan",
+            ), path
         for path in written:
             read = _as(USER, "/bin/cat", str(path), env={"PATH": "/usr/bin:/bin"})
             assert read.returncode != 0 and "Permission denied" in read.stderr, path

@@ -29,9 +29,16 @@ LONG = "Cán bộ xã dùng máy tính để soạn văn bản và trả lời n
 def svc(start_service, tmp_path_factory):
     folder = tmp_path_factory.mktemp("security")
     model = build_tiny_model(folder / "tiny-128", n_positions=128)
-    env = {"HOCAI_MODEL": str(model), "HOCAI_BACKEND": "local", "HOCAI_TRUSTED_PROXIES": PROXY,
-           "HOCAI_RATE_AI_PER_MIN": "6", "HOCAI_RATE_TOOLS_PER_MIN": "6",  # bursts of 3
-           "HOCAI_BATCH_WINDOW_MS": "300", "HOCAI_MAX_REQUEST_MB": "4", "HOCAI_MAX_UPLOAD_MB": "1"}
+    env = {
+        "HOCAI_MODEL": str(model),
+        "HOCAI_BACKEND": "local",
+        "HOCAI_TRUSTED_PROXIES": PROXY,
+        "HOCAI_RATE_AI_PER_MIN": "6",
+        "HOCAI_RATE_TOOLS_PER_MIN": "6",  # bursts of 3
+        "HOCAI_BATCH_WINDOW_MS": "300",
+        "HOCAI_MAX_REQUEST_MB": "4",
+        "HOCAI_MAX_UPLOAD_MB": "1",
+    }
     service = start_service(env, folder / "service.log")
     yield service
     service.stop()
@@ -52,6 +59,7 @@ def scam(svc, forwarded: str, proxied: bool = True) -> int:
 
 # Finding 10: the rate limit ---------------------------------------------------------------------------
 
+
 def test_forged_forwarded_addresses_do_not_escape_the_limit(svc):
     """Rotating the client-written part of X-Forwarded-For, or writing 127.0.0.1 there, changes nothing."""
     rotated = [scam(svc, f"198.51.100.{i}, 10.9.0.1") for i in range(6)]
@@ -62,8 +70,9 @@ def test_forged_forwarded_addresses_do_not_escape_the_limit(svc):
 
 def test_forwarded_for_from_a_process_that_is_no_proxy_is_limited(svc):
     """A kernel on this machine writing X-Forwarded-For itself is not "this machine, unlimited"."""
-    statuses = [scam(svc, f"198.51.100.{i}", proxied=False) for i in range(5)] + \
-               [scam(svc, "127.0.0.1", proxied=False) for _ in range(3)]
+    statuses = [scam(svc, f"198.51.100.{i}", proxied=False) for i in range(5)] + [
+        scam(svc, "127.0.0.1", proxied=False) for _ in range(3)
+    ]
     assert statuses.count(200) <= 4 and 429 in statuses, statuses
     assert all(scam(svc, "", proxied=False) == 200 for _ in range(6))  # the machine itself, nothing forwarded
 
@@ -87,9 +96,12 @@ def test_openai_routes_are_limited_with_an_openai_shaped_429(svc):
 
 # Finding 11: batches and the model's context ----------------------------------------------------------
 
+
 def test_max_tokens_beyond_the_context_is_cut_not_an_error(svc):
-    for path, body in (("v1/completions", {"prompt": "Xin chào", "max_tokens": 300}),
-                       ("v1/chat/completions", {"messages": [{"role": "user", "content": LONG}], "max_tokens": 200})):
+    for path, body in (
+        ("v1/completions", {"prompt": "Xin chào", "max_tokens": 300}),
+        ("v1/chat/completions", {"messages": [{"role": "user", "content": LONG}], "max_tokens": 200}),
+    ):
         answer = httpx.post(svc.url + path, json=body, timeout=120)
         assert answer.status_code == 200, answer.text
         assert answer.json()["usage"]["total_tokens"] <= 128
@@ -122,6 +134,7 @@ def test_chats_keep_working_while_another_client_sends_long_completions(svc):
 
 # Finding 12: uploads and request bodies ---------------------------------------------------------------
 
+
 def test_upload_route_refuses_files_over_the_upload_cap(svc):
     small = httpx.post(svc.url + "gradio_api/upload", files={"files": ("a.txt", b"x" * 1000)}, timeout=60)
     assert small.status_code == 200
@@ -136,8 +149,11 @@ def raw_request(svc, head: str) -> socket.socket:
 
 
 def test_a_declared_oversize_body_is_refused_before_it_is_sent(svc):
-    sock = raw_request(svc, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                            "Content-Length: 300000000\r\n\r\n")
+    sock = raw_request(
+        svc,
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 300000000\r\n\r\n",
+    )
     with sock:  # nothing of the body sent: the whole answer comes now, possibly in several segments
         reply = read_response(sock)
     assert reply.startswith("HTTP/1.1 413")
@@ -153,8 +169,10 @@ def read_response(sock: socket.socket) -> str:
             break
         data += part
     head, _, body = data.partition(b"\r\n\r\n")
-    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                   if line.lower().startswith(b"content-length:")), None)
+    length = next(
+        (int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")),
+        None,
+    )
     while length is not None and len(body) < length:
         part = sock.recv(65536)
         if not part:
@@ -168,8 +186,9 @@ def test_a_streamed_body_is_refused_as_it_passes_the_cap(svc, path):
     """64 MB sent in chunks without a length: the 413 comes after about 4 MB and the service does not grow."""
     process = psutil.Process(svc.proc.pid)
     before = process.memory_info().rss
-    sock = raw_request(svc, f"POST /{path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                            "Transfer-Encoding: chunked\r\n\r\n")
+    sock = raw_request(
+        svc, f"POST /{path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
     chunk = b"%x\r\n%s\r\n" % (65536, b"a" * 65536)
     sent, reply = 0, b""
     with sock:
@@ -199,6 +218,7 @@ def test_a_streamed_body_is_refused_as_it_passes_the_cap(svc, path):
 
 # Finding 10 on the hub: the logged-in user keys the bucket ----------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def hub(tiny_model_dir):
     import os
@@ -208,8 +228,9 @@ def hub(tiny_model_dir):
 
     if os.geteuid() != 0 or shutil.which("useradd") is None:
         pytest.skip("the hub creates system users: it needs root (CI runs it as root)")
-    hub = ClassHub([("Nguyễn Thị Giớihạn", "hubgha"), ("Trần Văn Giớihạn", "hubghb")], tiny_model_dir,
-                   course_id="lop-gioi-han")
+    hub = ClassHub(
+        [("Nguyễn Thị Giớihạn", "hubgha"), ("Trần Văn Giớihạn", "hubghb")], tiny_model_dir, course_id="lop-gioi-han"
+    )
     hub.env.update({"HOCAI_RATE_AI_PER_MIN": "6", "HOCAI_RATE_TOOLS_PER_MIN": "6"})
     try:
         yield hub.start()
@@ -240,12 +261,21 @@ def test_on_the_hub_each_participant_has_a_bucket_whatever_they_forward(hub):
     assert forged.count(200) <= 4 and 429 in forged, forged
     assert tool(b) == 200  # a's calls, whatever address they named, are not b's
     chat = {"messages": [{"role": "user", "content": "Xin chào"}], "max_tokens": 2}
-    statuses = [a.post(api + "v1/chat/completions", json=chat, headers={"X-Forwarded-For": f"198.51.100.{i}"},
-                       timeout=60).status_code for i in range(5)]
+    statuses = [
+        a.post(
+            api + "v1/chat/completions", json=chat, headers={"X-Forwarded-For": f"198.51.100.{i}"}, timeout=60
+        ).status_code
+        for i in range(5)
+    ]
     assert statuses.count(200) <= 4 and statuses[-1] == 429, statuses
     token = next(c.value for c in b.cookies if c.name == "hocai-hub-token")
-    gc = Client(api, headers={"Cookie": f"hocai-hub-token={token}", "X-Forwarded-For": "127.0.0.1"},
-                verbose=False, download_files=False, analytics_enabled=False)
+    gc = Client(
+        api,
+        headers={"Cookie": f"hocai-hub-token={token}", "X-Forwarded-For": "127.0.0.1"},
+        verbose=False,
+        download_files=False,
+        analytics_enabled=False,
+    )
     for _ in range(3):
         gc.predict("Xin chào", 2, 1.0, api_name="/next_words")
     with pytest.raises(Exception, match="Bạn gửi nhanh quá"):  # the Gradio queue knows the hub user too

@@ -95,10 +95,16 @@ def test_chat_streams_several_chunks(gc):
     assert outputs[-1]["reply"].startswith(outputs[1]["reply"][:20])
 
 
-@pytest.mark.parametrize("api_name,args", [
-    ("/chat", ("",)), ("/next_words", ("", 5, 1.0)), ("/sample", ("   ", 1.0, 2, 5)),
-    ("/pii", ("",)), ("/scam", ("",)),
-])
+@pytest.mark.parametrize(
+    "api_name,args",
+    [
+        ("/chat", ("",)),
+        ("/next_words", ("", 5, 1.0)),
+        ("/sample", ("   ", 1.0, 2, 5)),
+        ("/pii", ("",)),
+        ("/scam", ("",)),
+    ],
+)
 def test_empty_text_gets_a_vietnamese_message(gc, api_name, args):
     with pytest.raises(AppError, match="Hãy nhập một đoạn văn bản"):
         gc.predict(*args, api_name=api_name)
@@ -123,16 +129,18 @@ def test_openai_library_non_stream_and_stream(service):
 
     oa = OpenAI(base_url=service.url + "v1", api_key="x", max_retries=0)
     assert [m.id for m in oa.models.list()] == ["tiny-teaching"]
-    reply = oa.chat.completions.create(model="tiny-teaching", max_tokens=8,
-                                       messages=[{"role": "user", "content": "Xin chào"}])
+    reply = oa.chat.completions.create(
+        model="tiny-teaching", max_tokens=8, messages=[{"role": "user", "content": "Xin chào"}]
+    )
     assert reply.object == "chat.completion" and isinstance(reply.choices[0].message.content, str)
     usage = reply.usage
     assert usage.prompt_tokens >= 2 and 1 <= usage.completion_tokens <= 8
     assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
     assert reply.choices[0].finish_reason == ("length" if usage.completion_tokens == 8 else "stop")
     # Greedy decoding, so the stream is compared with the same reply given whole (sampling may stop early).
-    asked = dict(model="tiny-teaching", max_tokens=10, temperature=0,
-                 messages=[{"role": "user", "content": "Xin chào các bạn"}])
+    asked = dict(
+        model="tiny-teaching", max_tokens=10, temperature=0, messages=[{"role": "user", "content": "Xin chào các bạn"}]
+    )
     whole = oa.chat.completions.create(**asked)
     chunks = list(oa.chat.completions.create(stream=True, **asked))
     pieces = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
@@ -152,22 +160,29 @@ def test_openai_api_masks_personal_data(service):
     oa = OpenAI(base_url=service.url + "v1", api_key="x", max_retries=0)
 
     def top(prompt: str) -> dict:
-        return oa.completions.create(model="tiny-teaching", prompt=prompt, max_tokens=1,
-                                     logprobs=5).choices[0].logprobs.top_logprobs[0]
+        return (
+            oa.completions.create(model="tiny-teaching", prompt=prompt, max_tokens=1, logprobs=5)
+            .choices[0]
+            .logprobs.top_logprobs[0]
+        )
 
     assert top(f"Gọi {PHONE} nhé") == top("Gọi [SỐ ĐIỆN THOẠI] nhé") != top("Gọi 0123 nhé")
 
 
-@pytest.mark.parametrize("body,status,words", [
-    (b'{"messages":[{"role":"user","content":"\xff\xfe"}]}', 400, "UTF-8"),
-    (b"not json", 400, "JSON"),
-    (b'{"messages": []}', 400, "messages"),
-    (b'{"messages":[{"role":"user","content":""}]}', 400, "Hãy nhập"),
-    (b'{"messages":[{"role":"user","content":"' + b"a" * 1_000_000 + b'"}]}', 413, "quá lớn"),
-])
+@pytest.mark.parametrize(
+    "body,status,words",
+    [
+        (b'{"messages":[{"role":"user","content":"\xff\xfe"}]}', 400, "UTF-8"),
+        (b"not json", 400, "JSON"),
+        (b'{"messages": []}', 400, "messages"),
+        (b'{"messages":[{"role":"user","content":""}]}', 400, "Hãy nhập"),
+        (b'{"messages":[{"role":"user","content":"' + b"a" * 1_000_000 + b'"}]}', 413, "quá lớn"),
+    ],
+)
 def test_bad_raw_bodies_get_openai_shaped_vietnamese_errors(service, body, status, words):
-    response = httpx.post(service.url + "v1/chat/completions", content=body,
-                          headers={"content-type": "application/json"})
+    response = httpx.post(
+        service.url + "v1/chat/completions", content=body, headers={"content-type": "application/json"}
+    )
     assert response.status_code == status
     assert words in response.json()["error"]["message"]
 
@@ -241,14 +256,20 @@ def test_broken_model_folder_service_runs_and_says_why(broken_service):
     with pytest.raises(AppError, match="hỏng"):
         gc.predict("Xin chào", api_name="/chat")
     assert gc.predict(f"Gọi {PHONE}", api_name="/pii")["entities"]
-    response = httpx.post(broken_service.url + "v1/chat/completions",
-                          json={"messages": [{"role": "user", "content": "Xin chào"}]})
+    response = httpx.post(
+        broken_service.url + "v1/chat/completions", json={"messages": [{"role": "user", "content": "Xin chào"}]}
+    )
     assert response.status_code == 503 and "hỏng" in response.json()["error"]["message"]
 
 
 def test_port_in_use_is_a_vietnamese_message(service):
-    result = subprocess.run([sys.executable, "-m", "hocai.cli", "app", "--port", str(service.port)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "hocai.cli", "app", "--port", str(service.port)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "đang được dùng" in result.stderr and "Traceback" not in result.stderr
 
 

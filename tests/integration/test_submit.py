@@ -60,8 +60,9 @@ def test_submit_goes_through_the_exchange_and_collect_takes_it(released, tmp_pat
     when = submit.submit(folder, "bai01", home=tmp_path)
     assert submit.last_submission("bai01", home=tmp_path) == when
     inbound = list((released.exchange / released.course_id / "inbound").iterdir())
-    assert [p.name.split("+")[:2] for p in inbound] == [[os.environ.get("JUPYTERHUB_USER") or getpass.getuser(),
-                                                          "bai01"]]
+    assert [p.name.split("+")[:2] for p in inbound] == [
+        [os.environ.get("JUPYTERHUB_USER") or getpass.getuser(), "bai01"]
+    ]
     storage.save("q2", ["A"], folder, assignment="bai01")
     again = submit.submit(folder, "bai01", home=tmp_path)
     assert submit.last_submission("bai01", home=tmp_path) == again
@@ -75,8 +76,8 @@ def test_submit_goes_through_the_exchange_and_collect_takes_it(released, tmp_pat
 def test_refused_submission_is_one_vietnamese_sentence(released, tmp_path):
     folder = _participant(released, tmp_path)
     (tmp_path / "home" / "nbgrader_config.py").write_text(
-        nbgrader_config_text(released).replace(str(released.exchange), str(tmp_path / "khong-co")),
-        encoding="utf-8")
+        nbgrader_config_text(released).replace(str(released.exchange), str(tmp_path / "khong-co")), encoding="utf-8"
+    )
     with pytest.raises(submit.SubmitError, match="^Không nộp được bài"):
         submit.submit(folder, "bai01", home=tmp_path)
     assert submit.last_submission("bai01", home=tmp_path) == ""

@@ -25,11 +25,19 @@ def test_nfd_text_keeps_offsets_into_the_text_as_sent(service):
     nfd = unicodedata.normalize("NFD", TEXT)
     found = httpx.post(service.url + "api/pii", json={"text": nfd}, timeout=30).json()["entities"]
     assert {e["label"] for e in found} >= {"PERSON", "PHONE", "CCCD"}
-    assert all(nfd[e["start"]:e["end"]] == e["text"] for e in found)
+    assert all(nfd[e["start"] : e["end"]] == e["text"] for e in found)
 
 
-@pytest.mark.parametrize("body, status", [(b"\xff\xfe not utf-8", 400), (b"{not json", 400), (b'"just a string"', 400),
-                                          (b'{"text": ""}', 400), (b'{"text": 42}', 400)])
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        (b"\xff\xfe not utf-8", 400),
+        (b"{not json", 400),
+        (b'"just a string"', 400),
+        (b'{"text": ""}', 400),
+        (b'{"text": 42}', 400),
+    ],
+)
 def test_bad_bodies_get_a_vietnamese_error(service, body, status):
     reply = httpx.post(service.url + "api/pii", content=body, timeout=30)
     assert reply.status_code == status

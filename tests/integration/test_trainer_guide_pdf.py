@@ -13,8 +13,9 @@ from hocai.content import sources
 
 def test_guide_pdf_has_every_lesson_title_with_its_diacritics(tmp_path):
     out = tmp_path / "huong-dan-giang-vien.pdf"
-    run = subprocess.run([sys.executable, "-m", "hocai.cli", "guide", "--pdf", str(out)],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "hocai.cli", "guide", "--pdf", str(out)], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     assert str(out) in run.stdout and "Traceback" not in run.stderr
     data = out.read_bytes()

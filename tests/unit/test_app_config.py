@@ -20,8 +20,9 @@ def no_env(monkeypatch, tmp_path):
 
 def test_defaults_then_file_then_environment(no_env, monkeypatch):
     assert load_config().model == "hocai-teaching-gpt2" and load_config().batching is True
-    (no_env / "hocai.toml").write_text('[service]\nbackend = "openai"\nmax_batch = 4\nbatching = false\n',
-                                       encoding="utf-8")
+    (no_env / "hocai.toml").write_text(
+        '[service]\nbackend = "openai"\nmax_batch = 4\nbatching = false\n', encoding="utf-8"
+    )
     config = load_config()
     assert (config.backend, config.max_batch, config.batching) == ("openai", 4, False)
     monkeypatch.setenv("HOCAI_BATCHING", "1")
@@ -45,9 +46,11 @@ def test_bad_settings_are_vietnamese_errors(no_env, monkeypatch):
 
 
 def test_masked_summary_counts_each_kind():
-    masked = [{"label": "PHONE", "label_vi": "Số điện thoại", "text": "0912345678"},
-              {"label": "CCCD", "label_vi": "Số CCCD", "text": "001099012345"},
-              {"label": "PHONE", "label_vi": "Số điện thoại", "text": "0987654321"}]
+    masked = [
+        {"label": "PHONE", "label_vi": "Số điện thoại", "text": "0912345678"},
+        {"label": "CCCD", "label_vi": "Số CCCD", "text": "001099012345"},
+        {"label": "PHONE", "label_vi": "Số điện thoại", "text": "0987654321"},
+    ]
     assert masked_summary(masked) == "Đã che trước khi gửi cho AI: số điện thoại (2), số CCCD (1)."
 
 

@@ -39,8 +39,10 @@ def test_generic_words_say_less_than_topic_words():
 def test_background_table_is_counts_of_paragraphs(tmp_path):
     wiki = tmp_path / "viwiki-sample"
     wiki.mkdir()
-    text = ("== Mục ==\r\nLúa là cây lương thực chính của người Việt Nam từ lâu đời.\r\n"
-            "Người Việt trồng lúa nước ở đồng bằng sông Hồng.")
+    text = (
+        "== Mục ==\r\nLúa là cây lương thực chính của người Việt Nam từ lâu đời.\r\n"
+        "Người Việt trồng lúa nước ở đồng bằng sông Hồng."
+    )
     (wiki / "viwiki_sample.jsonl").write_text(json.dumps({"title": "Lúa", "text": text}) + "\n", encoding="utf-8")
     ud = tmp_path / "ud-vi-vtb"
     ud.mkdir()
@@ -68,19 +70,27 @@ def test_the_story_before_a_long_question_counts_less():
     assert long[0] == index.STORY_WEIGHT and long[-1] == 1.0
 
 
-@pytest.mark.parametrize("question", [
-    "Cài máy in mạng cho cả văn phòng thì làm sao?", "Giá card đồ họa bây giờ bao nhiêu?",
-    "hoc lap trinh Java o dau", "Sao lưu danh bạ điện thoại lên Google thế nào?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Cài máy in mạng cho cả văn phòng thì làm sao?",
+        "Giá card đồ họa bây giờ bao nhiêu?",
+        "hoc lap trinh Java o dau",
+        "Sao lưu danh bạ điện thoại lên Google thế nào?",
+    ],
+)
 def test_near_topic_questions_the_course_does_not_teach_are_declined(ix, question):
     assert answer.retrieve(question, ix)["status"] == "declined"
 
 
-@pytest.mark.parametrize(("question", "lesson"), [
-    ("AI nó bịa ra số quyết định là răng rứa?", 5),
-    ("học trò nhờ AI viết bài giùm thì thầy cô làm răng?", 8),
-    ("Check lại mấy cái số hiệu văn bản AI đưa ra kiểu chi?", 5),
-])
+@pytest.mark.parametrize(
+    ("question", "lesson"),
+    [
+        ("AI nó bịa ra số quyết định là răng rứa?", 5),
+        ("học trò nhờ AI viết bài giùm thì thầy cô làm răng?", 8),
+        ("Check lại mấy cái số hiệu văn bản AI đưa ra kiểu chi?", 5),
+    ],
+)
 def test_colloquial_questions_reach_their_lesson(ix, question, lesson):
     result = answer.retrieve(question, ix)
     assert result["status"] == "answer"

@@ -26,12 +26,29 @@ def test_question_words_are_dropped_with_their_tones_only():
 
 def test_topic_words_do_not_count_toneless_particles():
     assert topic_words("van ban do AI viet thi AI chiu trach nhiem dung khong") == [
-        "van", "ai", "viet", "chiu", "trach", "nhiem", "dung"]
+        "van",
+        "ai",
+        "viet",
+        "chiu",
+        "trach",
+        "nhiem",
+        "dung",
+    ]
 
 
-@pytest.mark.parametrize(("typed", "plain"), [("nhieetj", "nhiet"), ("ddooj", "do"), ("luwaf", "lua"),
-                                              ("dwx", "du"), ("lieeuj", "lieu"), ("truwowngf", "truong"),
-                                              ("aor", "ao"), ("giacs", "giac")])
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("nhieetj", "nhiet"),
+        ("ddooj", "do"),
+        ("luwaf", "lua"),
+        ("dwx", "du"),
+        ("lieeuj", "lieu"),
+        ("truwowngf", "truong"),
+        ("aor", "ao"),
+        ("giacs", "giac"),
+    ],
+)
 def test_untelex(typed, plain):
     assert untelex(typed) == plain
 
@@ -80,12 +97,15 @@ def test_glossary_terms_are_passages_of_one_section(ix):
     assert len(where) == len(set(where))  # one hit per section, never two terms of the glossary
 
 
-@pytest.mark.parametrize(("question", "lesson"), [
-    ("dwx lieeuj cas nhaan laf gif", 4),
-    ("luwaf ddaor qua ddieenj thoaij", 7),
-    ("Chết rồi tôi lỡ cài cái ứng dụng lạ người ta gửi, giờ làm sao?", 7),
-    ("Ai chịu trách nhiệm khi văn bản do AI viết bị sai?", 6),
-])
+@pytest.mark.parametrize(
+    ("question", "lesson"),
+    [
+        ("dwx lieeuj cas nhaan laf gif", 4),
+        ("luwaf ddaor qua ddieenj thoaij", 7),
+        ("Chết rồi tôi lỡ cài cái ứng dụng lạ người ta gửi, giờ làm sao?", 7),
+        ("Ai chịu trách nhiệm khi văn bản do AI viết bị sai?", 6),
+    ],
+)
 def test_participant_questions_reach_their_lesson(ix, question, lesson):
     result = answer.retrieve(question, ix)
     assert result["status"] == "answer"
@@ -100,17 +120,24 @@ def test_relevance_rule():
     assert not answer.relevant(Hit(p, 1.0, answer.PAIRED_COVERAGE - 0.01, answer.MIN_PAIRS + 5))
 
 
-@pytest.mark.parametrize("question", [
-    "Giá vàng hôm nay bao nhiêu một chỉ?", "lam the nao de xin cap lai so ho khau",
-    "bị cảm cúm thì nên ăn gì cho mau khoẻ", "Cách trồng rau sạch trên sân thượng?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Giá vàng hôm nay bao nhiêu một chỉ?",
+        "lam the nao de xin cap lai so ho khau",
+        "bị cảm cúm thì nên ăn gì cho mau khoẻ",
+        "Cách trồng rau sạch trên sân thượng?",
+    ],
+)
 def test_off_topic_sharing_a_word_or_two_is_declined(ix, question):
     assert answer.retrieve(question, ix)["status"] == "declined"
 
 
 def test_long_rambling_question_is_answered(ix):
-    question = ("Hôm qua có người gọi cho mẹ tôi xưng là công an huyện, nói bà liên quan đến một vụ án rửa tiền, "
-                "bảo bà phải chuyển hết tiền tiết kiệm vào tài khoản để xác minh và dặn không được nói với ai, "
-                "như vậy có phải lừa đảo không?")
+    question = (
+        "Hôm qua có người gọi cho mẹ tôi xưng là công an huyện, nói bà liên quan đến một vụ án rửa tiền, "
+        "bảo bà phải chuyển hết tiền tiết kiệm vào tài khoản để xác minh và dặn không được nói với ai, "
+        "như vậy có phải lừa đảo không?"
+    )
     result = answer.retrieve(question, ix)
     assert result["status"] == "answer" and result["sources"][0]["lesson"] == 7

@@ -85,5 +85,6 @@ def test_stats_hold_counts_only():
     stats.record(4, "2. Đây là loại dữ liệu nào?", "answer")
     counts = stats.counts()
     assert counts["total"] == 2
-    assert counts["sections"] == [{"lesson": 4, "section": "2. Đây là loại dữ liệu nào?", "status": "answer",
-                                   "questions": 2}]
+    assert counts["sections"] == [
+        {"lesson": 4, "section": "2. Đây là loại dữ liệu nào?", "status": "answer", "questions": 2}
+    ]

@@ -78,8 +78,9 @@ def test_batching_off_runs_one_generate_per_request(model_dir):
 def test_left_padding_gives_the_same_greedy_text_as_alone(model_dir):
     alone = make(model_dir, batching=False).generate("Xin", max_new_tokens=8, temperature=0)
     backend = make(model_dir, window_s=0.5)
-    together = run_together(backend, ["Xin", "Mô hình ngôn ngữ đoán từ tiếp theo dựa trên"], max_new_tokens=8,
-                            temperature=0)
+    together = run_together(
+        backend, ["Xin", "Mô hình ngôn ngữ đoán từ tiếp theo dựa trên"], max_new_tokens=8, temperature=0
+    )
     assert backend.batch_sizes == [2]
     assert together[0] == alone
 

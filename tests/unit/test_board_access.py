@@ -19,8 +19,9 @@ def _load(tmp_path, monkeypatch, **values) -> Config:
 
 
 def test_only_instructors_are_granted_the_board(tmp_path, monkeypatch):
-    c = _load(tmp_path, monkeypatch, course_dir=str(tmp_path / "khoa"), instructors=["gv1"],
-              allowed_users=["gv1", "hv1"])
+    c = _load(
+        tmp_path, monkeypatch, course_dir=str(tmp_path / "khoa"), instructors=["gv1"], allowed_users=["gv1", "hv1"]
+    )
     board = next(s for s in c.JupyterHub.services if s["name"] == "bang-tien-do")
     assert "--hub-auth" in board["command"] and str(tmp_path / "khoa") in board["command"]
     scope = "access:services!service=bang-tien-do"

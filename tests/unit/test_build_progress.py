@@ -53,8 +53,13 @@ def test_a_killed_build_or_a_damaged_file_counts_as_no_build(tmp_path):
     build_progress.write(target, 40, pid=_dead_pid())
     assert build_progress.read(target) is None
     path = build_progress.progress_path(target)
-    for junk in ("{", "[]", '{"status": "building", "percent": 40, "pid": true}',
-                 '{"status": "building", "percent": 40}', '{"status": "error", "message": "  "}'):
+    for junk in (
+        "{",
+        "[]",
+        '{"status": "building", "percent": 40, "pid": true}',
+        '{"status": "building", "percent": 40}',
+        '{"status": "error", "message": "  "}',
+    ):
         path.write_text(junk, encoding="utf-8")
         assert build_progress.read(target) is None, junk
     path.write_text(json.dumps({"status": "building", "percent": "x", "pid": os.getpid()}), encoding="utf-8")
@@ -63,8 +68,10 @@ def test_a_killed_build_or_a_damaged_file_counts_as_no_build(tmp_path):
 
 def test_a_failed_build_says_why(tmp_path):
     build_progress.fail(tmp_path / "m", "Kho văn bản quá ít chữ để tạo mô hình.")
-    assert build_progress.read(tmp_path / "m") == {"status": "error",
-                                                   "message": "Kho văn bản quá ít chữ để tạo mô hình."}
+    assert build_progress.read(tmp_path / "m") == {
+        "status": "error",
+        "message": "Kho văn bản quá ít chữ để tạo mô hình.",
+    }
 
 
 def test_the_reporter_writes_only_when_the_percent_changes(tmp_path, monkeypatch):

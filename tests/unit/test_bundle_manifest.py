@@ -15,8 +15,13 @@ from hocai.bundle import INSTALLER, MANIFEST, SUMS, build, debs, manifest, wheel
 from hocai.errors import UserError
 
 INSTALL_SH = Path(build.__file__).with_name(INSTALLER)
-INFO = {"python_versions": ["3.11"], "debian_id": "debian", "debian_codename": "bookworm",
-        "apt_packages": ["bubblewrap", "hello"], "models": ["hocai-teaching-gpt2"]}
+INFO = {
+    "python_versions": ["3.11"],
+    "debian_id": "debian",
+    "debian_codename": "bookworm",
+    "apt_packages": ["bubblewrap", "hello"],
+    "models": ["hocai-teaching-gpt2"],
+}
 
 
 @pytest.fixture
@@ -47,7 +52,12 @@ def test_sound_bundle_passes_both_checks(bundle):
     assert manifest.verify(bundle).ok and python_message(bundle) is None
     sums = (bundle / SUMS).read_text(encoding="utf-8").splitlines()
     assert [line.split("  ", 1)[1] for line in sums] == [
-        INSTALLER, MANIFEST, "models/m/config.json", "wheels/a-1.0-py3-none-any.whl", "wheels/b-2.0-py3-none-any.whl"]
+        INSTALLER,
+        MANIFEST,
+        "models/m/config.json",
+        "wheels/a-1.0-py3-none-any.whl",
+        "wheels/b-2.0-py3-none-any.whl",
+    ]
     data = json.loads((bundle / MANIFEST).read_text(encoding="utf-8"))
     assert data["file_count"] == 4 and data["python_versions"] == ["3.11"] and data["format"] == manifest.FORMAT
     done = check_sh(bundle)
@@ -76,21 +86,30 @@ def test_damaged_file_is_named(bundle):
     with open(bundle / "wheels" / "b-2.0-py3-none-any.whl", "r+b") as handle:
         handle.seek(1500)
         handle.write(b"X")
-    assert_refused(bundle, "Bộ cài bị hỏng: tệp «wheels/b-2.0-py3-none-any.whl» không khớp mã kiểm tra (USB lỗi "
-                           "hoặc chép chưa xong); hãy chép lại cả thư mục bộ cài từ máy gốc rồi chạy lại.")
+    assert_refused(
+        bundle,
+        "Bộ cài bị hỏng: tệp «wheels/b-2.0-py3-none-any.whl» không khớp mã kiểm tra (USB lỗi "
+        "hoặc chép chưa xong); hãy chép lại cả thư mục bộ cài từ máy gốc rồi chạy lại.",
+    )
 
 
 def test_missing_file_is_named_and_the_others_counted(bundle):
     (bundle / "wheels" / "a-1.0-py3-none-any.whl").unlink()
     (bundle / "models" / "m" / "config.json").write_text("{ }", encoding="utf-8")
-    assert_refused(bundle, "Bộ cài chưa đủ: thiếu tệp «wheels/a-1.0-py3-none-any.whl» và 1 tệp khác; hãy chép "
-                           "lại cả thư mục bộ cài từ máy gốc rồi chạy lại.")
+    assert_refused(
+        bundle,
+        "Bộ cài chưa đủ: thiếu tệp «wheels/a-1.0-py3-none-any.whl» và 1 tệp khác; hãy chép "
+        "lại cả thư mục bộ cài từ máy gốc rồi chạy lại.",
+    )
 
 
 def test_missing_checksum_list(bundle):
     (bundle / SUMS).unlink()
-    assert_refused(bundle, f"«{bundle}» không phải bộ cài hocai đầy đủ: thiếu tệp SHA256SUMS; hãy chép lại cả "
-                           "thư mục bộ cài từ máy gốc rồi chạy lại.")
+    assert_refused(
+        bundle,
+        f"«{bundle}» không phải bộ cài hocai đầy đủ: thiếu tệp SHA256SUMS; hãy chép lại cả "
+        "thư mục bộ cài từ máy gốc rồi chạy lại.",
+    )
 
 
 @pytest.mark.parametrize("edit", ["drop_line", "escape", "garbage", "empty"])
@@ -105,30 +124,39 @@ def test_truncated_or_forged_list(bundle, edit):
         sums.write_text("".join(lines) + "not a checksum line\n", encoding="utf-8")
     else:
         sums.write_text("", encoding="utf-8")
-    assert_refused(bundle, "Bộ cài chưa đủ: danh sách tệp SHA256SUMS bị hỏng hoặc bị cắt ngắn; hãy chép lại cả "
-                           "thư mục bộ cài từ máy gốc rồi chạy lại.")
+    assert_refused(
+        bundle,
+        "Bộ cài chưa đủ: danh sách tệp SHA256SUMS bị hỏng hoặc bị cắt ngắn; hãy chép lại cả "
+        "thư mục bộ cài từ máy gốc rồi chạy lại.",
+    )
 
 
 def test_install_refuses_before_touching_the_target(bundle, tmp_path):
     (bundle / "wheels" / "a-1.0-py3-none-any.whl").unlink()
     target = tmp_path / "kit"
-    done = subprocess.run(["bash", str(bundle / INSTALLER), "--no-start", str(target)], capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        ["bash", str(bundle / INSTALLER), "--no-start", str(target)], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2 and "thiếu tệp «wheels/a-1.0-py3-none-any.whl»" in done.stderr
     assert not target.exists()
 
 
 def test_minimal_status_keeps_required_packages_and_what_they_need():
-    status = "\n\n".join([
-        "Package: base\nStatus: install ok installed\nPriority: required\nDepends: libx (>= 1) | liby, vmail",
-        "Package: libx\nStatus: install ok installed\nPriority: optional",
-        "Package: liby\nStatus: install ok installed\nPriority: optional",
-        "Package: postfix\nStatus: install ok installed\nPriority: optional\nProvides: vmail",
-        "Package: ess\nStatus: install ok installed\nPriority: optional\nEssential: yes\nPre-Depends: libz",
-        "Package: libz\nStatus: install ok installed\nPriority: optional",
-        "Package: chromium\nStatus: install ok installed\nPriority: optional\nDepends: libx",
-        "Package: gone\nStatus: deinstall ok config-files\nPriority: required",
-    ]) + "\n"
+    status = (
+        "\n\n".join(
+            [
+                "Package: base\nStatus: install ok installed\nPriority: required\nDepends: libx (>= 1) | liby, vmail",
+                "Package: libx\nStatus: install ok installed\nPriority: optional",
+                "Package: liby\nStatus: install ok installed\nPriority: optional",
+                "Package: postfix\nStatus: install ok installed\nPriority: optional\nProvides: vmail",
+                "Package: ess\nStatus: install ok installed\nPriority: optional\nEssential: yes\nPre-Depends: libz",
+                "Package: libz\nStatus: install ok installed\nPriority: optional",
+                "Package: chromium\nStatus: install ok installed\nPriority: optional\nDepends: libx",
+                "Package: gone\nStatus: deinstall ok config-files\nPriority: required",
+            ]
+        )
+        + "\n"
+    )
     kept = [p.split("\n")[0] for p in debs.minimal_status(status).strip().split("\n\n")]
     assert kept == ["Package: base", "Package: ess", "Package: libx", "Package: libz", "Package: postfix"]
 
@@ -149,8 +177,11 @@ def fake_wheel(folder: Path, name: str, metadata: str) -> Path:
 
 def test_only_a_cpu_torch_is_accepted(tmp_path):
     cpu = fake_wheel(tmp_path, "torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl", "Name: torch\n")
-    cuda = fake_wheel(tmp_path, "torch-2.13.0-cp312-cp312-manylinux_2_28_x86_64.whl",
-                      "Name: torch\nRequires-Dist: nvidia-cublas-cu12==12.8; platform_system == \"Linux\"\n")
+    cuda = fake_wheel(
+        tmp_path,
+        "torch-2.13.0-cp312-cp312-manylinux_2_28_x86_64.whl",
+        'Name: torch\nRequires-Dist: nvidia-cublas-cu12==12.8; platform_system == "Linux"\n',
+    )
     plain = fake_wheel(tmp_path, "torch-2.13.0-cp313-cp313-manylinux_2_28_x86_64.whl", "Name: torch\n")
     assert wheels.is_cpu_torch(cpu) and not wheels.is_cpu_torch(cuda) and wheels.is_cpu_torch(plain)
     (tmp_path / "nvidia_cublas_cu12-12.8-py3-none-manylinux_2_27_x86_64.whl").write_bytes(b"")

@@ -39,13 +39,21 @@ def tiny_model_dir(tmp_path_factory):
     backend.normalizer = normalizers.NFC()
     backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     backend.decoder = decoders.ByteLevel()
-    backend.train_from_iterator(text, trainers.BpeTrainer(
-        vocab_size=300, special_tokens=["<|endoftext|>"], initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, eos_token="<|endoftext|>",
-                                        bos_token="<|endoftext|>", pad_token="<|endoftext|>")
+    backend.train_from_iterator(
+        text,
+        trainers.BpeTrainer(
+            vocab_size=300, special_tokens=["<|endoftext|>"], initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        ),
+    )
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=backend, eos_token="<|endoftext|>", bos_token="<|endoftext|>", pad_token="<|endoftext|>"
+    )
     torch.manual_seed(0)
-    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=32, n_embd=16, n_layer=1, n_head=2,
-                                       bos_token_id=0, eos_token_id=0))
+    model = GPT2LMHeadModel(
+        GPT2Config(
+            vocab_size=len(tokenizer), n_positions=32, n_embd=16, n_layer=1, n_head=2, bos_token_id=0, eos_token_id=0
+        )
+    )
     folder = tmp_path_factory.mktemp("models") / TINY
     model.save_pretrained(str(folder))
     tokenizer.save_pretrained(str(folder))
@@ -93,14 +101,26 @@ def test_find_entry_by_name_or_hub_id():
         ('[[model]]\nname = "x"\n', "thiếu trường"),
         ("[[model]\nname = 1", "cú pháp TOML"),
         ("title = 'không có model'", "không có mục"),
-        ('[[model]]\nname="a b"\ntitle="t"\nsource="build"\nlicence="l"\nparameters=1\ndisk_mb=1\nram_mb=1\n'
-         'cpu_tokens_per_s=1\nnotes="n"\n', "chỉ được gồm"),
-        ('[[model]]\nname="a"\ntitle="t"\nsource="huggingface"\nlicence="l"\nparameters=1\ndisk_mb=1\nram_mb=1\n'
-         'cpu_tokens_per_s=1\nnotes="n"\n', "hf_id"),
-        ('[[model]]\nname="a"\ntitle="t"\nsource="build"\nlicence="l"\nparameters="nhiều"\ndisk_mb=1\nram_mb=1\n'
-         'cpu_tokens_per_s=1\nnotes="n"\n', "giá trị sai"),
-        ('[[model]]\nname="a"\ntitle="t"\nsource="build"\nlicence="l"\nparameters=1\ndisk_mb=1\nram_mb=1\n'
-         'cpu_tokens_per_s=1\nnotes="n"\ncolour="red"\n', "trường lạ"),
+        (
+            '[[model]]\nname="a b"\ntitle="t"\nsource="build"\nlicence="l"\nparameters=1\ndisk_mb=1\nram_mb=1\n'
+            'cpu_tokens_per_s=1\nnotes="n"\n',
+            "chỉ được gồm",
+        ),
+        (
+            '[[model]]\nname="a"\ntitle="t"\nsource="huggingface"\nlicence="l"\nparameters=1\ndisk_mb=1\nram_mb=1\n'
+            'cpu_tokens_per_s=1\nnotes="n"\n',
+            "hf_id",
+        ),
+        (
+            '[[model]]\nname="a"\ntitle="t"\nsource="build"\nlicence="l"\nparameters="nhiều"\ndisk_mb=1\nram_mb=1\n'
+            'cpu_tokens_per_s=1\nnotes="n"\n',
+            "giá trị sai",
+        ),
+        (
+            '[[model]]\nname="a"\ntitle="t"\nsource="build"\nlicence="l"\nparameters=1\ndisk_mb=1\nram_mb=1\n'
+            'cpu_tokens_per_s=1\nnotes="n"\ncolour="red"\n',
+            "trường lạ",
+        ),
     ],
 )
 def test_broken_catalogue_is_reported_in_vietnamese(tmp_path, text, needle):
@@ -194,8 +214,9 @@ def test_export_import_round_trip(tiny_model_dir, private_store, tmp_path, monke
     assert store.resolve(os.environ["HOCAI_MODEL"]) == other_store / TINY
 
 
-def test_import_detects_a_corrupt_copy_and_leaves_the_store_clean(tiny_model_dir, private_store, tmp_path,
-                                                                 monkeypatch, capsys):
+def test_import_detects_a_corrupt_copy_and_leaves_the_store_clean(
+    tiny_model_dir, private_store, tmp_path, monkeypatch, capsys
+):
     _install(tiny_model_dir, private_store)
     carried = catalogue.export_model(TINY, tmp_path / "usb-copy")
     assert carried == tmp_path / "usb-copy"
@@ -236,8 +257,14 @@ def test_import_rejects_missing_files_bad_sums_and_bad_paths(tiny_model_dir, pri
 def test_fetch_without_network_fails_fast_in_vietnamese(private_store):
     env = dict(os.environ, HF_ENDPOINT="http://127.0.0.1:9", HOCAI_MODEL_STORE=str(private_store))
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "hocai.cli", "models", "fetch", "qwen2.5-0.5b-instruct"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "hocai.cli", "models", "fetch", "qwen2.5-0.5b-instruct"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2, result.stderr
     assert "không có mạng" in result.stderr and "hocai models export qwen2.5-0.5b-instruct" in result.stderr
     assert "Traceback" not in result.stderr

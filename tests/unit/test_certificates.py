@@ -12,10 +12,12 @@ def test_verification_code_is_stable_and_depends_on_every_field():
     code = certificates.verification_code(secret, "lop", "annv", 90, day)
     assert code == certificates.verification_code(secret, "lop", "annv", 90.0, day)
     assert code.startswith("HOCAI-") and len(code) == 20
-    others = {certificates.verification_code(secret, "lop", "annv", 91, day),
-              certificates.verification_code(secret, "lop", "bich", 90, day),
-              certificates.verification_code(b"x" * 32, "lop", "annv", 90, day),
-              certificates.verification_code(secret, "lop", "annv", 90, dt.date(2026, 11, 24))}
+    others = {
+        certificates.verification_code(secret, "lop", "annv", 91, day),
+        certificates.verification_code(secret, "lop", "bich", 90, day),
+        certificates.verification_code(b"x" * 32, "lop", "annv", 90, day),
+        certificates.verification_code(secret, "lop", "annv", 90, dt.date(2026, 11, 24)),
+    }
     assert code not in others and len(others) == 4
 
 
@@ -25,8 +27,15 @@ def test_vietnamese_date():
 
 def test_pdf_embeds_be_vietnam_pro_and_keeps_diacritics(tmp_path):
     out = tmp_path / "cn.pdf"
-    certificates.render(out, full_name="Đặng Thị Thu Hà", unit="Trường Tiểu học Tân Hòa", course_id="lop",
-                        percent=92.5, date=dt.date(2026, 11, 23), code="HOCAI-ABCD-EF01-2345")
+    certificates.render(
+        out,
+        full_name="Đặng Thị Thu Hà",
+        unit="Trường Tiểu học Tân Hòa",
+        course_id="lop",
+        percent=92.5,
+        date=dt.date(2026, 11, 23),
+        code="HOCAI-ABCD-EF01-2345",
+    )
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and b"BeVietnamPro" in data
     assert shutil.which("pdftotext"), "poppler-utils is installed by `make test`"

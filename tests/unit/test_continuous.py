@@ -36,9 +36,17 @@ def qwen_dir(tmp_path_factory) -> Path:
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=raw, unk_token="t0", pad_token="t0", eos_token="t1")
     tokenizer.save_pretrained(folder)
     torch.manual_seed(0)
-    config = Qwen2Config(vocab_size=300, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64, eos_token_id=1,
-                         initializer_range=0.5)
+    config = Qwen2Config(
+        vocab_size=300,
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=64,
+        eos_token_id=1,
+        initializer_range=0.5,
+    )
     Qwen2ForCausalLM(config).save_pretrained(folder)
     (folder / "hocai_model.json").write_text(json.dumps({"name": "small-qwen", "teaching_model": False}))
     return folder
@@ -90,9 +98,10 @@ def test_a_late_request_starts_before_a_long_answer_ends(backend):
 def test_positions_are_per_row_so_padding_never_overflows_the_context(backend):
     """Max 64 positions: a 50-token prompt beside a 1-token one, both writing 12 more, pads to 62 columns."""
     outputs: list[str] = []
-    threads = [threading.Thread(
-                   target=lambda p=p: outputs.append(backend.generate(p, max_new_tokens=12, temperature=0.8)))
-               for p in (" ".join(["t8"] * 50), "t9")]
+    threads = [
+        threading.Thread(target=lambda p=p: outputs.append(backend.generate(p, max_new_tokens=12, temperature=0.8)))
+        for p in (" ".join(["t8"] * 50), "t9")
+    ]
     for t in threads:
         t.start()
     for t in threads:

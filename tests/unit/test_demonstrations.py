@@ -61,8 +61,14 @@ def test_demonstration_files_are_what_the_generator_writes(tmp_path):
         assert committed.read_bytes() == path.read_bytes(), f"{name}: run corpus/make_demonstrations.py"
 
 
-@pytest.mark.parametrize("name", ["24-minh-hoa-so-hieu-van-ban.txt", "25-minh-hoa-thien-kien-nghe-nghiep.txt",
-                                  "26-minh-hoa-ban-tin-xa-den-thang-6-2025.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "24-minh-hoa-so-hieu-van-ban.txt",
+        "25-minh-hoa-thien-kien-nghe-nghiep.txt",
+        "26-minh-hoa-ban-tin-xa-den-thang-6-2025.txt",
+    ],
+)
 def test_each_demonstration_file_says_it_is_invented(name):
     text = (CORPUS / name).read_text(encoding="utf-8")
     first = text.splitlines()[0]
@@ -161,8 +167,11 @@ def test_live_model_only_for_an_instruct_model():
     assert not uses_live_model(None)
 
 
-@pytest.mark.parametrize("make", [lesson03.compare_prompts, lesson05.verify_summary, lesson08.review_draft],
-                         ids=lambda f: f.__module__ + "." + f.__name__)
+@pytest.mark.parametrize(
+    "make",
+    [lesson03.compare_prompts, lesson05.verify_summary, lesson08.review_draft],
+    ids=lambda f: f.__module__ + "." + f.__name__,
+)
 def test_without_an_instruct_model_the_lessons_show_the_labelled_examples(make, service_down):
     html = _html(make())
     assert AUTHOR_LABEL in html and "mô hình thu nhỏ" in html
@@ -177,8 +186,9 @@ def test_invented_numbers_counts_the_number_after_so_not_the_dates():
     assert lesson05.distinct_numbers(texts) == ["166/QĐ-UBND", "3/2019/QĐ-UBND", "5"]
     shown = lesson05.render_invented(texts)
     assert "mô hình viết ra 3 con số khác nhau (166/QĐ-UBND, 3/2019/QĐ-UBND, 5)" in shown
-    assert "Mô hình viết ra con số 12/QĐ-UBND." in lesson05.render_invented([" 12/QĐ-UBND ngày 1/2/2020",
-                                                                                 " 12/QĐ-UBND ngày 3/4/2021"])
+    assert "Mô hình viết ra con số 12/QĐ-UBND." in lesson05.render_invented(
+        [" 12/QĐ-UBND ngày 1/2/2020", " 12/QĐ-UBND ngày 3/4/2021"]
+    )
 
 
 def test_cutoff_counts_and_render():
@@ -193,9 +203,14 @@ def test_cutoff_widget_when_down(service_down):
     assert DOWN in html and lesson05.NEW_FACT in html and lesson05.CUTOFF in html
 
 
-FIGURES = {"before": {"Bác sĩ là": {"anh": 0.9, "chị": 0.06}, "Y tá là": {"anh": 0.04, "chị": 0.42}},
-           "after": {"Bác sĩ là": {"anh": 0.45, "chị": 0.5}, "Y tá là": {"anh": 0.5, "chị": 0.41}},
-           "counts": {"Bác sĩ là": {"anh": 40, "chị": 41}}, "sentences": 81, "steps": 60, "seconds": 12.3}
+FIGURES = {
+    "before": {"Bác sĩ là": {"anh": 0.9, "chị": 0.06}, "Y tá là": {"anh": 0.04, "chị": 0.42}},
+    "after": {"Bác sĩ là": {"anh": 0.45, "chị": 0.5}, "Y tá là": {"anh": 0.5, "chị": 0.41}},
+    "counts": {"Bác sĩ là": {"anh": 40, "chị": 41}},
+    "sentences": 81,
+    "steps": 60,
+    "seconds": 12.3,
+}
 
 
 def test_skew_factor_and_retrained_render():
@@ -237,8 +252,14 @@ def test_bench_saves_only_its_two_fields(tmp_path):
     original = catalogue.catalogue_path().read_text(encoding="utf-8")
     copy = tmp_path / "catalogue.toml"
     copy.write_text(original, encoding="utf-8")
-    result = {"name": "qwen3-0.6b", "tokens_per_s": 7.25, "dtype": "bfloat16", "steps": 6,
-              "machine": "CPU thử, 2 nhân, có bf16, tải 0.5 lúc đo", "date": "2026-12-04"}
+    result = {
+        "name": "qwen3-0.6b",
+        "tokens_per_s": 7.25,
+        "dtype": "bfloat16",
+        "steps": 6,
+        "machine": "CPU thử, 2 nhân, có bf16, tải 0.5 lúc đo",
+        "date": "2026-12-04",
+    }
     speed.save(result, copy)
     speed.save(dict(result, tokens_per_s=7.5), copy)  # a second measurement replaces the first
     entries = {e.name: e for e in catalogue.load_catalogue(copy)}

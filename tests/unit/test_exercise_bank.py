@@ -130,20 +130,25 @@ def test_model_prompts_pass_and_originals_fail():
 def test_committed_notebook_is_built_from_the_bank(name):
     nb = nbformat.read(ROOT / "exercises" / name / f"{name}.ipynb", as_version=4)
     rebuilt = build_from_bank(BANKS[name])
-    assert [(c.cell_type, c.source, c.metadata) for c in rebuilt.cells] == \
-        [(c.cell_type, c.source, c.metadata) for c in nb.cells]
+    assert [(c.cell_type, c.source, c.metadata) for c in rebuilt.cells] == [
+        (c.cell_type, c.source, c.metadata) for c in nb.cells
+    ]
     released_part = json.dumps([c.metadata.get("hocai") for c in nb.cells], ensure_ascii=False)
     assert '"answer"' not in released_part and '"accepted"' not in released_part
 
 
 # --- the draw ------------------------------------------------------------------------------------
 
+
 def test_draw_is_stable_and_depends_on_course_participant_and_assignment():
     slot = BANKS["bai01"]["questions"][0]
     first = variants.plan_for(slot, "lop-a", "annv", "bai01")
     assert variants.plan_for(slot, "lop-a", "annv", "bai01") == first
-    others = [variants.plan_for(slot, course, who, "bai01")
-              for course in ("lop-a", "lop-b") for who in ("annv", "binhtt", "chilt", "dungpv", "emnt")]
+    others = [
+        variants.plan_for(slot, course, who, "bai01")
+        for course in ("lop-a", "lop-b")
+        for who in ("annv", "binhtt", "chilt", "dungpv", "emnt")
+    ]
     assert len({p.variant for p in others}) == 3 and len({tuple(p.options) for p in others}) > 3
 
 
@@ -170,8 +175,12 @@ def test_each_participants_key_earns_full_marks_and_a_neighbours_does_not(name):
             plan = variants.plan_for(slot, "lop", me, name)
             mine[slot["id"]] = variants.from_bank(slot["type"], slot["variants"][plan.variant]["answer"], plan)
             assert check.earned(slot, hashes[slot["id"]], mine[slot["id"]], plan, salt=salt) is None
-        wrong = [check.earned(slot, hashes[slot["id"]], mine[slot["id"]],
-                              variants.plan_for(slot, "lop", neighbour, name), salt=salt) for slot in graded]
+        wrong = [
+            check.earned(
+                slot, hashes[slot["id"]], mine[slot["id"]], variants.plan_for(slot, "lop", neighbour, name), salt=salt
+            )
+            for slot in graded
+        ]
         moved_full += all(w is None for w in wrong)
     assert moved_full == 0
 
@@ -210,8 +219,11 @@ def test_course_stamp_and_graded_participant_are_literal_arguments(tmp_path):
     foreign.mkdir()
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('start("khac")')]), foreign / "k.ipynb")
     stamp_course(tmp_path / "source", "lop-tan-hoa")
-    setup = next(c for c in nbformat.read(folder / "bai01.ipynb", as_version=4).cells
-                 if c.metadata["nbgrader"]["grade_id"] == SETUP_ID).source
+    setup = next(
+        c
+        for c in nbformat.read(folder / "bai01.ipynb", as_version=4).cells
+        if c.metadata["nbgrader"]["grade_id"] == SETUP_ID
+    ).source
     assert setup.endswith('start("bai01", course="lop-tan-hoa")')
     assert nbformat.read(foreign / "k.ipynb", as_version=4).cells[0].source == 'start("khac")'
     bound = bind_participant(setup, 'x"); import os; os.system("id")  #')

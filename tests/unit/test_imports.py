@@ -42,7 +42,7 @@ def imports_of(name: str, path: Path, known: dict[str, Path]) -> set[str]:
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names if alias.name in known}
         elif isinstance(node, ast.ImportFrom):
-            base = package[:len(package) - node.level + 1] if node.level else []
+            base = package[: len(package) - node.level + 1] if node.level else []
             module = ".".join(base + ([node.module] if node.module else []))
             for alias in node.names:
                 if f"{module}.{alias.name}" in known:
@@ -119,12 +119,15 @@ def test_the_cycle_check_sees_a_cycle_hidden_in_a_function(tmp_path):
 
 def test_every_module_imports_in_a_fresh_interpreter():
     names = sorted(module_files(ROOT))
-    script = ("import importlib, json, sys\nbad = {}\nfor name in json.loads(sys.argv[1]):\n"
-              "    try:\n        importlib.import_module(name)\n"
-              "    except BaseException as exc:\n        bad[name] = repr(exc)[:300]\n"
-              "print(json.dumps(bad))\n")
-    done = subprocess.run([sys.executable, "-c", script, json.dumps(names)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+    script = (
+        "import importlib, json, sys\nbad = {}\nfor name in json.loads(sys.argv[1]):\n"
+        "    try:\n        importlib.import_module(name)\n"
+        "    except BaseException as exc:\n        bad[name] = repr(exc)[:300]\n"
+        "print(json.dumps(bad))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(names)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     bad = json.loads(done.stdout.strip().splitlines()[-1])
     if importlib.util.find_spec("torch") is None:  # the second Python of scripts/test-other-python.sh
@@ -136,7 +139,11 @@ def test_every_module_imports_in_a_fresh_interpreter():
 def test_code_comments_point_only_inside_the_repository():
     """Issue 21: comments cited a design document the repository does not hold; docs/ARCHITECTURE.md holds it."""
     outside = "DESIGN" + ".md"
-    cited = [str(path.relative_to(ROOT)) for folder in ("hocai", "grader", "tests", "benchmarks")
-             for path in sorted((ROOT / folder).rglob("*.py")) if outside in path.read_text(encoding="utf-8")]
+    cited = [
+        str(path.relative_to(ROOT))
+        for folder in ("hocai", "grader", "tests", "benchmarks")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if outside in path.read_text(encoding="utf-8")
+    ]
     assert cited == []
     assert (ROOT / "docs" / "ARCHITECTURE.md").is_file()

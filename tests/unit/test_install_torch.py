@@ -39,7 +39,9 @@ def make_wheel(folder: Path, name: str, version: str, requires: tuple[str, ...] 
     }
     record = "".join(
         f"{path},sha256={base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b'=').decode()},"
-        f"{len(text.encode())}\n" for path, text in files.items())
+        f"{len(text.encode())}\n"
+        for path, text in files.items()
+    )
     files[f"{dist}.dist-info/RECORD"] = record + f"{dist}.dist-info/RECORD,,\n"
     wheel = folder / f"{dist}-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as archive:
@@ -68,8 +70,12 @@ def target(tmp_path):
     env = tmp_path / "venv"
     venv.create(env, with_pip=False)
     python = env / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     return [sys.executable, "-m", "pip", "--python", str(python)], [site]
 
 
@@ -107,7 +113,9 @@ def test_a_local_cuda_build_is_passed_over_for_the_cpu_index(offline_pip, target
     local = install_torch.local_candidate(TORCH, pip)
     assert local.version == VERSION and not local.cpu_build
     assert install_torch.plan(TORCH, local) == (
-        install_torch.CPU_INDEX, ["install", "--quiet", "--index-url", install_torch.CPU_INDEX, f"{TORCH}+cpu"])
+        install_torch.CPU_INDEX,
+        ["install", "--quiet", "--index-url", install_torch.CPU_INDEX, f"{TORCH}+cpu"],
+    )
     # No index reachable (PIP_NO_INDEX): pip still sees the CUDA wheel in find-links, but the +cpu pin refuses
     # it; the install fails in Vietnamese and installs nothing rather than CUDA.
     assert install_torch.install(pip, site) == 1
@@ -118,7 +126,8 @@ def test_a_local_cuda_build_is_passed_over_for_the_cpu_index(offline_pip, target
 def test_no_local_wheel_means_the_cpu_index_and_only_a_cpu_build():
     assert install_torch.plan(TORCH, None) == (
         "https://download.pytorch.org/whl/cpu",
-        ["install", "--quiet", "--index-url", "https://download.pytorch.org/whl/cpu", "torch==2.13.0+cpu"])
+        ["install", "--quiet", "--index-url", "https://download.pytorch.org/whl/cpu", "torch==2.13.0+cpu"],
+    )
     assert install_torch.cpu_pin("torch==2.13.0+cpu") == "torch==2.13.0+cpu"
 
 
@@ -137,17 +146,31 @@ def test_cuda_packages_that_got_in_are_refused_in_vietnamese(offline_pip, target
     assert err.count("\n") == 1
 
 
-@pytest.mark.parametrize(("name", "gpu"), [("nvidia-cublas", True), ("nvidia_nccl_cu13", True), ("triton", True),
-                                           ("cuda-bindings", True), ("torch", False), ("tritonclient", False),
-                                           ("jupyterlab", False)])
+@pytest.mark.parametrize(
+    ("name", "gpu"),
+    [
+        ("nvidia-cublas", True),
+        ("nvidia_nccl_cu13", True),
+        ("triton", True),
+        ("cuda-bindings", True),
+        ("torch", False),
+        ("tritonclient", False),
+        ("jupyterlab", False),
+    ],
+)
 def test_gpu_only_names(name, gpu):
     assert install_torch.is_gpu_only(name) is gpu
 
 
 def test_the_script_runs_on_its_own():
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "install_torch.py"), "requirements"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "install_torch.py"), "requirements"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout.splitlines() == install_torch.without_torch()
-    bad = subprocess.run([sys.executable, str(ROOT / "scripts" / "install_torch.py"), "nonsense"],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "install_torch.py"), "nonsense"], capture_output=True, text=True
+    )
     assert bad.returncode == 2 and bad.stderr.startswith("Cách dùng:")

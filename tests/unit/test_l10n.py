@@ -11,9 +11,17 @@ import pytest
 from hocai import l10n
 
 # Labels a participant meets in the Run/Kernel/File menus, the notebook toolbar and the close dialog.
-PARTICIPANT_LABELS = ["Run All Cells", "Restart Kernel and Run All Cells…", "Interrupt the kernel",
-                      "Insert a cell below", "Close and Shut Down Notebook…", "Close without saving",
-                      "Select the cell type", "Run the selected cells and advance", "Clear Outputs of All Cells"]
+PARTICIPANT_LABELS = [
+    "Run All Cells",
+    "Restart Kernel and Run All Cells…",
+    "Interrupt the kernel",
+    "Insert a cell below",
+    "Close and Shut Down Notebook…",
+    "Close without saving",
+    "Select the cell type",
+    "Run the selected cells and advance",
+    "Clear Outputs of All Cells",
+]
 
 
 def test_menu_labels_reach_the_compiled_catalogue(tmp_path):

@@ -40,13 +40,16 @@ def test_no_lesson_says_ai_never_looks_anything_up(text):
     assert "không tra cứu sự thật" not in text
 
 
-@pytest.mark.parametrize("lesson, module, call, items", [
-    (3, lesson03, "iterate", lesson03.ITERATE_ITEMS),
-    (4, lesson04, "data_controls", lesson04.CONTROL_ITEMS),
-    (5, lesson05, "cited_sources", lesson05.CITED_ITEMS),
-    (7, lesson07, "shocking_news", lesson07.SHOCKING_ITEMS),
-    (8, lesson08, "classroom_ai", lesson08.CLASSROOM_ITEMS),
-])
+@pytest.mark.parametrize(
+    "lesson, module, call, items",
+    [
+        (3, lesson03, "iterate", lesson03.ITERATE_ITEMS),
+        (4, lesson04, "data_controls", lesson04.CONTROL_ITEMS),
+        (5, lesson05, "cited_sources", lesson05.CITED_ITEMS),
+        (7, lesson07, "shocking_news", lesson07.SHOCKING_ITEMS),
+        (8, lesson08, "classroom_ai", lesson08.CLASSROOM_ITEMS),
+    ],
+)
 def test_new_sections_are_hands_on_and_in_their_notebook(lesson, module, call, items):
     assert f"import {call}; {call}()" in _notebook(lesson)
     box = getattr(module, call)()

@@ -20,8 +20,9 @@ def _html(widget) -> str:
 def test_lesson01_games_and_chat_render():
     assert {item["answer"] for item in lesson01.EVERYDAY} == {0, 1, 2}
     assert len(lesson01.myths().children) == len(lesson01.MYTHS)
-    html = lesson01.render_chat({"reply": "<b>Chào</b>", "masked": [
-        {"label": "PHONE", "label_vi": "Số điện thoại", "text": "0912 345 678"}]})
+    html = lesson01.render_chat(
+        {"reply": "<b>Chào</b>", "masked": [{"label": "PHONE", "label_vi": "Số điện thoại", "text": "0912 345 678"}]}
+    )
     assert "&lt;b&gt;Chào&lt;/b&gt;" in html and "Số điện thoại" in html and "0912 345 678" in html
     assert "không trả lời gì" in lesson01.render_chat({"reply": "  ", "masked": []})
 
@@ -102,10 +103,16 @@ def test_lesson03_hands_on_when_down(service_down):
     assert DOWN in _html(lesson03.prompt_coach())
 
 
-@pytest.mark.parametrize("answers, light", [
-    ((False, True, True), "đỏ"), ((True, False, False), "đỏ"), ((True, False, True), "vàng"),
-    ((False, False, False), "vàng"), ((False, False, True), "xanh"),
-])
+@pytest.mark.parametrize(
+    "answers, light",
+    [
+        ((False, True, True), "đỏ"),
+        ((True, False, False), "đỏ"),
+        ((True, False, True), "vàng"),
+        ((False, False, False), "vàng"),
+        ((False, False, True), "xanh"),
+    ],
+)
 def test_lesson04_traffic_light(answers, light):
     assert lesson04.paste_verdict(*answers)[0] == light
 

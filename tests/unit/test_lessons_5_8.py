@@ -63,30 +63,40 @@ def test_notebooks_cite_only_the_course_sources(path):
 
 # Lesson 5
 
+
 def test_lesson05_citations_in_the_invented_answer():
     found = lesson05.find_citations(lesson05.AI_ANSWER, TODAY)
     by_text = {c.text: c for c in found}
-    assert [c.text for c in found] == ["15/QĐ-UBND", "30/02/2025", "07/2024/KH-UBND", "10/3/2025", "31/4/2025",
-                                       "02/2025/TT-BGDĐT"]
+    assert [c.text for c in found] == [
+        "15/QĐ-UBND",
+        "30/02/2025",
+        "07/2024/KH-UBND",
+        "10/3/2025",
+        "31/4/2025",
+        "02/2025/TT-BGDĐT",
+    ]
     assert lesson05.NO_SUCH_DAY in by_text["30/02/2025"].problems[0]
     assert lesson05.YEAR_MISMATCH in by_text["07/2024/KH-UBND"].problems[0]
     assert not by_text["10/3/2025"].problems and not by_text["15/QĐ-UBND"].problems
     assert by_text["02/2025/TT-BGDĐT"].source and not by_text["15/QĐ-UBND"].source
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("ngày 29 tháng 2 năm 2024", None),
-    ("ngày 29 tháng 2 năm 2025", lesson05.NO_SUCH_DAY),
-    ("13/13/2025", lesson05.NO_SUCH_DAY),
-    ("Nghị định số 12/2025/QĐ-TTg", lesson05.KIND_MISMATCH),
-    ("Quyết định số 3/QĐ-TTg ngày 1/1/2025", None),
-    ("Thông tư số 5/2027/TT-BYT", lesson05.NOT_YET),
-    ("ngày 20/6/2026", None),
-    ("Quyết định số 3/QĐ-TTg ngày 20/6/2026", lesson05.NOT_YET),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("ngày 29 tháng 2 năm 2024", None),
+        ("ngày 29 tháng 2 năm 2025", lesson05.NO_SUCH_DAY),
+        ("13/13/2025", lesson05.NO_SUCH_DAY),
+        ("Nghị định số 12/2025/QĐ-TTg", lesson05.KIND_MISMATCH),
+        ("Quyết định số 3/QĐ-TTg ngày 1/1/2025", None),
+        ("Thông tư số 5/2027/TT-BYT", lesson05.NOT_YET),
+        ("ngày 20/6/2026", None),
+        ("Quyết định số 3/QĐ-TTg ngày 20/6/2026", lesson05.NOT_YET),
+    ],
+)
 def test_lesson05_red_flags(text, problem):
     problems = [p for c in lesson05.find_citations(text, TODAY) for p in c.problems]
-    assert (problems[0].startswith(problem) if problem else not problems), problems
+    assert problems[0].startswith(problem) if problem else not problems, problems
 
 
 def test_lesson05_nfd_input_is_read_like_nfc():
@@ -126,6 +136,7 @@ def test_lesson05_hands_on_when_down(service_down):
 
 
 # Lesson 6
+
 
 def test_lesson06_skewed_data_gives_skewed_answers():
     skewed, balanced = lesson06.train(lesson06.SKEWED), lesson06.train(lesson06.BALANCED)
@@ -168,6 +179,7 @@ def test_lesson06_class_model_render_and_down(service_down):
 
 # Lesson 7
 
+
 def test_lesson07_sorting_game_agrees_with_the_checker():
     for item in lesson07.MESSAGES:
         assert check_message(item["text"]).scam == (item["answer"] == 0), item["text"]
@@ -197,6 +209,7 @@ def test_lesson07_hands_on_when_down(service_down):
 
 
 # Lesson 8
+
 
 def test_lesson08_checklist():
     n = len(lesson08.CHECKLIST)

@@ -8,8 +8,10 @@ from hocai.exercise import storage, submit
 from hocai.widgets import my_progress
 from hocai.widgets.self_check import FINISHED, self_check
 
-QUESTIONS = [{"question": "Một?", "options": ["a", "b"], "answer": 1},
-             {"question": "Hai?", "options": ["a", "b"], "answer": 0}]
+QUESTIONS = [
+    {"question": "Một?", "options": ["a", "b"], "answer": 1},
+    {"question": "Hai?", "options": ["a", "b"], "answer": 0},
+]
 FEEDBACK = "<html><body><h1>bai01</h1><p>Score: 9.5 / 12</p></body></html>"
 
 

@@ -36,17 +36,19 @@ def test_harden_is_idempotent(path: Path):
 
 def test_harden_fixes_an_old_style_notebook():
     """The rule checker fails on the first-edition layout and the script repairs it."""
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Bài"),
-        nbformat.v4.new_code_cell("from hocai.lessons import lesson04 as bai",
-                                  metadata={"jupyter": {"source_hidden": True}}),
-        nbformat.v4.new_code_cell("bai.quiz()"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Bài"),
+            nbformat.v4.new_code_cell(
+                "from hocai.lessons import lesson04 as bai", metadata={"jupyter": {"source_hidden": True}}
+            ),
+            nbformat.v4.new_code_cell("bai.quiz()"),
+        ]
+    )
     assert len(harden.problems(nb)) >= 4
     assert harden.harden(nb) is True
     assert harden.problems(nb) == []
-    assert [c.source for c in nb.cells if c.cell_type == "code"] == [
-        "from hocai.lessons.lesson04 import quiz; quiz()"]
+    assert [c.source for c in nb.cells if c.cell_type == "code"] == ["from hocai.lessons.lesson04 import quiz; quiz()"]
 
 
 @pytest.mark.parametrize("path", EXERCISES, ids=[p.stem for p in EXERCISES])

@@ -15,8 +15,18 @@ from hocai.safety.pii import LABEL_NAMES_VI, LABELS, PLACEHOLDERS, Entity, find_
 
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "pii_labelled.jsonl"
 SHARED = Path(os.environ.get("HOCAI_SHARED_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
-NUMBER_LABELS = {"CCCD", "PHONE", "EMAIL", "BANK_ACCOUNT", "CARD", "TAX_CODE", "SOCIAL_INSURANCE",
-                 "LICENSE_PLATE", "DATE_OF_BIRTH", "PASSPORT"}
+NUMBER_LABELS = {
+    "CCCD",
+    "PHONE",
+    "EMAIL",
+    "BANK_ACCOUNT",
+    "CARD",
+    "TAX_CODE",
+    "SOCIAL_INSURANCE",
+    "LICENSE_PLATE",
+    "DATE_OF_BIRTH",
+    "PASSPORT",
+}
 
 
 def found(text: str) -> list[tuple[str, str]]:
@@ -52,13 +62,22 @@ def found(text: str) -> list[tuple[str, str]]:
         ("năm sinh: 1990", "DATE_OF_BIRTH", "1990"),
         ("Hộ chiếu số C1234567 cấp năm 2022", "PASSPORT", "C1234567"),
         ("passport: B7654321", "PASSPORT", "B7654321"),
-        ("Địa chỉ: số 12 ngõ 34 phố Huế, phường Bạch Mai, quận Hai Bà Trưng, Hà Nội.", "ADDRESS",
-         "số 12 ngõ 34 phố Huế, phường Bạch Mai, quận Hai Bà Trưng, Hà Nội"),
-        ("nhà ở thôn 3, xã Ea Tu, TP. Buôn Ma Thuột, tỉnh Đắk Lắk.", "ADDRESS",
-         "thôn 3, xã Ea Tu, TP. Buôn Ma Thuột, tỉnh Đắk Lắk"),
+        (
+            "Địa chỉ: số 12 ngõ 34 phố Huế, phường Bạch Mai, quận Hai Bà Trưng, Hà Nội.",
+            "ADDRESS",
+            "số 12 ngõ 34 phố Huế, phường Bạch Mai, quận Hai Bà Trưng, Hà Nội",
+        ),
+        (
+            "nhà ở thôn 3, xã Ea Tu, TP. Buôn Ma Thuột, tỉnh Đắk Lắk.",
+            "ADDRESS",
+            "thôn 3, xã Ea Tu, TP. Buôn Ma Thuột, tỉnh Đắk Lắk",
+        ),
         ("quê ấp Bình An, xã Tân Phú, huyện Châu Thành", "ADDRESS", "ấp Bình An, xã Tân Phú, huyện Châu Thành"),
-        ("giao tới 123/4 Nguyễn Trãi, Phường 2, Quận 5, TP.HCM", "ADDRESS",
-         "123/4 Nguyễn Trãi, Phường 2, Quận 5, TP.HCM"),
+        (
+            "giao tới 123/4 Nguyễn Trãi, Phường 2, Quận 5, TP.HCM",
+            "ADDRESS",
+            "123/4 Nguyễn Trãi, Phường 2, Quận 5, TP.HCM",
+        ),
     ],
 )
 def test_each_label_is_found(text, label, value):
@@ -66,17 +85,44 @@ def test_each_label_is_found(text, label, value):
 
 
 def test_every_label_has_a_placeholder_and_a_vietnamese_name():
-    assert set(PLACEHOLDERS) == set(LABEL_NAMES_VI) == set(LABELS) == {
-        "PERSON", "CCCD", "PHONE", "EMAIL", "BANK_ACCOUNT", "CARD", "TAX_CODE", "SOCIAL_INSURANCE",
-        "LICENSE_PLATE", "DATE_OF_BIRTH", "ADDRESS", "PASSPORT"}
+    assert (
+        set(PLACEHOLDERS)
+        == set(LABEL_NAMES_VI)
+        == set(LABELS)
+        == {
+            "PERSON",
+            "CCCD",
+            "PHONE",
+            "EMAIL",
+            "BANK_ACCOUNT",
+            "CARD",
+            "TAX_CODE",
+            "SOCIAL_INSURANCE",
+            "LICENSE_PLATE",
+            "DATE_OF_BIRTH",
+            "ADDRESS",
+            "PASSPORT",
+        }
+    )
     assert PLACEHOLDERS["PERSON"] == "[HỌ TÊN]" and PLACEHOLDERS["CCCD"] == "[SỐ ĐỊNH DANH]"
     assert all(unicodedata.is_normalized("NFC", v) for v in [*PLACEHOLDERS.values(), *LABEL_NAMES_VI.values()])
 
 
 @pytest.mark.parametrize(
     "writing",
-    ["0912345678", "0912 345 678", "091.234.5678", "091-234-5678", "+84 912 345 678", "84912345678",
-     "0912.345.678", "(+84) 912345678", "0389 112 457", "024 3825 1234", "0236 3821 456"],
+    [
+        "0912345678",
+        "0912 345 678",
+        "091.234.5678",
+        "091-234-5678",
+        "+84 912 345 678",
+        "84912345678",
+        "0912.345.678",
+        "(+84) 912345678",
+        "0389 112 457",
+        "024 3825 1234",
+        "0236 3821 456",
+    ],
 )
 def test_every_common_phone_writing(writing):
     assert found(f"Liên hệ {writing} nhé") == [("PHONE", writing)]
@@ -91,19 +137,19 @@ def test_several_phones_in_a_row():
 @pytest.mark.parametrize(
     "text",
     [
-        "Mã 003085012345",             # 003 is no province code
-        "số 001985012345",             # century digit 9 is no one alive
-        "Mã hồ sơ 001299012345",       # born 2099
-        "Đơn 4111 1111 1111 1112",     # bad Luhn
-        "Liên hệ 0112345678",          # 011 is no mobile prefix
-        "Liên hệ 0951234567",          # 095 is no longer issued
-        "Gọi 0999999999",              # one digit repeated
-        "Mã số 0314409059",            # bad MST check digit
+        "Mã 003085012345",  # 003 is no province code
+        "số 001985012345",  # century digit 9 is no one alive
+        "Mã hồ sơ 001299012345",  # born 2099
+        "Đơn 4111 1111 1111 1112",  # bad Luhn
+        "Liên hệ 0112345678",  # 011 is no mobile prefix
+        "Liên hệ 0951234567",  # 095 is no longer issued
+        "Gọi 0999999999",  # one digit repeated
+        "Mã số 0314409059",  # bad MST check digit
         "Mã số 172839465 trong danh sách",  # nine digits without CMND context
-        "C1234567 là mã sản phẩm",     # passport shape without context
-        "Mã đơn hàng 0071000987654",   # account shape without context
-        "Hạn nộp 12/05/2025",          # a date without a birth context
-        "Biển số 00A-123.45",          # no province plate code 00
+        "C1234567 là mã sản phẩm",  # passport shape without context
+        "Mã đơn hàng 0071000987654",  # account shape without context
+        "Hạn nộp 12/05/2025",  # a date without a birth context
+        "Biển số 00A-123.45",  # no province plate code 00
     ],
 )
 def test_invalid_numbers_are_not_flagged(text):
@@ -113,13 +159,13 @@ def test_invalid_numbers_are_not_flagged(text):
 @pytest.mark.parametrize(
     ("text", "label", "value"),
     [
-        ("CCCD: 003085012345", "CCCD", "003085012345"),            # 003 is no province code
-        ("CCCD: 001299012345", "CCCD", "001299012345"),            # born 2099
-        ("Số căn cước 001985012345", "CCCD", "001985012345"),      # century digit 9
+        ("CCCD: 003085012345", "CCCD", "003085012345"),  # 003 is no province code
+        ("CCCD: 001299012345", "CCCD", "001299012345"),  # born 2099
+        ("Số căn cước 001985012345", "CCCD", "001985012345"),  # century digit 9
         ("Thẻ căn cước: 099185012345", "CCCD", "099185012345"),
         ("số định danh cá nhân 999203004512", "CCCD", "999203004512"),
         ("Số thẻ 4111 1111 1111 1112", "CARD", "4111 1111 1111 1112"),  # bad Luhn
-        ("Mã số thuế: 0314409059", "TAX_CODE", "0314409059"),      # bad MST check digit
+        ("Mã số thuế: 0314409059", "TAX_CODE", "0314409059"),  # bad MST check digit
         ("MST 0101234567-001", "TAX_CODE", "0101234567-001"),
         ("Mã số thuế cá nhân của anh Hoàng là 8012345678", "TAX_CODE", "8012345678"),
         ("Mã số thuế cá nhân: 001085012345", "TAX_CODE", "001085012345"),  # 12 digits since 2025
@@ -163,15 +209,20 @@ def test_public_numbers_and_places_are_not_personal_data(text):
 
 
 def test_nfd_input_keeps_offsets_of_the_input_as_given():
-    nfc = ("Họ và tên: Nguyễn Thị Hương, sinh ngày 02/09/1990, CCCD 038190004517, SĐT 0912 345 678, "
-           "trú tại thôn Đông, xã Đại Đồng, huyện Tiên Du, tỉnh Bắc Ninh.")
+    nfc = (
+        "Họ và tên: Nguyễn Thị Hương, sinh ngày 02/09/1990, CCCD 038190004517, SĐT 0912 345 678, "
+        "trú tại thôn Đông, xã Đại Đồng, huyện Tiên Du, tỉnh Bắc Ninh."
+    )
     nfd = unicodedata.normalize("NFD", nfc)
     assert len(nfd) > len(nfc)
     got_nfd, got_nfc = find_entities(nfd), find_entities(nfc)
-    assert [e.label for e in got_nfd] == [e.label for e in got_nfc] == [
-        "PERSON", "DATE_OF_BIRTH", "CCCD", "PHONE", "ADDRESS"]
+    assert (
+        [e.label for e in got_nfd]
+        == [e.label for e in got_nfc]
+        == ["PERSON", "DATE_OF_BIRTH", "CCCD", "PHONE", "ADDRESS"]
+    )
     for e_nfd, e_nfc in zip(got_nfd, got_nfc):
-        assert e_nfd.text == nfd[e_nfd.start:e_nfd.end]
+        assert e_nfd.text == nfd[e_nfd.start : e_nfd.end]
         assert unicodedata.normalize("NFC", e_nfd.text) == e_nfc.text
     assert unicodedata.normalize("NFC", redact(nfd).text) == redact(nfc).text
 
@@ -185,8 +236,10 @@ def test_redaction_uses_vietnamese_placeholders():
 
 def test_to_json_shape():
     out = to_json("CCCD 001085012345")
-    assert out == {"entities": [{"start": 5, "end": 17, "label": "CCCD", "text": "001085012345"}],
-                   "redacted": "CCCD [SỐ ĐỊNH DANH]"}
+    assert out == {
+        "entities": [{"start": 5, "end": 17, "label": "CCCD", "text": "001085012345"}],
+        "redacted": "CCCD [SỐ ĐỊNH DANH]",
+    }
     json.dumps(out, ensure_ascii=False)
 
 
@@ -207,13 +260,13 @@ def test_entities_are_sorted_non_overlapping_and_match_the_input():
     assert entities and all(isinstance(e, Entity) for e in entities)
     for a, b in zip(entities, entities[1:]):
         assert a.end <= b.start
-    assert all(e.text == text[e.start:e.end] for e in entities)
+    assert all(e.text == text[e.start : e.end] for e in entities)
 
 
 def test_one_megabyte_completes_quickly():
     docs = [json.loads(line)["text"] for line in LABELLED.read_text(encoding="utf-8").splitlines()]
     block = "\n".join(docs + NOT_PERSONAL)
-    text = (block * (1_000_000 // len(block.encode("utf-8")) + 1))
+    text = block * (1_000_000 // len(block.encode("utf-8")) + 1)
     assert len(text.encode("utf-8")) >= 1_000_000
     start = time.process_time()
     entities = find_entities(text)
@@ -224,10 +277,24 @@ def test_one_megabyte_completes_quickly():
 
 @pytest.mark.parametrize(
     "text",
-    ["1 " * 50_000, "1." * 50_000, "Nguyễn " * 20_000, "số 1 " * 20_000, "phường A, " * 20_000,
-     "A" * 200_000, "a@" * 50_000 + "b", "sinh ngày " * 20_000, "29A-" * 30_000, "Họ tên: " * 20_000,
-     " " * 100_000, "Anh" + " " * 100_000 + "Bình", "Nguyễn Văn An" + " " * 100_000 + "(", ":" * 100_000,
-     " :" * 50_000, "1" * 100_000],
+    [
+        "1 " * 50_000,
+        "1." * 50_000,
+        "Nguyễn " * 20_000,
+        "số 1 " * 20_000,
+        "phường A, " * 20_000,
+        "A" * 200_000,
+        "a@" * 50_000 + "b",
+        "sinh ngày " * 20_000,
+        "29A-" * 30_000,
+        "Họ tên: " * 20_000,
+        " " * 100_000,
+        "Anh" + " " * 100_000 + "Bình",
+        "Nguyễn Văn An" + " " * 100_000 + "(",
+        ":" * 100_000,
+        " :" * 50_000,
+        "1" * 100_000,
+    ],
 )
 def test_adversarial_inputs_stay_linear(text):
     start = time.process_time()
@@ -270,7 +337,7 @@ def test_labelled_set_is_well_formed():
         assert unicodedata.is_normalized("NFC", doc["text"])
         negatives += not doc["entities"]
         for e in doc["entities"]:
-            span = doc["text"][e["start"]:e["end"]]
+            span = doc["text"][e["start"] : e["end"]]
             assert span and span == span.strip(), e
             counts[e["label"]] += 1
     assert sum(counts.values()) >= 200 and negatives >= 10
@@ -313,8 +380,10 @@ def test_few_number_alarms_on_real_text():
     assert len(alarms) <= chars / 100_000, [(e.label, e.text) for e in alarms[:20]]
 
 
-LABELLED_INVALID = ("Mã số thuế cá nhân của anh Hoàng là 8012345678, MST công ty 0101234567-001, "
-                    "thẻ căn cước 003085012345, số thẻ 4111 1111 1111 1112.")
+LABELLED_INVALID = (
+    "Mã số thuế cá nhân của anh Hoàng là 8012345678, MST công ty 0101234567-001, "
+    "thẻ căn cước 003085012345, số thẻ 4111 1111 1111 1112."
+)
 LABELLED_INVALID_VALUES = ("8012345678", "0101234567-001", "003085012345", "4111 1111 1111 1112")
 
 

@@ -10,9 +10,11 @@ from hocai.safety import pii
 from hocai.safety.prompt_coach import CRITERIA, PromptReport, check_prompt, to_json
 from hocai.text import strip_diacritics
 
-FULL = ("Bạn là cán bộ văn phòng UBND xã. Hãy soạn thông báo mời người dân xã Tân Lập đi tiêm chủng "
-        "cho trẻ dưới 5 tuổi, "
-        "trình bày dạng gạch đầu dòng, không quá 150 từ, dùng từ ngữ dễ hiểu.")
+FULL = (
+    "Bạn là cán bộ văn phòng UBND xã. Hãy soạn thông báo mời người dân xã Tân Lập đi tiêm chủng "
+    "cho trẻ dưới 5 tuổi, "
+    "trình bày dạng gạch đầu dòng, không quá 150 từ, dùng từ ngữ dễ hiểu."
+)
 
 
 def test_a_complete_prompt_scores_five():
@@ -30,28 +32,34 @@ def test_a_bare_prompt_gets_tips_for_what_is_missing():
     assert any("vai trò" in tip for tip in report.tips) and any("định dạng" in tip for tip in report.tips)
 
 
-@pytest.mark.parametrize("criterion, prompt", [
-    ("role", "Hãy đóng vai một giáo viên tiểu học."),
-    ("role", "Bạn là chuyên gia về chuyển đổi số."),
-    ("task", "Tóm tắt văn bản sau."),
-    ("task", "Liệt kê các bước cài ứng dụng VNeID."),
-    ("context", "Nội dung này dành cho học sinh lớp 5."),
-    ("context", "Bài viết để tuyên truyền cho người cao tuổi trong thôn."),
-    ("format", "Trình bày dưới dạng bảng gồm 3 cột."),
-    ("format", "Viết theo dạng công văn."),
-    ("limits", "Không quá 200 từ."),
-    ("limits", "Tránh dùng thuật ngữ chuyên môn, chỉ dùng thông tin trong bài."),
-])
+@pytest.mark.parametrize(
+    "criterion, prompt",
+    [
+        ("role", "Hãy đóng vai một giáo viên tiểu học."),
+        ("role", "Bạn là chuyên gia về chuyển đổi số."),
+        ("task", "Tóm tắt văn bản sau."),
+        ("task", "Liệt kê các bước cài ứng dụng VNeID."),
+        ("context", "Nội dung này dành cho học sinh lớp 5."),
+        ("context", "Bài viết để tuyên truyền cho người cao tuổi trong thôn."),
+        ("format", "Trình bày dưới dạng bảng gồm 3 cột."),
+        ("format", "Viết theo dạng công văn."),
+        ("limits", "Không quá 200 từ."),
+        ("limits", "Tránh dùng thuật ngữ chuyên môn, chỉ dùng thông tin trong bài."),
+    ],
+)
 def test_each_criterion_is_recognised(criterion, prompt):
     assert check_prompt(prompt).criteria[criterion]
 
 
-@pytest.mark.parametrize("criterion, prompt", [
-    ("role", "Tóm tắt văn bản sau."),
-    ("format", "Giải thích bằng lời của em."),
-    ("limits", "Viết về chiến tranh nhân dân."),
-    ("context", "Dịch câu này."),
-])
+@pytest.mark.parametrize(
+    "criterion, prompt",
+    [
+        ("role", "Tóm tắt văn bản sau."),
+        ("format", "Giải thích bằng lời của em."),
+        ("limits", "Viết về chiến tranh nhân dân."),
+        ("context", "Dịch câu này."),
+    ],
+)
 def test_criteria_are_not_given_for_free(criterion, prompt):
     assert not check_prompt(prompt).criteria[criterion]
 
@@ -75,26 +83,32 @@ def test_personal_data_is_warned_about_and_masked_in_the_improved_prompt():
     assert "Nguyễn Văn An" not in report.improved
     assert pii.PLACEHOLDERS["PHONE"] in report.improved
     for entity in report.pii:
-        assert text[entity.start:entity.end] == entity.text
+        assert text[entity.start : entity.end] == entity.text
 
 
-@pytest.mark.parametrize("prompt, marker", [
-    ("Tóm tắt tài liệu MẬT sau đây thành 3 ý.", "mật"),
-    ("Tóm tắt báo cáo tối mật của huyện.", "tối mật"),
-    ("Soạn lại văn bản lưu hành nội bộ này cho gọn.", "lưu hành nội bộ"),
-    ("Sửa lỗi chính tả trong dự thảo quyết định chưa ban hành.", "dự thảo chưa ban hành"),
-    ("Tom tat tai lieu noi bo, khong pho bien ra ngoai.", "không phổ biến"),
-])
+@pytest.mark.parametrize(
+    "prompt, marker",
+    [
+        ("Tóm tắt tài liệu MẬT sau đây thành 3 ý.", "mật"),
+        ("Tóm tắt báo cáo tối mật của huyện.", "tối mật"),
+        ("Soạn lại văn bản lưu hành nội bộ này cho gọn.", "lưu hành nội bộ"),
+        ("Sửa lỗi chính tả trong dự thảo quyết định chưa ban hành.", "dự thảo chưa ban hành"),
+        ("Tom tat tai lieu noi bo, khong pho bien ra ngoai.", "không phổ biến"),
+    ],
+)
 def test_internal_documents_are_warned_about(prompt, marker):
     warnings = check_prompt(prompt).warnings
     assert len(warnings) == 1 and f"«{marker}»" in warnings[0]
 
 
-@pytest.mark.parametrize("prompt", [
-    "Giải thích mật khẩu mạnh là gì cho người cao tuổi.",
-    "Viết bài giới thiệu nghề nuôi ong lấy mật ở xã.",
-    "Hãy liệt kê nội dung chính của Luật Giao dịch điện tử.",
-])
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Giải thích mật khẩu mạnh là gì cho người cao tuổi.",
+        "Viết bài giới thiệu nghề nuôi ong lấy mật ở xã.",
+        "Hãy liệt kê nội dung chính của Luật Giao dịch điện tử.",
+    ],
+)
 def test_ordinary_words_are_not_taken_for_internal_markers(prompt):
     assert check_prompt(prompt).warnings == []
 
@@ -125,8 +139,18 @@ def test_empty_or_emoji_prompt_scores_zero(text):
 
 def test_to_json_is_serialisable_and_complete():
     record = to_json(check_prompt("Viết thư mời cho bà Lê Thị Hoa, email hoa.le@gmail.com"))
-    assert set(record) == {"passes", "verdict", "score", "min_parts", "criteria", "parts", "tips", "warnings", "pii",
-                           "improved"}
+    assert set(record) == {
+        "passes",
+        "verdict",
+        "score",
+        "min_parts",
+        "criteria",
+        "parts",
+        "tips",
+        "warnings",
+        "pii",
+        "improved",
+    }
     assert record["passes"] is False and "dữ liệu cá nhân" in record["verdict"]
     assert {"start", "end", "label", "text"} == set(record["pii"][0])
     json.dumps(record, ensure_ascii=False)

@@ -10,12 +10,16 @@ from hocai.safety.prompt_coach import PASS_MIN_PARTS, check_prompt, to_json
 from hocai.text import strip_diacritics
 
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "prompts_labelled.jsonl"
-NATURAL = ("Hãy giúp tôi viết thông báo họp. Người nhận là các trưởng thôn trong xã, họp lúc 8 giờ sáng thứ Hai "
-           "tại hội trường UBND. Viết ngắn gọn, có tiêu đề và các ý chính.")
-TEMPLATE_UNFILLED = ("Bạn là [vai trò phù hợp, ví dụ: cán bộ văn phòng UBND xã giỏi soạn văn bản].\n"
-                     "Nhiệm vụ: [việc cần làm, ví dụ: soạn thông báo…].\nBối cảnh: [viết cho ai, để làm gì, trong hoàn "
-                     "cảnh nào].\nĐịnh dạng: [ví dụ: gạch đầu dòng, 3 đoạn, dạng thông báo].\nGiới hạn: [độ dài, giọng "
-                     "văn, điều cần tránh].")
+NATURAL = (
+    "Hãy giúp tôi viết thông báo họp. Người nhận là các trưởng thôn trong xã, họp lúc 8 giờ sáng thứ Hai "
+    "tại hội trường UBND. Viết ngắn gọn, có tiêu đề và các ý chính."
+)
+TEMPLATE_UNFILLED = (
+    "Bạn là [vai trò phù hợp, ví dụ: cán bộ văn phòng UBND xã giỏi soạn văn bản].\n"
+    "Nhiệm vụ: [việc cần làm, ví dụ: soạn thông báo…].\nBối cảnh: [viết cho ai, để làm gì, trong hoàn "
+    "cảnh nào].\nĐịnh dạng: [ví dụ: gạch đầu dòng, 3 đoạn, dạng thông báo].\nGiới hạn: [độ dài, giọng "
+    "văn, điều cần tránh]."
+)
 
 
 def test_the_natural_good_prompt_passes():
@@ -29,12 +33,15 @@ def test_em_la_giao_vien_is_a_role():
     assert report.criteria["role"] and "giáo viên chủ nhiệm" in report.reasons["role"]
 
 
-@pytest.mark.parametrize("text", [
-    "vai trò bối cảnh định dạng giới hạn viết",
-    "Vai trò: có. Nhiệm vụ: có. Bối cảnh: có. Định dạng: có. Giới hạn: có.",
-    "Vai trò rõ ràng. Bối cảnh cụ thể. Định dạng phù hợp. Giới hạn hợp lý. Hãy viết.",
-    TEMPLATE_UNFILLED,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vai trò bối cảnh định dạng giới hạn viết",
+        "Vai trò: có. Nhiệm vụ: có. Bối cảnh: có. Định dạng: có. Giới hạn: có.",
+        "Vai trò rõ ràng. Bối cảnh cụ thể. Định dạng phù hợp. Giới hạn hợp lý. Hãy viết.",
+        TEMPLATE_UNFILLED,
+    ],
+)
 def test_keyword_stuffing_and_unfilled_templates_never_pass(text):
     assert not check_prompt(text).passes
 
@@ -75,8 +82,9 @@ def test_labelled_set_agreement():
     verdicts = [(row, check_prompt(row["text"]).passes) for row in rows]
     agreement = sum(passes == row["passes"] for row, passes in verdicts) / len(rows)
     assert agreement >= 0.90, agreement
-    cheats = [row["id"] for row, passes in verdicts
-              if passes and row["label"] in ("keyword_stuffed", "unfilled_template")]
+    cheats = [
+        row["id"] for row, passes in verdicts if passes and row["label"] in ("keyword_stuffed", "unfilled_template")
+    ]
     assert cheats == []
     assert not any(passes for row, passes in verdicts if row["label"] == "personal_data")
 
@@ -86,8 +94,14 @@ def test_the_exercise_widget_shows_the_verdict_part_by_part():
 
     from hocai.exercise.question_form import QuestionView
 
-    spec = {"id": "q5", "type": "rewrite_prompt", "points": 3, "min_score": PASS_MIN_PARTS, "prompt": "Viết lại",
-            "original": "viết thông báo họp"}
+    spec = {
+        "id": "q5",
+        "type": "rewrite_prompt",
+        "points": 3,
+        "min_score": PASS_MIN_PARTS,
+        "prompt": "Viết lại",
+        "original": "viết thông báo họp",
+    }
     view = QuestionView(spec, NATURAL)
     button = next(c for c in view.box.children if isinstance(c, w.Button))
     feedback = view.box.children[list(view.box.children).index(button) + 1]

@@ -19,8 +19,15 @@ pytestmark = pytest.mark.skipif(not quant.available(), reason="torch built witho
 
 def small_qwen() -> Qwen2ForCausalLM:
     torch.manual_seed(0)
-    config = Qwen2Config(vocab_size=500, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, tie_word_embeddings=True)
+    config = Qwen2Config(
+        vocab_size=500,
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        tie_word_embeddings=True,
+    )
     return Qwen2ForCausalLM(config).to(torch.bfloat16).eval()
 
 
@@ -110,8 +117,11 @@ def test_catalogue_says_int8_for_the_big_models_and_refuses_a_bad_value(tmp_path
     assert entries["hocai-teaching-gpt2"].quantize == "none"
     assert entries["qwen2.5-0.5b-instruct"].quantize == "int8"
     bad = tmp_path / "catalogue.toml"
-    bad.write_text('[[model]]\nname = "m"\ntitle = "m"\nsource = "build"\nlicence = "x"\nparameters = 1\n'
-                   'disk_mb = 1\nram_mb = 1\ncpu_tokens_per_s = 1\nnotes = "x"\nquantize = "int3"\n', encoding="utf-8")
+    bad.write_text(
+        '[[model]]\nname = "m"\ntitle = "m"\nsource = "build"\nlicence = "x"\nparameters = 1\n'
+        'disk_mb = 1\nram_mb = 1\ncpu_tokens_per_s = 1\nnotes = "x"\nquantize = "int3"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(UserError, match="quantize"):
         catalogue.load_catalogue(bad)
 

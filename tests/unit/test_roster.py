@@ -16,9 +16,13 @@ def write_csv(path, text, encoding="utf-8-sig"):
 
 @pytest.mark.parametrize(
     "name, parts",
-    [("Nguyễn Thị Minh Khai", ("Nguyễn", "Thị Minh", "Khai")), ("Lê An", ("Lê", "", "An")),
-     ("Tôn Thất Thuyết", ("Tôn Thất", "", "Thuyết")), ("  trần   văn  bảy ", ("trần", "văn", "bảy")),
-     ("Hoa", ("", "", "Hoa"))],
+    [
+        ("Nguyễn Thị Minh Khai", ("Nguyễn", "Thị Minh", "Khai")),
+        ("Lê An", ("Lê", "", "An")),
+        ("Tôn Thất Thuyết", ("Tôn Thất", "", "Thuyết")),
+        ("  trần   văn  bảy ", ("trần", "văn", "bảy")),
+        ("Hoa", ("", "", "Hoa")),
+    ],
 )
 def test_split_name(name, parts):
     assert roster.split_name(name) == parts
@@ -31,10 +35,12 @@ def test_usernames_are_ascii_and_follow_the_given_name_initials_style():
 
 
 def test_parse_csv_with_semicolons_and_identity_column_dropped(tmp_path):
-    path = write_csv(tmp_path / "ds.csv",
-                     "STT;Họ và tên;Số CCCD;Đơn vị;Chức vụ;Email\n"
-                     "1;Nguyễn Văn An;001099012345;UBND xã Tân Hòa;Công chức;an@example.vn\n"
-                     "2;Phạm, Thị Bích;;Trường TH Tân Hòa;Giáo viên;\n")
+    path = write_csv(
+        tmp_path / "ds.csv",
+        "STT;Họ và tên;Số CCCD;Đơn vị;Chức vụ;Email\n"
+        "1;Nguyễn Văn An;001099012345;UBND xã Tân Hòa;Công chức;an@example.vn\n"
+        "2;Phạm, Thị Bích;;Trường TH Tân Hòa;Giáo viên;\n",
+    )
     people, notes = roster.parse_roster(path)
     assert [p.full_name for p in people] == ["Nguyễn Văn An", "Phạm, Thị Bích"]
     assert any("CCCD" in n for n in notes)
@@ -43,13 +49,15 @@ def test_parse_csv_with_semicolons_and_identity_column_dropped(tmp_path):
 
 
 def test_bad_rows_are_reported_by_line_and_nothing_is_imported(tmp_path):
-    path = write_csv(tmp_path / "ds.csv",
-                     "Họ và tên,Đơn vị,Email\n"
-                     "Nguyễn Văn An,Xã A,\n"
-                     ",Xã A,\n"
-                     "Nguyễn Văn An,Xã A,\n"
-                     "Lê Thị 123,Xã B,\n"
-                     "Trần Văn Bình,Xã B,khong-phai-email\n")
+    path = write_csv(
+        tmp_path / "ds.csv",
+        "Họ và tên,Đơn vị,Email\n"
+        "Nguyễn Văn An,Xã A,\n"
+        ",Xã A,\n"
+        "Nguyễn Văn An,Xã A,\n"
+        "Lê Thị 123,Xã B,\n"
+        "Trần Văn Bình,Xã B,khong-phai-email\n",
+    )
     with pytest.raises(UserError) as err:
         roster.parse_roster(path)
     msg = err.value.message

@@ -30,7 +30,7 @@ def test_pii_json_offsets_are_code_points_of_the_input_as_given():
     record = json.loads(out)
     assert set(record) == {"entities", "redacted"}
     phones = [e for e in record["entities"] if e["label"] == "PHONE"]
-    assert phones and all(text[e["start"]:e["end"]] == e["text"] for e in record["entities"])
+    assert phones and all(text[e["start"] : e["end"]] == e["text"] for e in record["entities"])
     assert "0912345678" not in record["redacted"] and "[SỐ ĐIỆN THOẠI]" in record["redacted"]
 
 
@@ -80,8 +80,9 @@ def test_prompt_check_json_and_text():
 
 
 @pytest.mark.parametrize("command", [["pii"], ["scam", "--json"], ["prompt-check"]])
-@pytest.mark.parametrize("data", [b"\xff\xfe\xfa\x00binary", b"Ti\xeang Vi\xea\xf2t", "Tiếng Việt".encode("utf-16"),
-                                  b"abc\x00def"])
+@pytest.mark.parametrize(
+    "data", [b"\xff\xfe\xfa\x00binary", b"Ti\xeang Vi\xea\xf2t", "Tiếng Việt".encode("utf-16"), b"abc\x00def"]
+)
 def test_binary_or_legacy_encoding_is_refused_with_exit_2(command, data):
     code, out, err = hocai(*command, stdin=data)
     assert code == 2 and out == ""

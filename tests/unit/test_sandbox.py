@@ -48,7 +48,7 @@ def test_prefix_isolates_the_kernel(tmp_path):
     assert env["TMPDIR"] == "/tmp" and env["IPYTHONDIR"].startswith("/tmp")
     assert "JPY_PARENT_PID" not in env
     assert "--reuid=61234" in args
-    tail = args[args.index("prlimit"):]
+    tail = args[args.index("prlimit") :]
     assert {"--cpu=30", f"--as={512 * 1024 * 1024}", "--nproc=16", f"--fsize={8 * 1024 * 1024}"} <= set(tail)
     assert args[-1] == "--"
 
@@ -179,8 +179,11 @@ def test_the_sandbox_uses_only_public_jupyter_client_hooks():
     ours = [c for c in vars(sandbox).values() if inspect.isclass(c) and c.__module__ == sandbox.__name__]
     assert {"LimitedClient", "SandboxProvisioner", "SandboxKernelSpecs"} <= {c.__name__ for c in ours}
     for cls in ours:
-        private = {name for name, value in vars(cls).items()
-                   if name.startswith("_") and not name.startswith("__") and inspect.isfunction(value)}
+        private = {
+            name
+            for name, value in vars(cls).items()
+            if name.startswith("_") and not name.startswith("__") and inspect.isfunction(value)
+        }
         for base in cls.__mro__[1:]:
             if base.__module__.startswith("jupyter_client"):
                 assert not private & set(vars(base)), (cls.__name__, base.__name__, private & set(vars(base)))
@@ -211,8 +214,9 @@ def test_client_sockets_cap_messages_and_reconnect_fast(tmp_path):
 
     from hocai_grader.sandbox import MAX_MESSAGE_BYTES, LimitedClient
 
-    client = LimitedClient(transport="ipc", ip=str(tmp_path / "k"), shell_port=1, iopub_port=2, stdin_port=3,
-                           hb_port=4, control_port=5)
+    client = LimitedClient(
+        transport="ipc", ip=str(tmp_path / "k"), shell_port=1, iopub_port=2, stdin_port=3, hb_port=4, control_port=5
+    )
     for socket in (client.connect_shell(), client.connect_iopub(), client.connect_control()):
         assert socket.getsockopt(zmq.MAXMSGSIZE) == MAX_MESSAGE_BYTES == 8 * 1024 * 1024
         assert socket.getsockopt(zmq.RECONNECT_IVL) == 10

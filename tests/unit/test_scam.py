@@ -32,8 +32,18 @@ def test_labelled_set_is_large_balanced_and_mixed():
     assert 0.15 <= without_accents / len(rows) <= 0.6
     assert len({row["text"] for row in rows}) == len(rows)
     kinds = {row["kind"] for row in rows if row["scam"]}
-    assert {"police", "tax", "electricity", "bank", "vneid", "court", "deepfake", "job", "investment",
-            "delivery"} <= kinds
+    assert {
+        "police",
+        "tax",
+        "electricity",
+        "bank",
+        "vneid",
+        "court",
+        "deepfake",
+        "job",
+        "investment",
+        "delivery",
+    } <= kinds
 
 
 def test_goals_on_the_labelled_set():
@@ -46,38 +56,53 @@ def test_goals_on_the_labelled_set():
     assert recall >= 0.95
 
 
-@pytest.mark.parametrize("text", [
-    "Ma OTP cua Quy khach la 123456. Tuyet doi KHONG cung cap ma OTP cho bat ky ai.",
-    "Mã OTP của Quý khách là 480213. Tuyệt đối KHÔNG cung cấp mã OTP cho bất kỳ ai, kể cả nhân viên ngân hàng.",
-    "TK 1234xxx789 +5,000,000VND luc 10:22 15/03. SD: 12,450,000VND. ND: LUONG THANG 3",
-    "UBND phường Tân Mai mời họp tổ dân phố số 3 vào 19h30 thứ Sáu tại nhà văn hóa.",
-    "Công an phường khuyến cáo người dân không cung cấp mã OTP, không chuyển tiền vào tài khoản lạ, "
-    "không bấm đường link lạ.",
-    "Kính gửi phụ huynh: thứ Hai học sinh nghỉ học để trường tổ chức thi, các con đi học lại thứ Ba.",
-    "EVNHANOI: tiền điện tháng 10 của quý khách là 356.000đ, thanh toán tại evnhanoi.vn hoặc ứng dụng EVNHANOI.",
-    "Cục Thuế nhắc hạn quyết toán thuế TNCN trên thuedientu.gdt.gov.vn trước ngày 4/5.",
-    "GHN: đơn hàng của bạn đang được giao, shipper sẽ gọi trước khi đến. Tra cứu tại ghn.vn.",
-    "Tối nay cả nhà sang ông bà ăn cơm nhé, mẹ mua cá rồi.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ma OTP cua Quy khach la 123456. Tuyet doi KHONG cung cap ma OTP cho bat ky ai.",
+        "Mã OTP của Quý khách là 480213. Tuyệt đối KHÔNG cung cấp mã OTP cho bất kỳ ai, kể cả nhân viên ngân hàng.",
+        "TK 1234xxx789 +5,000,000VND luc 10:22 15/03. SD: 12,450,000VND. ND: LUONG THANG 3",
+        "UBND phường Tân Mai mời họp tổ dân phố số 3 vào 19h30 thứ Sáu tại nhà văn hóa.",
+        "Công an phường khuyến cáo người dân không cung cấp mã OTP, không chuyển tiền vào tài khoản lạ, "
+        "không bấm đường link lạ.",
+        "Kính gửi phụ huynh: thứ Hai học sinh nghỉ học để trường tổ chức thi, các con đi học lại thứ Ba.",
+        "EVNHANOI: tiền điện tháng 10 của quý khách là 356.000đ, thanh toán tại evnhanoi.vn hoặc ứng dụng EVNHANOI.",
+        "Cục Thuế nhắc hạn quyết toán thuế TNCN trên thuedientu.gdt.gov.vn trước ngày 4/5.",
+        "GHN: đơn hàng của bạn đang được giao, shipper sẽ gọi trước khi đến. Tra cứu tại ghn.vn.",
+        "Tối nay cả nhà sang ông bà ăn cơm nhé, mẹ mua cá rồi.",
+    ],
+)
 def test_genuine_messages_are_not_flagged(text):
     verdict = check_message(text)
     assert not verdict.scam, verdict.reasons
 
 
-@pytest.mark.parametrize("text, needle", [
-    ("Tôi là cán bộ công an phường, bà liên quan vụ án rửa tiền, bà chuyển tiền vào tài khoản tạm giữ ngay hôm nay.",
-     "tài khoản tạm giữ"),
-    ("Tổng cục Thuế: bạn nợ thuế 1.200.000đ, thanh toán trong 24 giờ tại tongcucthue-vn.com để tránh bị cưỡng chế.",
-     "tongcucthue-vn.com"),
-    ("EVN thông báo nhà bạn sẽ bị cắt điện trong hôm nay, thanh toán tại evn-thanhtoan.net.", "evn-thanhtoan.net"),
-    ("Cán bộ công an hướng dẫn cập nhật định danh mức 2 tại vneid-gov.com, nhập mật khẩu VNeID.", "vneid-gov.com"),
-    ("Nhân viên ngân hàng đây, anh đọc giúp em mã OTP vừa gửi để nâng hạn mức thẻ nhé.", "OTP"),
-    ("Mẹ ơi con đây, mạng yếu nên con tắt video, mẹ chuyển gấp 20 triệu vào tài khoản bạn con nhé.", "mạng yếu"),
-    ("Tuyển CTV việc nhẹ lương cao, like video nhận hoa hồng, nạp 200k nhận về 280k.", "việc nhẹ lương cao"),
-    ("Chúc mừng quý khách trúng thưởng xe SH, vui lòng nộp phí nhận quà 2.000.000đ.", "phí"),
-    ("Anh chụp 2 mặt CCCD và gửi ảnh chân dung cho cán bộ để xác minh nhé.", "căn cước"),
-    ("Tòa án thông báo ông có lệnh bắt trong vụ án lừa đảo, gọi 0938123456 gặp thẩm phán để nộp tiền bảo lãnh.", "bắt"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        (
+            "Tôi là cán bộ công an phường, bà liên quan vụ án rửa tiền, bà chuyển tiền vào tài khoản tạm "
+            "giữ ngay hôm nay.",
+            "tài khoản tạm giữ",
+        ),
+        (
+            "Tổng cục Thuế: bạn nợ thuế 1.200.000đ, thanh toán trong 24 giờ tại tongcucthue-vn.com để "
+            "tránh bị cưỡng chế.",
+            "tongcucthue-vn.com",
+        ),
+        ("EVN thông báo nhà bạn sẽ bị cắt điện trong hôm nay, thanh toán tại evn-thanhtoan.net.", "evn-thanhtoan.net"),
+        ("Cán bộ công an hướng dẫn cập nhật định danh mức 2 tại vneid-gov.com, nhập mật khẩu VNeID.", "vneid-gov.com"),
+        ("Nhân viên ngân hàng đây, anh đọc giúp em mã OTP vừa gửi để nâng hạn mức thẻ nhé.", "OTP"),
+        ("Mẹ ơi con đây, mạng yếu nên con tắt video, mẹ chuyển gấp 20 triệu vào tài khoản bạn con nhé.", "mạng yếu"),
+        ("Tuyển CTV việc nhẹ lương cao, like video nhận hoa hồng, nạp 200k nhận về 280k.", "việc nhẹ lương cao"),
+        ("Chúc mừng quý khách trúng thưởng xe SH, vui lòng nộp phí nhận quà 2.000.000đ.", "phí"),
+        ("Anh chụp 2 mặt CCCD và gửi ảnh chân dung cho cán bộ để xác minh nhé.", "căn cước"),
+        (
+            "Tòa án thông báo ông có lệnh bắt trong vụ án lừa đảo, gọi 0938123456 gặp thẩm phán để nộp tiền bảo lãnh.",
+            "bắt",
+        ),
+    ],
+)
 def test_scams_are_flagged_with_plain_vietnamese_reasons(text, needle):
     verdict = check_message(text)
     assert verdict.scam and verdict.score >= THRESHOLD
@@ -104,8 +129,9 @@ def test_advice_names_the_official_ways_to_get_help():
 
 
 def test_deepfake_advice_says_to_call_back_on_a_known_number():
-    verdict = check_message("Bố ơi con bị tai nạn, mạng yếu không gọi video được, "
-                            "bố chuyển gấp 15 triệu vào tài khoản bạn con.")
+    verdict = check_message(
+        "Bố ơi con bị tai nạn, mạng yếu không gọi video được, bố chuyển gấp 15 triệu vào tài khoản bạn con."
+    )
     assert verdict.scam
     assert "số quen thuộc" in verdict.advice[0]
 
@@ -131,8 +157,10 @@ def test_official_domains_pass_and_lookalikes_do_not():
 
 
 def test_a_warning_quoting_a_scam_is_not_flagged():
-    text = ("Cảnh báo: kẻ gian giả danh công an gọi điện bảo chuyển tiền vào tài khoản tạm giữ. "
-            "Tuyệt đối không làm theo, hãy cúp máy và báo công an xã.")
+    text = (
+        "Cảnh báo: kẻ gian giả danh công an gọi điện bảo chuyển tiền vào tài khoản tạm giữ. "
+        "Tuyệt đối không làm theo, hãy cúp máy và báo công an xã."
+    )
     assert not check_message(text).scam
 
 
@@ -185,31 +213,42 @@ def test_literal_prefilter_never_hides_a_match():
             assert bool(pattern.search(view)) == bool(pattern.regex.search(view)), (pattern.regex.pattern, view)
 
 
-@pytest.mark.parametrize("text", [
-    "Anh ơi em nhầm số, em chuyển nhầm 3tr vào tk anh, anh ck lại giúp em qua stk 0987xxx ngân hàng MB với ạ.",
-    "a oi e doi so moi, e dang can gap 7tr dong vien phi cho me, a ck giup e vao tk nay e tra a cuoi tuan",
-    "Anh ơi em sắp cưới, em gửi thiệp mời online, anh tải file thiepcuoi.apk về xem giúp em nhé.",
-    "Tài khoản của quý khách vừa bị trừ 4.990.000đ. Nếu không thực hiện giao dịch này, vui lòng gọi ngay 0708 999 321.",
-    "Bạn được xét duyệt gói hỗ trợ bão lũ 3.000.000đ. Điền thông tin tài khoản ngân hàng tại hotro-baolu.com để nhận.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anh ơi em nhầm số, em chuyển nhầm 3tr vào tk anh, anh ck lại giúp em qua stk 0987xxx ngân hàng MB với ạ.",
+        "a oi e doi so moi, e dang can gap 7tr dong vien phi cho me, a ck giup e vao tk nay e tra a cuoi tuan",
+        "Anh ơi em sắp cưới, em gửi thiệp mời online, anh tải file thiepcuoi.apk về xem giúp em nhé.",
+        "Tài khoản của quý khách vừa bị trừ 4.990.000đ. Nếu không thực hiện giao dịch này, vui lòng gọi "
+        "ngay 0708 999 321.",
+        "Bạn được xét duyệt gói hỗ trợ bão lũ 3.000.000đ. Điền thông tin tài khoản ngân hàng tại "
+        "hotro-baolu.com để nhận.",
+    ],
+)
 def test_paraphrased_and_shorthand_scams_are_flagged(text):
     assert check_message(text).scam
 
 
-@pytest.mark.parametrize("text", [
-    "MB: Tai khoan 0123xxx789 +15,000,000VND luc 09:01 01/07. Noi dung: CHUYEN TIEN MUA DAT COC. So du: 45,200,000VND.",
-    "Em đóng tiền học thêm tháng này cho cô chưa? Cô nhắn là lớp nộp trước thứ Sáu, nộp trực tiếp tại lớp.",
-    "Em ơi tiền ăn trưa văn phòng tháng này 750k, em chuyển vào tk của chị Hương như tháng trước nhé.",
-    "Cục Thuế thông báo: thông tin chi tiết tại website chính thức của Cục Thuế có đuôi gov.vn.",
-    "VPBank: Khoản vay đến hạn ngày 25/06, số tiền 3.215.000 VND. Quý khách vui lòng đảm bảo số dư tài khoản.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MB: Tai khoan 0123xxx789 +15,000,000VND luc 09:01 01/07. Noi dung: CHUYEN TIEN MUA DAT COC. So "
+        "du: 45,200,000VND.",
+        "Em đóng tiền học thêm tháng này cho cô chưa? Cô nhắn là lớp nộp trước thứ Sáu, nộp trực tiếp tại lớp.",
+        "Em ơi tiền ăn trưa văn phòng tháng này 750k, em chuyển vào tk của chị Hương như tháng trước nhé.",
+        "Cục Thuế thông báo: thông tin chi tiết tại website chính thức của Cục Thuế có đuôi gov.vn.",
+        "VPBank: Khoản vay đến hạn ngày 25/06, số tiền 3.215.000 VND. Quý khách vui lòng đảm bảo số dư tài khoản.",
+    ],
+)
 def test_routine_notices_with_money_words_are_not_flagged(text):
     assert not check_message(text).scam, check_message(text).reasons
 
 
 def test_many_weak_signals_together_are_named_in_the_reasons():
-    verdict = check_message("Em là nhân viên tổng đài, thuê bao của anh sẽ bị khóa trong 2 giờ, anh kết bạn Zalo em "
-                            "để chuyển phí duy trì 200k.")
+    verdict = check_message(
+        "Em là nhân viên tổng đài, thuê bao của anh sẽ bị khóa trong 2 giờ, anh kết bạn Zalo em "
+        "để chuyển phí duy trì 200k."
+    )
     assert verdict.scam and any("nhiều dấu hiệu" in reason for reason in verdict.reasons), verdict.reasons
 
 
@@ -268,8 +307,9 @@ def test_training_data_is_separate_from_the_blind_sets():
     assert all(unicodedata.is_normalized("NFC", r["text"]) for r in extra)
     texts = {r["text"] for r in extra} | {r["text"] for r in load_labelled()}
     for blind in sorted((ROOT / "tests" / "data").glob("heldout*/scam_messages.jsonl")):
-        assert not texts & {json.loads(line)["text"] for line in blind.read_text(encoding="utf-8").splitlines()
-                            if line.strip()}, blind
+        assert not texts & {
+            json.loads(line)["text"] for line in blind.read_text(encoding="utf-8").splitlines() if line.strip()
+        }, blind
 
 
 def test_the_model_catches_a_wording_no_rule_knows_and_says_why():

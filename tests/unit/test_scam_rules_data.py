@@ -41,14 +41,16 @@ def record_verdicts() -> dict[str, list[dict]]:
         for row in rows:
             rules = scam._judge_rules(*scam._views(row["text"]))
             with_model = scam.check_message(row["text"])
-            records.append({
-                "rule_score": rules.score,
-                "keys": sorted(rules.keys),
-                "scam": with_model.scam,
-                "score": with_model.score,
-                "rules_only": _digest(scam.check_message(row["text"], use_model=False)),
-                "with_model": _digest(with_model),
-            })
+            records.append(
+                {
+                    "rule_score": rules.score,
+                    "keys": sorted(rules.keys),
+                    "scam": with_model.scam,
+                    "score": with_model.score,
+                    "rules_only": _digest(scam.check_message(row["text"], use_model=False)),
+                    "with_model": _digest(with_model),
+                }
+            )
         out[name] = records
     return out
 
@@ -81,26 +83,47 @@ def _rule_file(tmp_path, change) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda t: t.replace("weight = 0.55\nfamily = 'secrets'", "weight = 'cao'\nfamily = 'secrets'", 1),
-     "rule 'otp': weight must be a number"),
-    (lambda t: t.replace("key = 'password'\nweight = 0.5\nfamily = 'secrets'",
-                         "key = 'password'\nweight = 0.5\nfamily = 'secret'", 1),
-     "rule 'password': unknown family 'secret'"),
-    (lambda t: t.replace("'(?:gui|nhan|bam) nham ma'", "'(?:gui|nhan|bam nham ma'", 1),
-     "rule 'otp_after': invalid regular expression"),
-    (lambda t: t.replace("${code}", "${codes}", 1), "rule 'otp': unknown fragment ${codes}"),
-    (lambda t: t.replace("negatable = true\nreason = 'Tin nhắn đòi bạn đọc",
-                         "negatable = 'yes'\nreason = 'Tin nhắn đòi bạn đọc", 1),
-     "rule 'otp': negatable must be true or false"),
-    (lambda t: t.replace("key = 'password'", "key = 'otp'", 1), "rule 'otp': key used twice"),
-    (lambda t: t.replace("key = 'otp_after'\n", "key = 'otp_after'\nweigth = 0.2\n", 1),
-     "rule 'otp_after': unknown field(s) weigth"),
-    (lambda t: t.replace("flags = ['emergency', 'transfer']", "flags = ['emergency', 'tranfer']", 1),
-     "combo #1: unknown flag(s) tranfer"),
-    (lambda t: t.replace("6 = 0.3\n", "", 1), "family_bonus: needs one bonus for each count"),
-    (lambda t: t + "\n[[rules\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda t: t.replace("weight = 0.55\nfamily = 'secrets'", "weight = 'cao'\nfamily = 'secrets'", 1),
+            "rule 'otp': weight must be a number",
+        ),
+        (
+            lambda t: t.replace(
+                "key = 'password'\nweight = 0.5\nfamily = 'secrets'",
+                "key = 'password'\nweight = 0.5\nfamily = 'secret'",
+                1,
+            ),
+            "rule 'password': unknown family 'secret'",
+        ),
+        (
+            lambda t: t.replace("'(?:gui|nhan|bam) nham ma'", "'(?:gui|nhan|bam nham ma'", 1),
+            "rule 'otp_after': invalid regular expression",
+        ),
+        (lambda t: t.replace("${code}", "${codes}", 1), "rule 'otp': unknown fragment ${codes}"),
+        (
+            lambda t: t.replace(
+                "negatable = true\nreason = 'Tin nhắn đòi bạn đọc",
+                "negatable = 'yes'\nreason = 'Tin nhắn đòi bạn đọc",
+                1,
+            ),
+            "rule 'otp': negatable must be true or false",
+        ),
+        (lambda t: t.replace("key = 'password'", "key = 'otp'", 1), "rule 'otp': key used twice"),
+        (
+            lambda t: t.replace("key = 'otp_after'\n", "key = 'otp_after'\nweigth = 0.2\n", 1),
+            "rule 'otp_after': unknown field(s) weigth",
+        ),
+        (
+            lambda t: t.replace("flags = ['emergency', 'transfer']", "flags = ['emergency', 'tranfer']", 1),
+            "combo #1: unknown flag(s) tranfer",
+        ),
+        (lambda t: t.replace("6 = 0.3\n", "", 1), "family_bonus: needs one bonus for each count"),
+        (lambda t: t + "\n[[rules\n", "not valid TOML"),
+    ],
+)
 def test_a_bad_rule_file_fails_naming_the_rule(tmp_path, change, message):
     from hocai.safety import scam_rules
 

@@ -49,15 +49,24 @@ def test_defaults_are_the_dataclass_defaults(env):
 
 
 def test_default_ports_are_distinct():
-    ports = [settings.APP_PORT, settings.LAB_PORT, settings.HUB_PORT, settings.HUB_API_PORT, settings.PROXY_API_PORT,
-             settings.BOARD_PORT, settings.OPENAI_PORT]
+    ports = [
+        settings.APP_PORT,
+        settings.LAB_PORT,
+        settings.HUB_PORT,
+        settings.HUB_API_PORT,
+        settings.PROXY_API_PORT,
+        settings.BOARD_PORT,
+        settings.OPENAI_PORT,
+    ]
     assert len(set(ports)) == len(ports)
     assert f":{settings.HUB_PORT}/" not in ServiceSettings().openai_base_url
 
 
 def test_file_then_environment_then_arguments(env, tmp_path):
-    _toml(tmp_path, '[service]\nmax_batch = 4\nbatching = false\ntrusted_proxies = ["10.0.0.0/24"]\n'
-                    'password = "Mật khẩu"\n')
+    _toml(
+        tmp_path,
+        '[service]\nmax_batch = 4\nbatching = false\ntrusted_proxies = ["10.0.0.0/24"]\npassword = "Mật khẩu"\n',
+    )
     config = settings.service()
     assert (config.max_batch, config.batching, config.password) == (4, False, "Mật khẩu")
     assert [str(n) for n in config.trusted_proxies] == ["10.0.0.0/24"]
@@ -80,11 +89,14 @@ def test_read_when_asked_not_at_import(env, tmp_path):
     assert settings.kit().config == tmp_path / "hocai.toml" and paths.STATE == tmp_path / ".hocai"
 
 
-@pytest.mark.parametrize("text, key", [
-    ("[service]\nmax_batchs = 4\n", "service.max_batchs"),
-    ("[servcie]\nmodel = \"x\"\n", "servcie"),
-    ("model = \"x\"\n", "model"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("[service]\nmax_batchs = 4\n", "service.max_batchs"),
+        ('[servcie]\nmodel = "x"\n', "servcie"),
+        ('model = "x"\n', "model"),
+    ],
+)
 def test_unknown_keys_are_refused_naming_the_key(env, tmp_path, text, key):
     _toml(tmp_path, text)
     with pytest.raises(UserError) as info:
@@ -93,17 +105,20 @@ def test_unknown_keys_are_refused_naming_the_key(env, tmp_path, text, key):
     _one_vietnamese_sentence(info.value.message)
 
 
-@pytest.mark.parametrize("text, key", [
-    ('[service]\nmax_batch = "tám"\n', "service.max_batch"),
-    ("[service]\nmax_batch = 0\n", "service.max_batch"),
-    ("[service]\nmax_batch = 2.5\n", "service.max_batch"),
-    ('[service]\nbackend = "magic"\n', "service.backend"),
-    ('[service]\nbatching = "có lẽ"\n', "service.batching"),
-    ("[service]\nrate_ai_per_min = -1\n", "service.rate_ai_per_min"),
-    ('[service]\ntrusted_proxies = "mạng nội bộ"\n', "service.trusted_proxies"),
-    ("[service]\nmodel = 3\n", "service.model"),
-    ("[service\n", "hocai.toml"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ('[service]\nmax_batch = "tám"\n', "service.max_batch"),
+        ("[service]\nmax_batch = 0\n", "service.max_batch"),
+        ("[service]\nmax_batch = 2.5\n", "service.max_batch"),
+        ('[service]\nbackend = "magic"\n', "service.backend"),
+        ('[service]\nbatching = "có lẽ"\n', "service.batching"),
+        ("[service]\nrate_ai_per_min = -1\n", "service.rate_ai_per_min"),
+        ('[service]\ntrusted_proxies = "mạng nội bộ"\n', "service.trusted_proxies"),
+        ("[service]\nmodel = 3\n", "service.model"),
+        ("[service\n", "hocai.toml"),
+    ],
+)
 def test_bad_values_in_the_file_are_one_vietnamese_sentence(env, tmp_path, text, key):
     _toml(tmp_path, text)
     with pytest.raises(UserError) as info:
@@ -147,10 +162,12 @@ def test_course_settings_defaults_and_checks():
     assert written.autograde == settings.AutogradeLimits() and written.exchange_root == "/tmp/x"
     assert written.release == {"code_stub": "a", "text_stub": "b"} and written.course_id == "lop"
     assert settings.course({"collect": {"max_mb": 5}}).collect.max_bytes == 5 * 1024 * 1024
-    for table, key in [({"completion": {"min_percnt": 60}}, "completion.min_percnt"),
-                       ({"autograde": {"memory_mb": "nhiều"}}, "autograde.memory_mb"),
-                       ({"autograde": {"cell_timeout": 0}}, "autograde.cell_timeout"),
-                       ({"grading": {}}, "grading")]:
+    for table, key in [
+        ({"completion": {"min_percnt": 60}}, "completion.min_percnt"),
+        ({"autograde": {"memory_mb": "nhiều"}}, "autograde.memory_mb"),
+        ({"autograde": {"cell_timeout": 0}}, "autograde.cell_timeout"),
+        ({"grading": {}}, "grading"),
+    ]:
         with pytest.raises(UserError) as info:
             settings.course(table, "khoa/hocai_course.toml")
         assert f"«{key}»" in info.value.message
@@ -178,8 +195,11 @@ def test_no_module_but_settings_names_a_hocai_variable():
     found = set()
     for rel, text in _sources():
         for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"HOCAI_\w*",
-                                                                                                 node.value):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and re.fullmatch(r"HOCAI_\w*", node.value)
+            ):
                 found.add((rel, node.value))
     assert found - set(ALLOWED) == set(), "read it through hocai.settings (or allow-list it here with a reason)"
     assert set(ALLOWED) <= found, "an allow-list entry no longer needed: remove it"

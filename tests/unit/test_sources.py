@@ -24,15 +24,22 @@ def test_eight_lessons_and_every_source_is_cited_somewhere():
 
 def test_ai_law_has_its_number_and_dates():
     [law] = [s for s in sources.sources() if s.title == "Trí tuệ nhân tạo"]
-    assert (law.number, law.date, law.effective, law.issuer) == ("134/2025/QH15", "10/12/2025", "01/03/2026",
-                                                                 "Quốc hội")
+    assert (law.number, law.date, law.effective, law.issuer) == (
+        "134/2025/QH15",
+        "10/12/2025",
+        "01/03/2026",
+        "Quốc hội",
+    )
 
 
 @pytest.mark.parametrize("lesson", sorted(LESSONS))
 def test_nguon_cell_is_the_generated_one(lesson):
     cells = json.loads(LESSONS[lesson].read_text(encoding="utf-8"))["cells"]
-    found = ["".join(c["source"]) for c in cells
-             if c["cell_type"] == "markdown" and "".join(c["source"]).startswith(sources.HEADING)]
+    found = [
+        "".join(c["source"])
+        for c in cells
+        if c["cell_type"] == "markdown" and "".join(c["source"]).startswith(sources.HEADING)
+    ]
     assert found == [sources.section(lesson)], "chạy: python -m hocai.content.sources --write"
 
 
@@ -48,10 +55,13 @@ def test_the_ai_law_is_always_cited_with_its_number(path):
     assert text.count("Luật Trí tuệ nhân tạo") == text.count("Luật Trí tuệ nhân tạo số 134/2025/QH15")
 
 
-@pytest.mark.parametrize("text, unknown", [
-    ("Theo Công văn 557 và Thông tư số 02/2025/TT-BGDĐT", []),
-    ("Nghị định số 13/2023/NĐ-CP", ["13/2023/NĐ-CP"]),
-    ("theo Công văn số 999", ["Công văn số 999"]),
-])
+@pytest.mark.parametrize(
+    "text, unknown",
+    [
+        ("Theo Công văn 557 và Thông tư số 02/2025/TT-BGDĐT", []),
+        ("Nghị định số 13/2023/NĐ-CP", ["13/2023/NĐ-CP"]),
+        ("theo Công văn số 999", ["Công văn số 999"]),
+    ],
+)
 def test_the_citation_finder_can_fail(text, unknown):
     assert sources.unknown_citations(text) == unknown

@@ -54,11 +54,19 @@ def other_spellings(text: str) -> list[tuple[str, str]]:
 def _python_strings(path: Path) -> list[str]:
     """String literals a user can see (docstrings are English notes for developers)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    docs = {id(node.body[0].value) for node in ast.walk(tree)
-            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
-            and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
-    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-            and id(n) not in docs]
+    docs = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs
+    ]
 
 
 def texts(path: Path) -> list[str]:
@@ -79,9 +87,20 @@ def texts(path: Path) -> list[str]:
 def files() -> list[Path]:
     """Participant-facing text (as the glossary scans it, less the corpus), every Vietnamese string of the
     kit and the grader, the JupyterLab labels the kit adds, the model list, the READMEs and the trainer's guide."""
-    globs = ["hocai/**/*.py", "hocai/**/*.toml", "hocai/l10n/vi_VN/*.po", "grader/**/*.py", "deploy/**/*.md",
-             "deploy/*.py", "models/catalogue.toml", "README.md", "exercises/README.md", "exercises/bank/*.toml",
-             "notebooks/*.ipynb", "exercises/bai*/bai*.ipynb"]
+    globs = [
+        "hocai/**/*.py",
+        "hocai/**/*.toml",
+        "hocai/l10n/vi_VN/*.po",
+        "grader/**/*.py",
+        "deploy/**/*.md",
+        "deploy/*.py",
+        "models/catalogue.toml",
+        "README.md",
+        "exercises/README.md",
+        "exercises/bank/*.toml",
+        "notebooks/*.ipynb",
+        "exercises/bai*/bai*.ipynb",
+    ]
     found = {p for g in globs for p in ROOT.glob(g)}
     found |= {p for p in glossary.participant_files() if p.parent.name != "corpus"}
     return sorted(p for p in found if str(p.relative_to(ROOT)) not in DETECTION_DATA)
@@ -92,10 +111,20 @@ FILES = files()
 
 def test_the_scan_covers_what_participants_and_trainers_read():
     names = {str(p.relative_to(ROOT)) for p in FILES}
-    for expected in ("notebooks/00-huong-dan-giang-vien.ipynb", "notebooks/04-du-lieu-ca-nhan.ipynb",
-                     "exercises/bai03/bai03.ipynb", "exercises/bank/bai07.toml", "exercises/README.md", "README.md",
-                     "hocai/app/ui.py", "hocai/exercise/authoring.py", "hocai/l10n/vi_VN/jupyterlab.po",
-                     "hocai/content/trainer_guide.toml", "grader/workspace.py", "models/catalogue.toml"):
+    for expected in (
+        "notebooks/00-huong-dan-giang-vien.ipynb",
+        "notebooks/04-du-lieu-ca-nhan.ipynb",
+        "exercises/bai03/bai03.ipynb",
+        "exercises/bank/bai07.toml",
+        "exercises/README.md",
+        "README.md",
+        "hocai/app/ui.py",
+        "hocai/exercise/authoring.py",
+        "hocai/l10n/vi_VN/jupyterlab.po",
+        "hocai/content/trainer_guide.toml",
+        "grader/workspace.py",
+        "models/catalogue.toml",
+    ):
         assert expected in names
 
 
@@ -105,15 +134,20 @@ def test_one_spelling(path):
     assert found == [], "viết dấu kiểu cũ như hocai/content/glossary.toml (khóa, hòa, thủy; lý, tỷ)"
 
 
-@pytest.mark.parametrize("text, found", [
-    ("Khóa học về văn hoá", [("hoá", "hóa")]),
-    ("Bấm Xoá để làm lại", [("Xoá", "Xóa")]),
-    ("HOÀ BÌNH, thuỷ lợi, Uỷ ban, sức khoẻ, toà án", [("HOÀ", "HÒA"), ("thuỷ", "thủy"), ("Uỷ", "Ủy"),
-                                                      ("khoẻ", "khỏe"), ("toà", "tòa")]),
-    ("quản lí, kĩ năng, Kí tên, tỉ lệ", [("lí", "lý"), ("kĩ", "kỹ"), ("Kí", "Ký"), ("tỉ", "tỷ")]),
-    ("hoa\u0300 nhã", [("hoà", "hòa")]),  # NFD is checked after NFC
-    ("hòa, khóa, thủy, quý, quà, hoàn thành, khuya, người, của, tuyết, tỉnh, kính, th[iì]", []),
-    ("Viết tùy, không viết tuỳ.", []),  # a rule that shows both spellings
-])
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Khóa học về văn hoá", [("hoá", "hóa")]),
+        ("Bấm Xoá để làm lại", [("Xoá", "Xóa")]),
+        (
+            "HOÀ BÌNH, thuỷ lợi, Uỷ ban, sức khoẻ, toà án",
+            [("HOÀ", "HÒA"), ("thuỷ", "thủy"), ("Uỷ", "Ủy"), ("khoẻ", "khỏe"), ("toà", "tòa")],
+        ),
+        ("quản lí, kĩ năng, Kí tên, tỉ lệ", [("lí", "lý"), ("kĩ", "kỹ"), ("Kí", "Ký"), ("tỉ", "tỷ")]),
+        ("hoa\u0300 nhã", [("hoà", "hòa")]),  # NFD is checked after NFC
+        ("hòa, khóa, thủy, quý, quà, hoàn thành, khuya, người, của, tuyết, tỉnh, kính, th[iì]", []),
+        ("Viết tùy, không viết tuỳ.", []),  # a rule that shows both spellings
+    ],
+)
 def test_other_spellings_can_fail(text, found):
     assert other_spellings(text) == found

@@ -38,8 +38,18 @@ def test_fold_case_keeps_vietnamese_letters():
 
 @pytest.mark.parametrize(
     "old, new",
-    [("hoà", "hòa"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"), ("Hoà Bình", "Hòa Bình"), ("quý", "quý"),
-     ("giữ", "giữ"), ("hoàn", "hoàn"), ("người", "người"), ("tuyết", "tuyết"), ("khuya", "khuya")],
+    [
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("Hoà Bình", "Hòa Bình"),
+        ("quý", "quý"),
+        ("giữ", "giữ"),
+        ("hoàn", "hoàn"),
+        ("người", "người"),
+        ("tuyết", "tuyết"),
+        ("khuya", "khuya"),
+    ],
 )
 def test_canonical_tones_places_the_mark_on_one_vowel(old, new):
     assert text.canonical_tones(old) == new

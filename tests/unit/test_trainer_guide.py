@@ -19,8 +19,12 @@ def quoted_commands(text: str) -> list[str]:
     """Every ``hocai …`` command the guide shows: inline code spans and lines of code blocks."""
     prefix = re.compile(r"^(sudo )?(\.venv/bin/)?(?=hocai )")
     inline = re.findall(r"`((?:sudo )?(?:\.venv/bin/)?hocai [^`]+)`", text)
-    blocks = [line.strip() for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S)
-              for line in block.splitlines() if prefix.match(line.strip()) and "hocai " in line]
+    blocks = [
+        line.strip()
+        for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S)
+        for line in block.splitlines()
+        if prefix.match(line.strip()) and "hocai " in line
+    ]
     return [prefix.sub("", command) for command in inline + blocks]
 
 
@@ -34,8 +38,9 @@ def resolve(command: str) -> str:
 
 
 def test_the_notebook_is_what_the_source_renders():
-    assert trainer_guide.NOTEBOOK.read_text(encoding="utf-8") == trainer_guide.notebook_text(), \
+    assert trainer_guide.NOTEBOOK.read_text(encoding="utf-8") == trainer_guide.notebook_text(), (
         "chạy: python -m hocai.content.trainer_guide --write"
+    )
     nb = nbformat.read(trainer_guide.NOTEBOOK, as_version=4)
     assert nb.cells and {c.cell_type for c in nb.cells} == {"markdown"}
 
@@ -76,6 +81,7 @@ def test_the_guide_has_both_schedules_and_the_practical_sections():
     assert any("không có mạng" in t for t in titles) and any("chứng nhận" in t for t in titles)
     assert any("An toàn" in t for t in titles)
     from hocai.ai.client import DOWN
+
     assert f"«{DOWN}»" in MARKDOWN, "the guide quotes the lessons' exact message when the service is down"
 
 
@@ -83,26 +89,37 @@ def test_every_quoted_command_exists():
     commands = quoted_commands(MARKDOWN)
     assert len(commands) >= 15
     used = {c.split()[1] for c in commands} | {" ".join(c.split()[1:3]) for c in commands}
-    for needed in ("start", "app", "guide", "course release", "course collect", "course autograde", "course report",
-                   "course certificates"):
+    for needed in (
+        "start",
+        "app",
+        "guide",
+        "course release",
+        "course collect",
+        "course autograde",
+        "course report",
+        "course certificates",
+    ):
         assert needed in used, needed
     for command in commands:
         resolve(command)
     from hocai.ai.catalogue import find_entry
+
     models = {c.split()[3] for c in commands if c.split()[1:3] in (["models", "fetch"], ["models", "export"])}
     assert models and all(find_entry(name) for name in models - {"TÊN"}), models
 
 
 def test_every_quoted_command_path_answers_help(capsys):
-    for command in {" ".join(w for w in shlex.split(c)[1:3] if not w.startswith(("-", "~", "/"))) for c in
-                    quoted_commands(MARKDOWN)}:
+    for command in {
+        " ".join(w for w in shlex.split(c)[1:3] if not w.startswith(("-", "~", "/"))) for c in quoted_commands(MARKDOWN)
+    }:
         with pytest.raises(SystemExit) as done:
             cli.build_parser().parse_args([*command.split(), "--help"])
         assert done.value.code == 0, command
 
 
-@pytest.mark.parametrize("command", ["hocai course grade ~/khoa-hoc", "hocai course report ~/khoa-hoc",
-                                     "hocai hub restart"])
+@pytest.mark.parametrize(
+    "command", ["hocai course grade ~/khoa-hoc", "hocai course report ~/khoa-hoc", "hocai hub restart"]
+)
 def test_a_command_that_does_not_exist_is_caught(command):
     with pytest.raises(SystemExit):
         resolve(command)

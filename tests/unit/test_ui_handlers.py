@@ -106,8 +106,9 @@ def test_scam_tab_verdict_flags_and_what_to_do(h):
 
 def test_scam_verdict_escapes_html():
     shown = views.scam_verdict({"scam": False, "score": 0.0})
-    assert "<script" not in views.next_word_bars([("<script>", 0.5)]) and "&lt;script&gt;" in \
-        views.next_word_bars([("<script>", 0.5)])
+    assert "<script" not in views.next_word_bars([("<script>", 0.5)]) and "&lt;script&gt;" in views.next_word_bars(
+        [("<script>", 0.5)]
+    )
     assert "Mức nghi ngờ: 0/100" in shown
 
 
@@ -115,9 +116,11 @@ def test_prompt_tab_ticks_criteria_and_improves(h):
     score, met, advice, improved = h.prompt("Viết thông báo họp dân")
     assert "1/5" in score and met == [views.CRITERIA_VI["task"]]
     assert "vai trò" in advice.lower() and "Bạn là" in improved
-    score, met, _, _ = h.prompt("Bạn là chuyên viên văn phòng UBND xã. Hãy viết thông báo họp dân về tiêm chủng "
-                                "cho trẻ em vào sáng thứ Bảy tại nhà văn hoá thôn. Trình bày dạng gạch đầu dòng, "
-                                "dưới 150 chữ, giọng trang trọng.")
+    score, met, _, _ = h.prompt(
+        "Bạn là chuyên viên văn phòng UBND xã. Hãy viết thông báo họp dân về tiêm chủng "
+        "cho trẻ em vào sáng thứ Bảy tại nhà văn hoá thôn. Trình bày dạng gạch đầu dòng, "
+        "dưới 150 chữ, giọng trang trọng."
+    )
     assert "5/5" in score and len(met) == 5
 
 

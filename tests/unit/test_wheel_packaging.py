@@ -34,8 +34,24 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
             shutil.copytree(path, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(path, src / name)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
-                    str(src), "-w", str(out)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            str(src),
+            "-w",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (built,) = out.glob("hocai-*.whl")
     with zipfile.ZipFile(built) as zf:
         yield zf
@@ -67,7 +83,8 @@ def test_the_sandbox_provisioner_is_registered_under_the_installed_name(wheel):
     entry_points = configparser.ConfigParser()
     entry_points.read_string(_dist_info(wheel, "entry_points.txt"))
     assert dict(entry_points["jupyter_client.kernel_provisioners"]) == {
-        "hocai-sandbox": "hocai_grader.sandbox:SandboxProvisioner"}
+        "hocai-sandbox": "hocai_grader.sandbox:SandboxProvisioner"
+    }
     from hocai_grader.sandbox import SANDBOX_KERNEL, SandboxProvisioner
 
     assert SANDBOX_KERNEL == "hocai-sandbox" and SandboxProvisioner.__module__ == "hocai_grader.sandbox"

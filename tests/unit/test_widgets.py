@@ -12,8 +12,12 @@ from hocai.widgets.self_check import RIGHT, WRONG, correct_set, feedback
 
 QUESTIONS = [
     {"question": "AI có luôn đúng không?", "options": ["Có", "Không"], "answer": 1, "explain": "AI có thể sai."},
-    {"question": "Chọn dữ liệu nhạy cảm", "options": ["Tình trạng sức khoẻ", "Tên xã", "Tiền án"],
-     "answer": [0, 2], "explain": "Sức khoẻ và tiền án là dữ liệu nhạy cảm."},
+    {
+        "question": "Chọn dữ liệu nhạy cảm",
+        "options": ["Tình trạng sức khoẻ", "Tên xã", "Tiền án"],
+        "answer": [0, 2],
+        "explain": "Sức khoẻ và tiền án là dữ liệu nhạy cảm.",
+    },
 ]
 
 
@@ -40,12 +44,15 @@ def test_feedback_single_and_multiple():
     assert feedback(QUESTIONS[1], [0, 1, 2])[0] is False
 
 
-@pytest.mark.parametrize("bad", [
-    {"question": "q", "options": ["a", "b"], "answer": 2},
-    {"question": "q", "options": ["a"], "answer": 0},
-    {"question": "q", "options": ["a", "b"], "answer": []},
-    {"question": "q", "options": ["a", "b"]},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"question": "q", "options": ["a", "b"], "answer": 2},
+        {"question": "q", "options": ["a"], "answer": 0},
+        {"question": "q", "options": ["a", "b"], "answer": []},
+        {"question": "q", "options": ["a", "b"]},
+    ],
+)
 def test_bad_questions_are_rejected(bad):
     with pytest.raises(ValueError):
         correct_set(bad)
@@ -96,8 +103,9 @@ def test_service_box_runs_example_and_renders():
         return text.upper()
 
     slider = widgets.FloatSlider(value=0.7)
-    box = service_box(echo, label="Thử", example="  xin   chào ", render=lambda r: f"<i>{r}</i>",
-                      controls={"temperature": slider})
+    box = service_box(
+        echo, label="Thử", example="  xin   chào ", render=lambda r: f"<i>{r}</i>", controls={"temperature": slider}
+    )
     assert seen == [("xin chào", 0.7)]
     assert "<i>XIN CHÀO</i>" in _html(box)
     _find(box, widgets.Textarea)[0].value = unicodedata.normalize("NFD", "bà")
@@ -133,8 +141,14 @@ def test_service_box_with_service_down(monkeypatch):
 def test_sorter_gives_feedback_per_item():
     from hocai.widgets import sorter
 
-    box = sorter([{"text": "Lọc thư rác", "answer": 1, "explain": "AI học từ thư đã đánh dấu."},
-                  {"text": "Máy tính bỏ túi", "answer": 0}], ["Không dùng AI", "Có AI"], title="Phân loại")
+    box = sorter(
+        [
+            {"text": "Lọc thư rác", "answer": 1, "explain": "AI học từ thư đã đánh dấu."},
+            {"text": "Máy tính bỏ túi", "answer": 0},
+        ],
+        ["Không dùng AI", "Có AI"],
+        title="Phân loại",
+    )
     first, second = _find(box, widgets.ToggleButtons)
     first.value = 0
     assert WRONG in _html(box) and "AI học từ thư" in _html(box)

@@ -28,21 +28,30 @@ from hocai.ai.backends.base import (  # noqa: E402 - after the OpenMP setting; r
     log,
 )
 
-__all__ = ["EMPTY", "FAILED", "LOAD_BUSY", "LOADING", "READY", "TIMEOUT", "TOO_LONG", "Backend", "log",
-           "make_backend"]
+__all__ = ["EMPTY", "FAILED", "LOAD_BUSY", "LOADING", "READY", "TIMEOUT", "TOO_LONG", "Backend", "log", "make_backend"]
 
 
 def make_backend(config: Any) -> Backend:
     """The backend the settings ask for (``config`` is a ``hocai.app.config.ServiceConfig``)."""
-    limits = {"max_input_chars": config.max_input_chars, "max_new_tokens": config.max_new_tokens,
-              "timeout_s": config.request_timeout_s}
+    limits = {
+        "max_input_chars": config.max_input_chars,
+        "max_new_tokens": config.max_new_tokens,
+        "timeout_s": config.request_timeout_s,
+    }
     if config.backend == "openai":
         from hocai.ai.backends.openai_backend import OpenAIBackend
 
-        return OpenAIBackend(base_url=config.openai_base_url, model=config.openai_model,
-                             api_key=config.openai_api_key, **limits)
+        return OpenAIBackend(
+            base_url=config.openai_base_url, model=config.openai_model, api_key=config.openai_api_key, **limits
+        )
     from hocai.ai.backends.local import LocalBackend
 
-    return LocalBackend(model=config.model, batching=config.batching, max_batch=config.max_batch,
-                        window_s=config.batch_window_ms / 1000, quantize=config.quantize,
-                        continuous=config.continuous_batching, **limits)
+    return LocalBackend(
+        model=config.model,
+        batching=config.batching,
+        max_batch=config.max_batch,
+        window_s=config.batch_window_ms / 1000,
+        quantize=config.quantize,
+        continuous=config.continuous_batching,
+        **limits,
+    )

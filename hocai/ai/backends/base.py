@@ -32,8 +32,7 @@ class Backend(ABC):
 
     kind = "?"
 
-    def __init__(self, *, model: str, max_input_chars: int = 4000, max_new_tokens: int = 256,
-                 timeout_s: float = 120.0):
+    def __init__(self, *, model: str, max_input_chars: int = 4000, max_new_tokens: int = 256, timeout_s: float = 120.0):
         self.model_name = model
         self.max_input_chars = max_input_chars
         self.max_new_tokens_cap = max_new_tokens
@@ -73,8 +72,13 @@ class Backend(ABC):
             self._load_lock.release()
 
     def health(self) -> dict[str, Any]:
-        return {"status": self.status, "model": self.model_name, "backend": self.kind,
-                "teaching_model": self.teaching_model, "message": self.message}
+        return {
+            "status": self.status,
+            "model": self.model_name,
+            "backend": self.kind,
+            "teaching_model": self.teaching_model,
+            "message": self.message,
+        }
 
     def ready(self) -> None:
         """Raise the Vietnamese status message unless the model can answer."""
@@ -107,8 +111,9 @@ class Backend(ABC):
         """Continue ``text``; yield pieces of the continuation as they come."""
 
     @abstractmethod
-    def chat_stream(self, messages: list[dict[str, str]], *, max_new_tokens: int = 128,
-                    temperature: float = 0.7) -> Iterator[str]:
+    def chat_stream(
+        self, messages: list[dict[str, str]], *, max_new_tokens: int = 128, temperature: float = 0.7
+    ) -> Iterator[str]:
         """Answer a conversation; yield pieces of the reply."""
 
     @abstractmethod
@@ -116,8 +121,7 @@ class Backend(ABC):
         """The k most likely next tokens with their probabilities."""
 
     def sample(self, text: str, *, n: int = 3, max_new_tokens: int = 20, temperature: float = 1.0) -> list[str]:
-        return ["".join(self.stream(text, max_new_tokens=max_new_tokens, temperature=temperature))
-                for _ in range(n)]
+        return ["".join(self.stream(text, max_new_tokens=max_new_tokens, temperature=temperature)) for _ in range(n)]
 
     def generate(self, text: str, **kwargs: Any) -> str:
         return "".join(self.stream(text, **kwargs))

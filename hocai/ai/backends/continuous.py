@@ -86,9 +86,10 @@ class ContinuousDecoder:
         return taken
 
     def _forward(self, ids: torch.Tensor, mask: torch.Tensor, cache: Any) -> torch.Tensor:
-        positions = (mask.cumsum(dim=1) - 1).clamp_(min=0)[:, -ids.shape[1]:]
-        out = self.model(input_ids=ids, attention_mask=mask, position_ids=positions, cache=cache,
-                         use_cache=True, logits_to_keep=1)
+        positions = (mask.cumsum(dim=1) - 1).clamp_(min=0)[:, -ids.shape[1] :]
+        out = self.model(
+            input_ids=ids, attention_mask=mask, position_ids=positions, cache=cache, use_cache=True, logits_to_keep=1
+        )
         return out.logits[:, -1, :]
 
     def _choose(self, rows: list[_Row], logits: torch.Tensor) -> list[int]:
@@ -111,8 +112,9 @@ class ContinuousDecoder:
         width = max(len(r.input_ids) for r in requests)
         pad = self.tokenizer.pad_token_id or 0
         ids = torch.tensor([[pad] * (width - len(r.input_ids)) + r.input_ids for r in requests], dtype=torch.long)
-        mask = torch.tensor([[0] * (width - len(r.input_ids)) + [1] * len(r.input_ids) for r in requests],
-                            dtype=torch.long)
+        mask = torch.tensor(
+            [[0] * (width - len(r.input_ids)) + [1] * len(r.input_ids) for r in requests], dtype=torch.long
+        )
         cache = DynamicCache(config=self.model.config)
         logits = self._forward(ids, mask, cache)
         new = []

@@ -61,9 +61,18 @@ class RowStream:
 class LocalBackend(Backend):
     kind = "local"
 
-    def __init__(self, *, model: str, batching: bool = True, max_batch: int = 8, window_s: float = 0.02,
-                 dtype: torch.dtype | None = None, quantize: str = "auto", continuous: bool = False,
-                 **limits: Any):
+    def __init__(
+        self,
+        *,
+        model: str,
+        batching: bool = True,
+        max_batch: int = 8,
+        window_s: float = 0.02,
+        dtype: torch.dtype | None = None,
+        quantize: str = "auto",
+        continuous: bool = False,
+        **limits: Any,
+    ):
         super().__init__(model=model, **limits)
         self.model = None
         self.quantize = quantize  # "auto" | "int8" | "none"; what was applied once loaded
@@ -98,15 +107,22 @@ class LocalBackend(Backend):
         self.eos_ids = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
         if tokenizer.pad_token_id is None:
             tokenizer.pad_token = tokenizer.eos_token or tokenizer.convert_ids_to_tokens(0)
-        self.context = int(getattr(model.config, "max_position_embeddings", None)
-                           or getattr(model.config, "n_positions", None) or 2048)
+        self.context = int(
+            getattr(model.config, "max_position_embeddings", None) or getattr(model.config, "n_positions", None) or 2048
+        )
         self.batcher.context = self.context
         self.teaching_model = bool(info.get("teaching_model", False))
         self.model_name = str(info.get("name") or self.model_name)
         self.model, self.tokenizer = model, tokenizer
         self.decoder = ContinuousDecoder(model, tokenizer, self.batcher, self.eos_ids, max_rows=self.batcher.max_batch)
-        log.info("model %s loaded: %d parameters, %s, weights %s, %.1f s", self.model_name, n_params, dtype,
-                 self.quantize, time.monotonic() - started)
+        log.info(
+            "model %s loaded: %d parameters, %s, weights %s, %.1f s",
+            self.model_name,
+            n_params,
+            dtype,
+            self.quantize,
+            time.monotonic() - started,
+        )
 
     def wanted_quantize(self, info: dict[str, Any]) -> str:
         """The service setting, unless it is ``auto`` and the model's catalogue entry says otherwise."""
@@ -138,7 +154,7 @@ class LocalBackend(Backend):
     def encode(self, text: str, reserve: int) -> list[int]:
         """Token ids of ``text``, keeping the end when it would not fit the context with ``reserve`` new tokens."""
         ids = self.tokenize(text)
-        ids = ids[-budget(self.context, len(ids), reserve)[0]:]
+        ids = ids[-budget(self.context, len(ids), reserve)[0] :]
         if not ids:
             bos = self.tokenizer.bos_token_id
             if bos is None:
@@ -163,8 +179,12 @@ class LocalBackend(Backend):
         streamer = RowStreamer(self.tokenizer, batch, self.eos_ids)
         with torch.inference_mode():
             self.generate_batch(
-                input_ids=ids, attention_mask=mask, max_new_tokens=max(r.max_new_tokens for r in batch),
-                do_sample=False, pad_token_id=pad, eos_token_id=sorted(self.eos_ids) or None,
+                input_ids=ids,
+                attention_mask=mask,
+                max_new_tokens=max(r.max_new_tokens for r in batch),
+                do_sample=False,
+                pad_token_id=pad,
+                eos_token_id=sorted(self.eos_ids) or None,
                 logits_processor=[RowSampler([r.temperature for r in batch])],
                 stopping_criteria=[RowStopper(batch, width, self.eos_ids), JobsBetweenSteps(self.batcher)],
                 streamer=streamer,
@@ -213,8 +233,9 @@ class LocalBackend(Backend):
         text = self.check_text(text)
         new = self.clamp_new_tokens(max_new_tokens)
         ids = self.encode(text, new)
-        requests = [self.batcher.submit(GenRequest(ids, new, float(temperature)))
-                    for _ in range(max(1, min(int(n), 8)))]
+        requests = [
+            self.batcher.submit(GenRequest(ids, new, float(temperature))) for _ in range(max(1, min(int(n), 8)))
+        ]
         return ["".join(self._drain(r)) for r in requests]
 
     def chat_prompt(self, messages: list[dict[str, str]]) -> str:
@@ -226,14 +247,17 @@ class LocalBackend(Backend):
         with self._tokenizer_lock:
             return self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
 
-    def chat_stream(self, messages: list[dict[str, str]], *, max_new_tokens: int = 128,
-                    temperature: float = 0.7) -> Iterator[str]:
+    def chat_stream(
+        self, messages: list[dict[str, str]], *, max_new_tokens: int = 128, temperature: float = 0.7
+    ) -> Iterator[str]:
         self.ready()
         total = sum(len(m.get("content", "")) for m in messages)
         if total > self.max_input_chars:
             raise UserError(TOO_LONG.format(limit=self.max_input_chars, size=total))
-        messages = [{"role": m.get("role", "user"), "content": self.check_text(m.get("content", ""), allow_empty=True)}
-                    for m in messages]
+        messages = [
+            {"role": m.get("role", "user"), "content": self.check_text(m.get("content", ""), allow_empty=True)}
+            for m in messages
+        ]
         prompt = self.chat_prompt(messages)
         if not prompt.strip():
             self.check_text("")

@@ -16,8 +16,10 @@ log = logging.getLogger("hocai.ai")
 RETRY_S = 5.0  # a server that was down (vLLM still starting) is tried again after this long
 UNREACHABLE = "Không kết nối được máy chủ AI tại {url}; hãy kiểm tra máy chủ rồi thử lại."
 NO_MODEL = "Máy chủ AI tại {url} không có mô hình nào."
-NEEDS_LOCAL = ("Tính năng xem từ tiếp theo cần mô hình chạy ngay trên máy này (backend «local»); "
-               "máy chủ AI đang dùng không cho biết xác suất của từ.")
+NEEDS_LOCAL = (
+    "Tính năng xem từ tiếp theo cần mô hình chạy ngay trên máy này (backend «local»); "
+    "máy chủ AI đang dùng không cho biết xác suất của từ."
+)
 
 
 def _server_message(exc: Exception) -> str:
@@ -95,20 +97,34 @@ class OpenAIBackend(Backend):
     def stream(self, text: str, *, max_new_tokens: int = 40, temperature: float = 1.0) -> Iterator[str]:
         self.ready()
         text = self.check_text(text)
-        stream = self._call(self.client.completions.create, model=self.model_name, prompt=text, stream=True,
-                            max_tokens=self.clamp_new_tokens(max_new_tokens), temperature=float(temperature))
+        stream = self._call(
+            self.client.completions.create,
+            model=self.model_name,
+            prompt=text,
+            stream=True,
+            max_tokens=self.clamp_new_tokens(max_new_tokens),
+            temperature=float(temperature),
+        )
         return self._pieces(stream, chat=False)
 
-    def chat_stream(self, messages: list[dict[str, str]], *, max_new_tokens: int = 128,
-                    temperature: float = 0.7) -> Iterator[str]:
+    def chat_stream(
+        self, messages: list[dict[str, str]], *, max_new_tokens: int = 128, temperature: float = 0.7
+    ) -> Iterator[str]:
         self.ready()
-        messages = [{"role": m.get("role", "user"), "content": self.check_text(m.get("content", ""), allow_empty=True)}
-                    for m in messages]
+        messages = [
+            {"role": m.get("role", "user"), "content": self.check_text(m.get("content", ""), allow_empty=True)}
+            for m in messages
+        ]
         if not any(m["content"] for m in messages):
             self.check_text("")
-        stream = self._call(self.client.chat.completions.create, model=self.model_name, messages=messages,
-                            stream=True, max_tokens=self.clamp_new_tokens(max_new_tokens),
-                            temperature=float(temperature))
+        stream = self._call(
+            self.client.chat.completions.create,
+            model=self.model_name,
+            messages=messages,
+            stream=True,
+            max_tokens=self.clamp_new_tokens(max_new_tokens),
+            temperature=float(temperature),
+        )
         return self._pieces(stream, chat=True)
 
     def sample(self, text: str, *, n: int = 3, max_new_tokens: int = 20, temperature: float = 1.0) -> list[str]:
@@ -117,8 +133,10 @@ class OpenAIBackend(Backend):
         text = self.check_text(text)
         n = max(1, min(int(n), 8))
         with ThreadPoolExecutor(max_workers=n) as pool:
-            jobs = [pool.submit(lambda: "".join(self.stream(text, max_new_tokens=max_new_tokens,
-                                                               temperature=temperature))) for _ in range(n)]
+            jobs = [
+                pool.submit(lambda: "".join(self.stream(text, max_new_tokens=max_new_tokens, temperature=temperature)))
+                for _ in range(n)
+            ]
             return [job.result() for job in jobs]
 
     def next_words(self, text: str, k: int = 5, temperature: float = 1.0) -> list[tuple[str, float]]:
@@ -127,8 +145,14 @@ class OpenAIBackend(Backend):
         text = self.check_text(text)
         k = max(1, min(int(k), 20))
         try:
-            result = self._call(self.client.completions.create, model=self.model_name, prompt=text, max_tokens=1,
-                                temperature=float(temperature), logprobs=k)
+            result = self._call(
+                self.client.completions.create,
+                model=self.model_name,
+                prompt=text,
+                max_tokens=1,
+                temperature=float(temperature),
+                logprobs=k,
+            )
         except UserError as exc:
             log.info("next_words via logprobs refused: %s", exc.message)
             raise UserError(NEEDS_LOCAL) from None

@@ -54,8 +54,11 @@ def prepack_linears(model: torch.nn.Module, *, batch_hint: int = 8) -> int:
     swapped = 0
     for module in list(model.modules()):
         for name, child in list(module.named_children()):
-            if (type(child) is torch.nn.Linear and child.weight.dtype == torch.bfloat16
-                    and child.weight.device.type == "cpu"):
+            if (
+                type(child) is torch.nn.Linear
+                and child.weight.dtype == torch.bfloat16
+                and child.weight.device.type == "cpu"
+            ):
                 shared = uses.get(id(child.weight), 0) > 1
                 setattr(module, name, PackedLinear(child, batch_hint=batch_hint, keep_plain=shared))
                 swapped += 1

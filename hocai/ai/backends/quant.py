@@ -75,8 +75,14 @@ class Int8Linear(torch.nn.Module):
     the weights once): used for the output head, where top-1 words are decided.
     """
 
-    def __init__(self, weight: torch.Tensor, bias: torch.Tensor | None, *, keep_plain: torch.Tensor | None = None,
-                 precise: bool = False):
+    def __init__(
+        self,
+        weight: torch.Tensor,
+        bias: torch.Tensor | None,
+        *,
+        keep_plain: torch.Tensor | None = None,
+        precise: bool = False,
+    ):
         super().__init__()
         self.out_features, self.in_features = weight.shape
         self.dtype = weight.dtype
@@ -109,7 +115,7 @@ class Int8Linear(torch.nn.Module):
         out = torch.ops.quantized.linear_dynamic(torch.cat([*parts, self.guard]), self.packed, REDUCE_RANGE)
         y = out[:rows]
         if self.precise:
-            y = y + out[rows:2 * rows] / (2 * LEVELS)
+            y = y + out[rows : 2 * rows] / (2 * LEVELS)
         y = y * scale
         if self.bias is not None:
             y = y + self.bias
