@@ -48,6 +48,9 @@ LAB_SETTINGS = {
         ]
     },
 }
+# JupyterLab extensions a participant never uses (the sys-prefix page_config.json, as `jupyter labextension
+# disable --level=sys_prefix` writes it).
+LAB_DISABLED = {"@jupyterlab/debugger-extension": True}
 # Loaded by JupyterLab's custom CSS (LabApp.custom_css, LAB_SERVER_CONFIG): a hidden code cell shows
 # only «…», not its first line, and clicking it does not open the code; no per-cell toolbar (move, delete).
 LOCKED_CSS = """/* hocai (issue 16): participants never see or open the code of a lesson. */
@@ -62,22 +65,38 @@ MAX_RESTARTS = 3
 
 
 def ensure_vietnamese_lab(prefix: Path | None = None) -> Path:
-    """Make Vietnamese the default JupyterLab language (DESIGN §9: overrides.json in the environment)."""
-    settings_dir = Path(prefix or sys.prefix) / "share" / "jupyter" / "lab" / "settings"
-    settings_dir.mkdir(parents=True, exist_ok=True)
-    target = settings_dir / "overrides.json"
+    """Make Vietnamese the default JupyterLab language (DESIGN §9: overrides.json in the environment) and
+    switch off the debugger: participants never debug, and its toolbar button's tooltip is sometimes drawn
+    before the translation is loaded, in English (CI, 2026-12-04)."""
+    root = Path(prefix or sys.prefix)
+    _merge_json(root / "etc" / "jupyter" / "labconfig" / "page_config.json", {"disabledExtensions": LAB_DISABLED})
+    return _merge_json(root / "share" / "jupyter" / "lab" / "settings" / "overrides.json", LAB_SETTINGS)
+
+
+def _merge_json(target: Path, updates: dict[str, dict]) -> Path:
+    """Merge ``updates`` one level deep into the JSON object in ``target``, keeping what others wrote there."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     current: dict = {}
     if target.exists():
         try:
             current = json.loads(target.read_text(encoding="utf-8"))
         except ValueError:
             current = {}
-    merged = {**current, **{k: {**current.get(k, {}), **v} for k, v in LAB_SETTINGS.items()}}
+    if not isinstance(current, dict):
+        current = {}
+    merged = {**current, **{k: {**_as_dict(current.get(k)), **v} for k, v in updates.items()}}
     if merged != current:
         tmp = target.with_suffix(".tmp")
         tmp.write_text(json.dumps(merged, ensure_ascii=False, indent=2), encoding="utf-8")
         tmp.replace(target)
     return target
+
+
+def _as_dict(value: object) -> dict:
+    """A list counts as its names set to true (page_config.json's format before jupyterlab_server 2.10)."""
+    if isinstance(value, list):
+        return {name: True for name in value if isinstance(name, str)}
+    return value if isinstance(value, dict) else {}
 
 
 def ensure_locked_lab() -> Path | None:

@@ -45,6 +45,7 @@ class GenRequest:
     cancelled: threading.Event = field(default_factory=threading.Event)
     submitted: float = field(default_factory=time.monotonic)
     generated: int = 0
+    min_new_tokens: int = 0
 
     def fail(self, exc: BaseException) -> None:
         self.out.put(exc)
@@ -287,6 +288,24 @@ class RowStopper(StoppingCriteria):
         cancelled = torch.tensor([r.cancelled.is_set() for r in self.requests])
         self.finished |= (generated >= self.limits) | torch.isin(last, self.eos) | cancelled
         return self.finished.to(input_ids.device)
+
+
+class RowMinLength(LogitsProcessor):
+    """No end of text for a row before its ``min_new_tokens``: ``generate()``'s own minimum is one length
+    for the whole batch, and rows here join and ask at different times. Reads each request's ``generated``,
+    which the streamer counts before the next step's scores."""
+
+    def __init__(self, requests: list[GenRequest], eos_ids: set[int]):
+        self.requests = requests
+        self.eos = torch.tensor(sorted(eos_ids), dtype=torch.long)
+
+    def __call__(self, input_ids: torch.LongTensor | None, scores: torch.FloatTensor) -> torch.FloatTensor:
+        early = [i for i, r in enumerate(self.requests) if r.generated < r.min_new_tokens]
+        if not early or not len(self.eos):
+            return scores
+        scores = scores.clone()
+        scores[torch.tensor(early).unsqueeze(1), self.eos.to(scores.device)] = float("-inf")
+        return scores
 
 
 class RowSampler(LogitsProcessor):

@@ -135,6 +135,8 @@ def test_participant_sees_no_english_labels(workshop, page, artifacts):
         "file browser": page.evaluate(COLLECT, "#filebrowser"),
     }
     seen.update(_menus(page))
+    # The debugger is off (its button's tooltip was once drawn in English, before the translation loaded).
+    assert page.locator(".jp-DebuggerBugButton").count() == 0
 
     page.locator(f"{NOTEBOOK} .jp-Cell").first.click(button="right")
     page.wait_for_selector(".lm-Menu")

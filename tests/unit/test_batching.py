@@ -13,7 +13,7 @@ import torch
 
 from hocai.ai.backends import EMPTY, LOAD_BUSY, TIMEOUT
 from hocai.ai.backends.local import LocalBackend
-from hocai.ai.batching import Batcher, RowSampler, budget
+from hocai.ai.batching import Batcher, GenRequest, RowMinLength, RowSampler, budget
 from hocai.errors import UserError
 
 
@@ -173,6 +173,44 @@ def test_row_sampler_makes_zero_rows_greedy_and_marks_the_choice():
     assert out[0].argmax() == 1 and torch.isinf(out[0, 1])
     assert torch.isinf(out[1]).sum() == 1  # one sampled token per row, the rest untouched
     assert torch.equal(out[1][torch.isfinite(out[1])], scores[1][torch.isfinite(out[1])])
+
+
+def test_row_min_length_holds_back_the_end_only_for_rows_that_are_short():
+    short, done, free = GenRequest([1], 9, min_new_tokens=3), GenRequest([1], 9, min_new_tokens=3), GenRequest([1], 9)
+    done.generated = 3
+    scores = torch.tensor([[0.0, 5.0, 1.0]] * 3)  # token 1 (the end) is the likeliest in every row
+    out = RowMinLength([short, done, free], {1})(None, scores)
+    assert out[0, 1] == float("-inf") and out[0].argmax() == 2
+    assert torch.equal(out[1:], scores[1:])
+
+
+@pytest.mark.parametrize("continuous", [False, True])
+def test_a_request_with_a_minimum_writes_past_its_first_end(model_dir, continuous):
+    """The random model's likeliest first token is made an end of text: alone it ends the reply at once;
+    with a minimum of 5 the same greedy reply goes on for at least 5 tokens (batch and continuous decoding)."""
+    backend = make(model_dir, continuous=continuous)
+    ids = backend.encode("Xin chào các bạn", 12)
+    first = backend.top_next("Xin chào các bạn", 1, 1.0)[0][0]
+    backend.eos_ids.add(first)
+    alone = backend.stream_ids(ids, max_new_tokens=12, temperature=0)
+    assert "".join(alone) == "" and alone.request.generated == 0
+    held = backend.stream_ids(ids, max_new_tokens=12, temperature=0, min_new_tokens=5)
+    list(held)
+    assert held.request.generated >= 5
+
+
+def test_a_continuation_chat_is_never_cut_to_a_syllable(model_dir):
+    """CI once showed «Phần viết tiếp: Xin chào các bạnọc»: a chat with a model that only continues text
+    writes at least CONTINUATION_CHAT_MIN_TOKENS tokens, even where the model would end at once."""
+    from hocai.ai.backends.local import CONTINUATION_CHAT_MIN_TOKENS
+
+    backend = make(model_dir)
+    assert backend.continues_text()
+    backend.eos_ids.add(backend.top_next("Xin chào các bạn", 1, 1.0)[0][0])
+    reply = backend.chat_stream([{"role": "user", "content": "Xin chào các bạn"}], max_new_tokens=40, temperature=0)
+    list(reply)
+    assert reply.request.generated >= CONTINUATION_CHAT_MIN_TOKENS
+    assert backend.generate("Xin chào các bạn", max_new_tokens=40, temperature=0) == ""
 
 
 def frequencies(temperature: float, draws: int = 4000) -> torch.Tensor:

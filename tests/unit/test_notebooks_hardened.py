@@ -83,3 +83,27 @@ def test_lab_settings_hide_code_for_good():
     disabled = {item["command"] for menu in menus for item in menu["items"] if item.get("disabled")}
     assert {"notebook:show-cell-code", "notebook:show-all-cell-code"} <= disabled
     assert ".jp-PlaceholderText { display: none; }" in LOCKED_CSS
+
+
+def test_debugger_switched_off_and_others_settings_kept(tmp_path, monkeypatch):
+    """The debugger's toolbar tooltip was once drawn in English before the translation loaded (CI): the kit
+    turns the extension off in the environment, keeping what an administrator disabled there already."""
+    import json
+
+    from jupyterlab_server.config import get_static_page_config
+
+    from hocai.workshop import ensure_vietnamese_lab
+
+    labconfig = tmp_path / "etc" / "jupyter" / "labconfig"
+    labconfig.mkdir(parents=True)
+    (labconfig / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": ["old-list-format"], "lockedExtensions": {"x": True}}), "utf-8"
+    )
+    overrides = ensure_vietnamese_lab(tmp_path)
+    ensure_vietnamese_lab(tmp_path)
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(labconfig.parent))
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "user"))
+    page = get_static_page_config(level="all")
+    assert page["disabledExtensions"] == {"old-list-format": True, "@jupyterlab/debugger-extension": True}
+    assert page["lockedExtensions"] == {"x": True}
+    assert json.loads(overrides.read_text("utf-8"))["@jupyterlab/translation-extension:plugin"]["locale"] == "vi_VN"

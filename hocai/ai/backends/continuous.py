@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from hocai.ai.batching import Batcher, GenRequest, RowSampler, RowStreamer
+from hocai.ai.batching import Batcher, GenRequest, RowMinLength, RowSampler, RowStreamer
 
 
 @dataclass(eq=False)
@@ -93,7 +93,9 @@ class ContinuousDecoder:
         return out.logits[:, -1, :]
 
     def _choose(self, rows: list[_Row], logits: torch.Tensor) -> list[int]:
-        scores = RowSampler([row.request.temperature for row in rows])(None, logits.float())
+        requests = [row.request for row in rows]
+        scores = RowMinLength(requests, self.eos_ids)(None, logits.float())
+        scores = RowSampler([r.temperature for r in requests])(None, scores)
         return scores.argmax(dim=-1).tolist()
 
     def _emit(self, rows: list[_Row], tokens: list[int]) -> list[int]:

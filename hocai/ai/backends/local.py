@@ -15,10 +15,24 @@ import torch
 from hocai.ai.backends import prepack, quant
 from hocai.ai.backends.base import FAILED, TIMEOUT, TOO_LONG, Backend
 from hocai.ai.backends.continuous import ContinuousDecoder
-from hocai.ai.batching import END, Batcher, GenRequest, JobsBetweenSteps, RowSampler, RowStopper, RowStreamer, budget
+from hocai.ai.batching import (
+    END,
+    Batcher,
+    GenRequest,
+    JobsBetweenSteps,
+    RowMinLength,
+    RowSampler,
+    RowStopper,
+    RowStreamer,
+    budget,
+)
 from hocai.errors import UserError
 
 log = logging.getLogger("hocai.ai")
+# A chat reply from a model that only continues text writes at least this many tokens: the teaching model,
+# trained on short sentences, could end after one syllable («Phần viết tiếp: Xin chào các bạnọc», CI
+# 2026-12-04), which shows a participant nothing.
+CONTINUATION_CHAT_MIN_TOKENS = 12
 BIG_MODEL_PARAMS = 50_000_000  # below this, float32 is as fast as bfloat16 and exact
 
 
@@ -185,7 +199,7 @@ class LocalBackend(Backend):
                 do_sample=False,
                 pad_token_id=pad,
                 eos_token_id=sorted(self.eos_ids) or None,
-                logits_processor=[RowSampler([r.temperature for r in batch])],
+                logits_processor=[RowMinLength(batch, self.eos_ids), RowSampler([r.temperature for r in batch])],
                 stopping_criteria=[RowStopper(batch, width, self.eos_ids), JobsBetweenSteps(self.batcher)],
                 streamer=streamer,
             )
@@ -199,8 +213,10 @@ class LocalBackend(Backend):
         kwargs["stopping_criteria"] = StoppingCriteriaList(kwargs["stopping_criteria"])
         return self.model.generate(**kwargs)
 
-    def stream_ids(self, ids: list[int], *, max_new_tokens: int, temperature: float) -> RowStream:
-        return RowStream(self, GenRequest(ids, max_new_tokens, temperature))
+    def stream_ids(
+        self, ids: list[int], *, max_new_tokens: int, temperature: float, min_new_tokens: int = 0
+    ) -> RowStream:
+        return RowStream(self, GenRequest(ids, max_new_tokens, temperature, min_new_tokens=min_new_tokens))
 
     def _drain(self, request: GenRequest) -> Iterator[str]:
         deadline = request.submitted + self.timeout_s
@@ -238,10 +254,13 @@ class LocalBackend(Backend):
         ]
         return ["".join(self._drain(r)) for r in requests]
 
+    def continues_text(self) -> bool:
+        """The teaching model (and any model without a chat template) only writes on from the last message."""
+        return self.teaching_model or not getattr(self.tokenizer, "chat_template", None)
+
     def chat_prompt(self, messages: list[dict[str, str]]) -> str:
-        """The teaching model only continues text; an instruct model gets its own chat template."""
-        template = getattr(self.tokenizer, "chat_template", None)
-        if self.teaching_model or not template:
+        """A model that only continues text gets the last message; an instruct model its own chat template."""
+        if self.continues_text():
             users = [m.get("content", "") for m in messages if m.get("role") == "user"]
             return users[-1] if users else ""
         with self._tokenizer_lock:
@@ -262,7 +281,10 @@ class LocalBackend(Backend):
         if not prompt.strip():
             self.check_text("")
         n = self.clamp_new_tokens(max_new_tokens)
-        return self.stream_ids(self.encode(prompt, n), max_new_tokens=n, temperature=float(temperature))
+        least = min(n, CONTINUATION_CHAT_MIN_TOKENS) if self.continues_text() else 0
+        return self.stream_ids(
+            self.encode(prompt, n), max_new_tokens=n, temperature=float(temperature), min_new_tokens=least
+        )
 
     # next-token distribution ---------------------------------------------------------------------
     def top_next(self, text: str, k: int, temperature: float = 1.0) -> list[tuple[int, float]]:
