@@ -57,7 +57,7 @@ start: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q -rs
+	$(BIN)/python -m pytest -q -rs --durations=30
 	$(MAKE) test-other-python
 
 # The unit tests again on a second Python 3.11-3.13 (CI: 3.12), in .venv/other-python: see the script.
