@@ -83,8 +83,8 @@ def _notebook_texts(path: Path) -> list[str]:
     return [text for text in ("".join(c["source"]) for c in cells) if not text.startswith(HEADING)]
 
 
-def _python_strings(path: Path) -> list[str]:
-    """String literals of a module, without docstrings (English, for developers)."""
+def python_strings(path: Path) -> list[str]:
+    """String literals a user can see: not docstrings (English, for developers) nor keys such as "CCCD"."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docs = {
         id(node.body[0].value)
@@ -101,7 +101,7 @@ def _python_strings(path: Path) -> list[str]:
         and isinstance(n.value, str)
         and id(n) not in docs
         and not re.fullmatch(r"[A-Z0-9_]*", n.value)
-    ]  # keys such as "CCCD"
+    ]
 
 
 def participant_files() -> list[Path]:
@@ -124,7 +124,7 @@ def texts(path: Path) -> list[str]:
     if path.suffix == ".ipynb":
         return _notebook_texts(path)
     if path.suffix == ".py":
-        return _python_strings(path)
+        return python_strings(path)
     return [path.read_text(encoding="utf-8")]
 
 

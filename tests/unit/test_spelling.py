@@ -10,7 +10,6 @@ can fall behind. A line that shows both spellings (a rule such as «viết tùy,
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from pathlib import Path
@@ -51,29 +50,11 @@ def other_spellings(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _python_strings(path: Path) -> list[str]:
-    """String literals a user can see (docstrings are English notes for developers)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docs = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    return [
-        n.value
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs
-    ]
-
-
 def texts(path: Path) -> list[str]:
     if path.suffix == ".ipynb":
         return ["".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
     if path.suffix == ".py":
-        return _python_strings(path)
+        return glossary.python_strings(path)
     text = path.read_text(encoding="utf-8")
     if path == ROOT / "README.md":
         return [text.split(VIETNAMESE_END)[0]]
