@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlencode
+
+from hocai.app.asgi import request_cookies, request_headers, respond
 
 COOKIE = "hocai-hub-token"
 STATE_COOKIE = "hocai-hub-state"
@@ -31,8 +32,8 @@ class HubAuthMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        cookies = {k: m.value for k, m in SimpleCookie(headers.get("cookie", "")).items()}
+        headers = request_headers(scope)
+        cookies = request_cookies(headers)
         if scope["type"] == "http" and scope["path"] == self.callback_path:
             return await self._callback(scope, send, cookies)
         token = None
@@ -48,7 +49,7 @@ class HubAuthMiddleware:
             return await send({"type": "websocket.close", "code": 1008})
         if scope["method"] == "GET" and "text/html" in headers.get("accept", ""):
             return await self._login_redirect(scope, send)
-        return await _respond(
+        return await respond(
             send, 403, json.dumps({"error": REFUSED}, ensure_ascii=False).encode(), "application/json; charset=utf-8"
         )
 
@@ -67,36 +68,19 @@ class HubAuthMiddleware:
             }
         )
         cookie = f"{STATE_COOKIE}={state}; Path={self.prefix}; HttpOnly; SameSite=Lax; Max-Age=600"
-        return await _respond(send, 302, b"", location=f"{self.auth.oauth_authorization_url}?{query}", cookies=[cookie])
+        return await respond(send, 302, b"", location=f"{self.auth.oauth_authorization_url}?{query}", cookies=[cookie])
 
     async def _callback(self, scope, send, cookies):
         params = parse_qs(scope.get("query_string", b"").decode())
         code, state = params.get("code", [""])[0], params.get("state", [""])[0]
         if not code or not state or cookies.get(STATE_COOKIE) != state:
-            return await _respond(send, 403, REFUSED.encode(), "text/plain; charset=utf-8")
+            return await respond(send, 403, REFUSED.encode(), "text/plain; charset=utf-8")
         token = await self.auth.token_for_code(code, code_verifier=self.auth.get_code_verifier(state), sync=False)
         next_url = self.auth.get_next_url(state)
         self.auth.clear_oauth_state(state)
         cookie = f"{COOKIE}={token}; Path={self.prefix}; HttpOnly; SameSite=Lax"
         clear = f"{STATE_COOKIE}=; Path={self.prefix}; Max-Age=0"
-        return await _respond(send, 302, b"", location=next_url, cookies=[cookie, clear])
-
-
-async def _respond(
-    send,
-    status: int,
-    body: bytes,
-    content_type: str = "text/plain; charset=utf-8",
-    *,
-    location: str | None = None,
-    cookies: list[str] = (),
-) -> None:
-    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
-    if location:
-        headers.append((b"location", location.encode()))
-    headers += [(b"set-cookie", c.encode()) for c in cookies]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+        return await respond(send, 302, b"", location=next_url, cookies=[cookie, clear])
 
 
 def prefixed(app):

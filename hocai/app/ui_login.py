@@ -13,10 +13,10 @@ import hmac
 import html
 import json
 import secrets
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 from hocai import settings
+from hocai.app.asgi import request_cookies, request_headers, respond
 from hocai.app.limits import RateLimiter, client_address, is_loopback
 from hocai.app.ui_style import font_face_css
 from hocai.text import nfc
@@ -78,20 +78,20 @@ class PasswordGate:
     async def __call__(self, scope, receive, send):
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        cookies = {k: m.value for k, m in SimpleCookie(headers.get("cookie", "")).items()}
+        headers = request_headers(scope)
+        cookies = request_cookies(headers)
         path = scope.get("path", "")
         if scope["type"] == "http" and path.rstrip("/") == "/login" and scope["method"] == "POST":
             return await self._login(scope, receive, send, headers)
         if scope["type"] == "http" and path == LOGIN_PAGE:
-            return await _respond(send, 200, login_page(), "text/html; charset=utf-8")
+            return await respond(send, 200, login_page(), "text/html; charset=utf-8")
         if path.startswith(OPEN_PATHS) or self._trusted(scope, headers, cookies):
             return await self.app(scope, receive, send)
         if scope["type"] == "websocket":
             return await send({"type": "websocket.close", "code": 1008})
         if scope["method"] == "GET" and "text/html" in headers.get("accept", ""):
-            return await _respond(send, 303, b"", location=LOGIN_PAGE)
-        return await _respond(send, 401, _json({"error": NEEDED}), "application/json; charset=utf-8")
+            return await respond(send, 303, b"", location=LOGIN_PAGE)
+        return await respond(send, 401, _json({"error": NEEDED}), "application/json; charset=utf-8")
 
     async def _login(self, scope, receive, send, headers: dict[str, str]):
         body = await _read_body(receive, MAX_FORM)
@@ -107,12 +107,12 @@ class PasswordGate:
                 self.failures.allow(address, "login")
         if not ok:
             if browser:
-                return await _respond(send, 401, login_page(message), "text/html; charset=utf-8")
-            return await _respond(send, 401, _json({"error": message}), "application/json; charset=utf-8")
+                return await respond(send, 401, login_page(message), "text/html; charset=utf-8")
+            return await respond(send, 401, _json({"error": message}), "application/json; charset=utf-8")
         cookie = f"{COOKIE}={self.session}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200"
         if browser:
-            return await _respond(send, 303, b"", location="/", cookies=[cookie])
-        return await _respond(send, 200, _json({"success": True}), "application/json; charset=utf-8", cookies=[cookie])
+            return await respond(send, 303, b"", location="/", cookies=[cookie])
+        return await respond(send, 200, _json({"success": True}), "application/json; charset=utf-8", cookies=[cookie])
 
 
 def _json(data: dict) -> bytes:
@@ -131,24 +131,3 @@ async def _read_body(receive, limit: int) -> bytes | None:
         chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
-
-
-async def _respond(
-    send,
-    status: int,
-    body: bytes,
-    content_type: str = "text/plain; charset=utf-8",
-    *,
-    location: str | None = None,
-    cookies: list[str] = (),
-) -> None:
-    headers = [
-        (b"content-type", content_type.encode()),
-        (b"content-length", str(len(body)).encode()),
-        (b"cache-control", b"no-store"),
-    ]
-    if location:
-        headers.append((b"location", location.encode()))
-    headers += [(b"set-cookie", c.encode()) for c in cookies]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
