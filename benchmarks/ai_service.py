@@ -36,22 +36,15 @@ sys.path.insert(0, str(ROOT))
 from hocai.ai.backends import quant  # noqa: E402
 from hocai.ai.backends.local import LocalBackend, cpu_has_bf16  # noqa: E402
 from hocai.ai.batching import GenRequest  # noqa: E402
+from hocai.ai.speed import SHAPES  # noqa: E402
 from hocai.app.config import ServiceConfig  # noqa: E402
 from hocai.net import free_port  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "ai_service.json"
 CLIENTS = (1, 8, 32)
+# The catalogue's shape (hocai/ai/speed.py) with the rest of Qwen2.5-0.5B's published config.
 QWEN2_05B = dict(
-    vocab_size=151936,
-    hidden_size=896,
-    intermediate_size=4864,
-    num_hidden_layers=24,
-    num_attention_heads=14,
-    num_key_value_heads=2,
-    max_position_embeddings=32768,
-    tie_word_embeddings=True,
-    rope_theta=1_000_000.0,
-    rms_norm_eps=1e-6,
+    SHAPES["qwen2.5-0.5b-instruct"][1], max_position_embeddings=32768, rope_theta=1_000_000.0, rms_norm_eps=1e-6
 )
 
 
