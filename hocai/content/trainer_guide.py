@@ -25,6 +25,7 @@ NOTEBOOKS = paths.NOTEBOOKS
 NOTEBOOK = NOTEBOOKS / "00-huong-dan-giang-vien.ipynb"
 OBJECTIVES = paths.EXERCISES / "bank" / "objectives.toml"
 LEADING = 1.4
+TITLE = re.compile(r"^# (.+)$", re.M)
 TIMING = re.compile(r"\*Thời lượng:\s*(?P<timing>[^*]+?)\.?\*")
 
 
@@ -42,20 +43,34 @@ def data() -> dict:
         return tomllib.load(fh)
 
 
+def _markdown(path: Path) -> str:
+    return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+
+
+def _title(markdown: str) -> str:
+    match = TITLE.search(markdown)
+    return nfc(match.group(1).strip()) if match else ""
+
+
+def lesson_title(path: Path) -> str:
+    """A lesson notebook's title, its first ``#`` heading ("Bài 1. AI là gì?"); "" when it has none."""
+    return _title(_markdown(path))
+
+
 def lesson(number: int) -> Lesson:
     """Title and timing from the lesson's own notebook, objectives from the exercise bank's copy of them."""
     path = next(NOTEBOOKS.glob(f"{number:02d}-*.ipynb"), None)
     if path is None:
         raise UserError(f"Không tìm thấy sổ tay của Bài {number} trong thư mục {NOTEBOOKS}.")
-    markdown = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
-    title, timing = re.search(r"^# (.+)$", markdown, re.M), TIMING.search(markdown)
+    markdown = _markdown(path)
+    title, timing = _title(markdown), TIMING.search(markdown)
     with OBJECTIVES.open("rb") as fh:
         objectives = tomllib.load(fh).get(f"bai{number:02d}")
     if not (title and timing and objectives):
         raise UserError(f"Sổ tay {path.name} cần có tiêu đề, dòng «Thời lượng» và mục tiêu trong {OBJECTIVES.name}.")
     return Lesson(
         number,
-        title.group(1).strip(),
+        title,
         path.name,
         timing.group("timing").strip(),
         [objectives[k] for k in sorted(objectives, key=int)],

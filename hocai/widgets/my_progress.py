@@ -22,9 +22,25 @@ ASSIGNMENTS = tuple(f"bai0{i}" for i in range(1, 9))
 
 
 def lesson_names() -> list[str]:
+    """The lesson notebooks' stems (01-ai-la-gi): the names progress is recorded under."""
     from hocai import paths
+    from hocai.lessons.harden import lesson_notebooks
 
-    return sorted(p.stem for p in Path(paths.NOTEBOOKS).glob("[0-9][0-9]-*.ipynb") if not p.name.startswith("00-"))
+    return [p.stem for p in lesson_notebooks(Path(paths.NOTEBOOKS))]
+
+
+def lesson_titles() -> dict[str, str]:
+    """Lesson stem → the title participants read («Bài 1. AI là gì?»); the stem when a notebook has no title."""
+    from hocai import paths
+    from hocai.content.trainer_guide import lesson_title
+
+    titles = {}
+    for name in lesson_names():
+        try:
+            titles[name] = lesson_title(Path(paths.NOTEBOOKS) / f"{name}.ipynb") or name
+        except (OSError, ValueError):  # an unreadable notebook must not hide the rest of the page
+            titles[name] = name
+    return titles
 
 
 def lesson_of(module: str) -> str:
@@ -119,10 +135,12 @@ def render(home: str | os.PathLike | None = None) -> str:
     home = Path(home if home is not None else Path.home())
     lessons = load_progress(home).get("lessons", {})
     lessons = lessons if type(lessons) is dict else {}
-    names = lesson_names()
+    titles = lesson_titles()
+    names = list(titles)
     done = [n for n in names if n in lessons]
     rows = exercise_rows(home)
-    left = [n for n in names if n not in lessons] + [r["name"] for r in rows if r["state"] in ("chưa làm", "đang làm")]
+    left = [titles[n] for n in names if n not in lessons]
+    left += [r["name"] for r in rows if r["state"] in ("chưa làm", "đang làm")]
     esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
     parts = [
         '<div class="hocai-progress" style="font-size:18px;line-height:1.5;max-width:100%;overflow-x:auto">',
@@ -130,7 +148,7 @@ def render(home: str | os.PathLike | None = None) -> str:
     ]
     for name in names:
         mark = f"✓ xong lúc {esc(_when(lessons[name]))}" if name in lessons else "chưa làm phần Tự kiểm tra"
-        parts.append(f"<li><b>{esc(name)}</b>: {mark}</li>")
+        parts.append(f"<li><b>{esc(titles[name])}</b>: {mark}</li>")
     parts.append("</ul><h3>Bài tập</h3>")
     if not rows:
         parts.append("<p>Chưa có bài tập nào được phát cho bạn.</p>")
@@ -146,7 +164,7 @@ def render(home: str | os.PathLike | None = None) -> str:
         parts.append(f"<p>{line}</p>")
     parts.append("<h3>Còn lại để hoàn thành</h3>")
     parts.append(
-        f"<p>{esc(', '.join(left))}</p>" if left else "<p>✓ Bạn đã làm hết. Chờ giảng viên chấm và trả nhận xét.</p>"
+        f"<p>{esc('; '.join(left))}</p>" if left else "<p>✓ Bạn đã làm hết. Chờ giảng viên chấm và trả nhận xét.</p>"
     )
     parts.append("</div>")
     return "".join(parts)

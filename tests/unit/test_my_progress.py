@@ -75,3 +75,36 @@ def test_seeded_progress_notebook_is_locked_and_calls_the_page():
     assert nb.cells[1].metadata["jupyter"]["source_hidden"] is True
     assert nb.cells[1].source == "from hocai.widgets.my_progress import show; show()"
     assert "Cập nhật nhận xét" in nb.cells[0].source
+
+
+def test_lessons_are_listed_by_their_title(tmp_path):
+    titles = my_progress.lesson_titles()
+    assert list(titles) == my_progress.lesson_names()
+    assert [t.split(".")[0] for t in titles.values()] == [f"Bài {i}" for i in range(1, 9)]
+    submit.record("lessons", "01-ai-la-gi", tmp_path)
+    page = my_progress.render(tmp_path)
+    assert "<b>Bài 1. AI là gì?</b>: ✓ xong lúc" in page
+    assert "<b>Bài 2. Mô hình ngôn ngữ đoán chữ thế nào?</b>: chưa làm" in page
+    assert not any(name in page for name in titles)  # no file stem such as 01-ai-la-gi
+    left = page.split("Còn lại để hoàn thành", 1)[1]
+    assert "Bài 2. Mô hình ngôn ngữ đoán chữ thế nào?" in left and "Bài 1." not in left
+
+
+def test_a_lesson_without_a_readable_title_shows_its_file_name(tmp_path, monkeypatch):
+    import nbformat
+
+    from hocai import paths
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("Không có tiêu đề.")]
+    (tmp_path / "01-khong-tieu-de.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
+    nb.cells = [nbformat.v4.new_markdown_cell("# Bài 2. Có tiêu đề")]
+    (tmp_path / "02-co-tieu-de.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
+    (tmp_path / "03-hong.ipynb").write_text("{không phải JSON", encoding="utf-8")
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
+    assert my_progress.lesson_titles() == {
+        "01-khong-tieu-de": "01-khong-tieu-de",
+        "02-co-tieu-de": "Bài 2. Có tiêu đề",
+        "03-hong": "03-hong",
+    }
+    assert "<b>Bài 2. Có tiêu đề</b>" in my_progress.render(tmp_path / "home")
