@@ -29,6 +29,19 @@ def test_lesson4_states_one_rule_and_its_traffic_light_follows_it():
     assert "không bao giờ" not in _notebook(4).lower()
 
 
+def test_lesson4_text_says_when_each_light_shows():
+    """The text names every case the light gives (a reader once found no word on when it is green)."""
+    import itertools
+    import re
+
+    text = _notebook(4)
+    said = re.search(r"Đèn dưới đây làm đúng theo quy tắc trên:(.*)", text).group(1)
+    for personal, secret, approved in itertools.product([False, True], repeat=3):
+        assert f"**{lesson04.paste_verdict(personal, secret, approved)[0]}**" in said
+    assert "**xanh** trong công cụ được phép" in said and lesson04.paste_verdict(False, False, True)[0] == "xanh"
+    assert lesson04.paste_verdict(False, False, False)[0] == "vàng" and "**vàng** trong AI công cộng" in said
+
+
 def test_lesson5_names_the_portals_where_laws_are_published():
     text = _html(lesson05.how_to_verify()) + _notebook(5)
     assert all(site in text for site in ("quochoi.vn", "chinhphu.vn", "vbpl.vn"))
