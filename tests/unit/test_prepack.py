@@ -6,29 +6,14 @@ import pytest
 
 pytest.importorskip("torch", reason="torch is installed only in .venv (scripts/test-other-python.sh)")
 import torch
-from transformers import Qwen2Config, Qwen2ForCausalLM
 
 from hocai.ai.backends import prepack
 
 pytestmark = pytest.mark.skipif(not prepack.available(), reason="torch built without oneDNN")
 
 
-def small_qwen() -> Qwen2ForCausalLM:
-    torch.manual_seed(0)
-    config = Qwen2Config(
-        vocab_size=500,
-        hidden_size=64,
-        intermediate_size=128,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        tie_word_embeddings=True,
-    )
-    return Qwen2ForCausalLM(config).to(torch.bfloat16).eval()
-
-
-def test_packed_model_gives_identical_logits_and_keeps_the_tied_embedding():
-    model = small_qwen()
+def test_packed_model_gives_identical_logits_and_keeps_the_tied_embedding(small_qwen):
+    model = small_qwen
     ids = torch.randint(0, 500, (3, 11))
     with torch.inference_mode():
         before = model(input_ids=ids).logits
@@ -40,7 +25,7 @@ def test_packed_model_gives_identical_logits_and_keeps_the_tied_embedding():
     assert not hasattr(model.model.layers[0].mlp.up_proj, "weight")  # the plain copy is released
 
 
-def test_float32_models_are_left_alone():
-    model = small_qwen().float()
+def test_float32_models_are_left_alone(small_qwen):
+    model = small_qwen.float()
     assert prepack.prepack_linears(model) == 0
     assert type(model.lm_head) is torch.nn.Linear
