@@ -85,6 +85,12 @@ def _buttons(primary: str, example_key: str, box: gr.Textbox) -> gr.Button:
     return go
 
 
+def _on(triggers, fn, inputs, outputs, api_name: str) -> None:
+    """Run ``fn`` on each trigger (a button's click, Enter in the box): a private API name, a small progress mark."""
+    for event in triggers:
+        event(fn, inputs, outputs, api_name=api_name, api_visibility="private", show_progress="minimal")
+
+
 def _text_box(label: str, placeholder: str, limit: int, lines: int = 4) -> gr.Textbox:
     return gr.Textbox(
         label=label,
@@ -119,8 +125,7 @@ def _chat_tab(h: Handlers, health: dict, limit: int) -> gr.Markdown:
             gr.Markdown(views.VERIFY, elem_classes=["hocai-verify"])
             card = gr.Markdown(views.model_card(health), elem_id="hocai-model-card")
     outputs = [chatbot, masked, box]
-    for event in (send.click, box.submit):
-        event(h.chat, [box, chatbot], outputs, api_name="ui_chat", api_visibility="private", show_progress="minimal")
+    _on((send.click, box.submit), h.chat, [box, chatbot], outputs, "ui_chat")
     example.click(lambda: views.EXAMPLES["chat"], outputs=box, queue=False, api_visibility="private")
     clear.click(h.clear_chat, outputs=outputs, queue=False, api_name="ui_clear_chat", api_visibility="private")
     return card
@@ -148,15 +153,7 @@ def _pii_tab(h: Handlers) -> None:
         buttons=["copy"],
         elem_id="hocai-pii-redacted",
     )
-    for event in (go.click, box.submit):
-        event(
-            h.pii,
-            box,
-            [marked, summary, redacted],
-            api_name="ui_pii",
-            api_visibility="private",
-            show_progress="minimal",
-        )
+    _on((go.click, box.submit), h.pii, box, [marked, summary, redacted], "ui_pii")
 
 
 def _scam_tab(h: Handlers) -> None:
@@ -167,10 +164,7 @@ def _scam_tab(h: Handlers) -> None:
     with gr.Row():
         flags = gr.Markdown(elem_id="hocai-scam-flags")
         advice = gr.Markdown(elem_id="hocai-scam-advice")
-    for event in (go.click, box.submit):
-        event(
-            h.scam, box, [verdict, flags, advice], api_name="ui_scam", api_visibility="private", show_progress="minimal"
-        )
+    _on((go.click, box.submit), h.scam, box, [verdict, flags, advice], "ui_scam")
 
 
 def _prompt_tab(h: Handlers) -> None:
@@ -195,15 +189,7 @@ def _prompt_tab(h: Handlers) -> None:
         buttons=["copy"],
         elem_id="hocai-prompt-improved",
     )
-    for event in (go.click, box.submit):
-        event(
-            h.prompt,
-            box,
-            [score, criteria, advice, improved],
-            api_name="ui_prompt",
-            api_visibility="private",
-            show_progress="minimal",
-        )
+    _on((go.click, box.submit), h.prompt, box, [score, criteria, advice, improved], "ui_prompt")
 
 
 def _words_tab(h: Handlers, limit: int) -> None:
@@ -227,23 +213,8 @@ def _words_tab(h: Handlers, limit: int) -> None:
         example = gr.Button("Ví dụ", variant="secondary", scale=1, min_width=110)
     bars = gr.HTML(elem_id="hocai-bars", label="Xác suất chữ tiếp theo")
     samples = gr.HTML(elem_id="hocai-samples")
-    for event in (guess.click, box.submit, temperature.release):
-        event(
-            h.next_words,
-            [box, temperature, k],
-            bars,
-            api_name="ui_next_words",
-            api_visibility="private",
-            show_progress="minimal",
-        )
-    write.click(
-        h.sample,
-        [box, temperature, n],
-        samples,
-        api_name="ui_sample",
-        api_visibility="private",
-        show_progress="minimal",
-    )
+    _on((guess.click, box.submit, temperature.release), h.next_words, [box, temperature, k], bars, "ui_next_words")
+    _on((write.click,), h.sample, [box, temperature, n], samples, "ui_sample")
     example.click(lambda: views.EXAMPLES["words"], outputs=box, queue=False, api_visibility="private")
 
 
