@@ -138,14 +138,8 @@ def _validate_question(question: dict) -> None:
         raise ValueError(f"{spec['id']}: the key leaves a slot empty")
 
 
-def build_notebook(assignment: dict) -> nbformat.NotebookNode:
-    """A complete nbgrader source notebook for ``assignment`` (see exercises/README.md for the layout)."""
-    name, salt = assignment["name"], assignment["salt"]
-    questions = assignment["questions"]
-    accepted = assignment.get("accepted", {})
-    for question in questions:
-        _validate_question(question)
-    cells = [_markdown(assignment["intro"], INTRO_ID)]
+def _setup_cell(name: str) -> nbformat.NotebookNode:
+    """The locked, hidden cell that prepares the exercise (``start``)."""
     setup = (
         "# Chuẩn bị bài tập — ô này đã khóa, không cần sửa.\n"
         "import os, sys\n"
@@ -154,16 +148,11 @@ def build_notebook(assignment: dict) -> nbformat.NotebookNode:
         "from hocai.exercise import check, instructor_key, register_key, show_question, start\n"
         f'start("{name}")'
     )
-    cells.append(_code(setup, _hidden({"nbgrader": _nbgrader(SETUP_ID, locked=True)})))
-    key = {q["id"]: q["answer"] for q in questions}
-    key_source = _key_source(f"register_key({_literal(key, 4)},\n                 accepted={_literal(accepted, 17)})")
-    cells.append(_code(key_source, _hidden({"nbgrader": _nbgrader(KEY_ID, solution=True)})))
-    for question in questions:
-        spec = question_spec(question)
-        source = _question_source(_literal(spec, 7), name, _check_call(question, salt, accepted.get(spec["id"])))
-        meta = {"hocai": spec, "nbgrader": _nbgrader(spec["id"], grade=True, locked=True, points=spec["points"])}
-        cells.append(_code(source, _hidden(meta)))
-    reflection = assignment["reflection"]
+    return _code(setup, _hidden({"nbgrader": _nbgrader(SETUP_ID, locked=True)}))
+
+
+def _finish(cells: list, name: str, reflection: dict, outro: str) -> nbformat.NotebookNode:
+    """``cells`` followed by the reflection, the outro and «Nộp bài», as a notebook whose cell ids are grade ids."""
     cells.append(_markdown(f"## Suy ngẫm\n\n{reflection['prompt']}", REFLECTION_PROMPT_ID))
     answer = nbformat.v4.new_markdown_cell(nfc(reflection["guide"]))
     answer.metadata = {
@@ -171,7 +160,7 @@ def build_notebook(assignment: dict) -> nbformat.NotebookNode:
         "nbgrader": _nbgrader(reflection["id"], grade=True, solution=True, points=0),
     }
     cells.append(answer)
-    cells.append(_markdown(assignment["outro"], END_ID))
+    cells.append(_markdown(outro, END_ID))
     cells.append(_submit_cell(name))
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {
@@ -181,6 +170,26 @@ def build_notebook(assignment: dict) -> nbformat.NotebookNode:
     for cell in nb.cells:
         cell.id = cell.metadata["nbgrader"]["grade_id"]
     return nb
+
+
+def build_notebook(assignment: dict) -> nbformat.NotebookNode:
+    """A complete nbgrader source notebook for ``assignment`` (see exercises/README.md for the layout)."""
+    name, salt = assignment["name"], assignment["salt"]
+    questions = assignment["questions"]
+    accepted = assignment.get("accepted", {})
+    for question in questions:
+        _validate_question(question)
+    cells = [_markdown(assignment["intro"], INTRO_ID)]
+    cells.append(_setup_cell(name))
+    key = {q["id"]: q["answer"] for q in questions}
+    key_source = _key_source(f"register_key({_literal(key, 4)},\n                 accepted={_literal(accepted, 17)})")
+    cells.append(_code(key_source, _hidden({"nbgrader": _nbgrader(KEY_ID, solution=True)})))
+    for question in questions:
+        spec = question_spec(question)
+        source = _question_source(_literal(spec, 7), name, _check_call(question, salt, accepted.get(spec["id"])))
+        meta = {"hocai": spec, "nbgrader": _nbgrader(spec["id"], grade=True, locked=True, points=spec["points"])}
+        cells.append(_code(source, _hidden(meta)))
+    return _finish(cells, name, assignment["reflection"], assignment["outro"])
 
 
 INTRO = """# Bài tập {number}: {title}
@@ -251,15 +260,7 @@ def build_from_bank(bank: dict) -> nbformat.NotebookNode:
         number=int(name[-2:]), title=bank["title"], count=len(slots), points=sum(s["points"] for s in slots)
     )
     cells = [_markdown(intro, INTRO_ID)]
-    setup = (
-        "# Chuẩn bị bài tập — ô này đã khóa, không cần sửa.\n"
-        "import os, sys\n"
-        "sys.path[:] = [p for p in sys.path if p not in ('', '.')"
-        " and os.path.realpath(p) != os.path.realpath(os.getcwd())]\n"
-        "from hocai.exercise import check, instructor_key, register_key, show_question, start\n"
-        f'start("{name}")'
-    )
-    cells.append(_code(setup, _hidden({"nbgrader": _nbgrader(SETUP_ID, locked=True)})))
+    cells.append(_setup_cell(name))
     key = {s["id"]: [v["answer"] for v in s["variants"]] for s in slots}
     key_source = _key_source(f"register_key({_literal(key, 4)})")
     cells.append(_code(key_source, _hidden({"nbgrader": _nbgrader(KEY_ID, solution=True)})))
@@ -274,24 +275,7 @@ def build_from_bank(bank: dict) -> nbformat.NotebookNode:
         source = _question_source(_literal(public, 7), name, test)
         meta = {"hocai": public, "nbgrader": _nbgrader(slot["id"], grade=True, locked=True, points=slot["points"])}
         cells.append(_code(source, _hidden(meta)))
-    reflection = bank["reflection"]
-    cells.append(_markdown(f"## Suy ngẫm\n\n{reflection['prompt']}", REFLECTION_PROMPT_ID))
-    answer = nbformat.v4.new_markdown_cell(nfc(reflection["guide"]))
-    answer.metadata = {
-        "hocai": {"id": reflection["id"], "type": "reflection", "points": 0, "prompt": reflection["prompt"]},
-        "nbgrader": _nbgrader(reflection["id"], grade=True, solution=True, points=0),
-    }
-    cells.append(answer)
-    cells.append(_markdown(OUTRO, END_ID))
-    cells.append(_submit_cell(name))
-    nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata = {
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    }
-    for cell in nb.cells:
-        cell.id = cell.metadata["nbgrader"]["grade_id"]
-    return nb
+    return _finish(cells, name, bank["reflection"], OUTRO)
 
 
 def stamp_course(folder: Path, course_id: str) -> None:
