@@ -258,18 +258,10 @@ def default_model(build: dict[str, Any], scratch: Path) -> Path:
         meta = store.info(folder)
         build.update(seconds=meta.get("train_seconds"), source=f"read from {folder}/hocai_model.json (train_seconds)")
         return folder
-    folder = scratch / store.DEFAULT_MODEL
+    from benchmarks.class_load import teaching_model
+
     started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from hocai.ai import build_default; build_default.ensure_default(sys.argv[1], progress=False)",
-            str(folder),
-        ],
-        cwd=ROOT,
-        check=True,
-    )
+    folder = teaching_model(scratch)
     build.update(
         seconds=round(time.perf_counter() - started, 1),
         source="measured now: build_default.ensure_default into a temporary folder",

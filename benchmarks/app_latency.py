@@ -27,6 +27,7 @@ from hocai.net import free_port  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "app_latency.json"
 GOAL_P95_MS = 200.0
+QUEUE = {"HOCAI_QUEUE_MAX_SIZE": "256"}  # room in Gradio's queue for every call at once (the default is 64)
 PII_TEXT = (
     "Kính gửi UBND xã. Tôi là Trần Thị Bình, sinh ngày 12/03/1968, CCCD 001168012345, điện thoại "
     "0987654321, ở 12 Lê Lợi, phường Bến Nghé. Số tài khoản 0123456789012."
@@ -54,7 +55,10 @@ def summary(values_s: list[float]) -> dict:
     }
 
 
-def start_service(model: Path, port: int, log_path: Path) -> subprocess.Popen:
+def start_service(
+    model: Path, port: int, log_path: Path, env_extra: dict[str, str] | None = None, timeout: float = 180
+) -> subprocess.Popen:
+    """A ``hocai app`` on ``port`` serving ``model``, returned once /health says the model is loaded."""
     import httpx
 
     env = {
@@ -62,7 +66,7 @@ def start_service(model: Path, port: int, log_path: Path) -> subprocess.Popen:
         "HOCAI_MODEL": str(model),
         "HOCAI_BACKEND": "local",
         "HOCAI_CONFIG": str(log_path.parent / "none.toml"),
-        "HOCAI_QUEUE_MAX_SIZE": "256",
+        **(env_extra or {}),
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "hocai.cli", "app", "--port", str(port)],
@@ -71,18 +75,22 @@ def start_service(model: Path, port: int, log_path: Path) -> subprocess.Popen:
         stdout=log_path.open("wb"),
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"service exited: {log_path.read_text(errors='replace')[-2000:]}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json().get("status") == "ok":
+            health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()
+            if health.get("status") == "ok":
                 return proc
+            if health.get("status") == "error":
+                proc.terminate()
+                raise SystemExit(f"model failed to load: {health.get('message')}")
         except (httpx.HTTPError, ValueError):
             pass
         time.sleep(0.3)
     proc.terminate()
-    raise SystemExit("service not ready after 180 s")
+    raise SystemExit(f"service not ready after {timeout:.0f} s")
 
 
 def gradio_caller(url: str, api_name: str, text: str):
@@ -189,7 +197,7 @@ def main() -> int:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     with tempfile.TemporaryDirectory() as tmp:
-        proc = start_service(model, port, Path(tmp) / "service.log")
+        proc = start_service(model, port, Path(tmp) / "service.log", QUEUE)
         try:
             paths = {}
             for name, text in (("pii", PII_TEXT), ("scam", SCAM_TEXT)):

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from app_latency import concurrent_calls, start_service, summary  # noqa: E402
+from app_latency import QUEUE, concurrent_calls, start_service, summary  # noqa: E402
 
 from hocai.net import free_port  # noqa: E402
 
@@ -153,7 +153,7 @@ def latency(clients: int, rounds: int, questions: list[dict]) -> dict:
     texts = [question_text(q) for q in questions] or ["AI là gì?"]
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["HOCAI_RATE_TOOLS_PER_MIN"] = "100000"
-        proc = start_service(model, port, Path(tmp) / "service.log")
+        proc = start_service(model, port, Path(tmp) / "service.log", QUEUE)
         try:
             counter = iter(range(10**9))
 

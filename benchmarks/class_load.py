@@ -37,6 +37,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.app_latency import start_service  # noqa: E402
 from hocai.net import free_port  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "class_load.json"
@@ -194,39 +195,6 @@ def participant(
 # ---- services --------------------------------------------------------------------------------------
 
 
-def start_service(model: Path, port: int, scratch: Path, env_extra: dict[str, str]) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "HOCAI_MODEL": str(model),
-        "HOCAI_BACKEND": "local",
-        "HOCAI_CONFIG": str(scratch / "none.toml"),
-        **env_extra,
-    }
-    log_path = scratch / f"service-{port}.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hocai.cli", "app", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log_path.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"service exited: {log_path.read_text(errors='replace')[-2000:]}")
-        try:
-            health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()
-            if health.get("status") == "ok":
-                return proc
-            if health.get("status") == "error":
-                raise SystemExit(f"model failed to load: {health.get('message')}")
-        except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(0.5)
-    proc.terminate()
-    raise SystemExit("service not ready after 600 s")
-
-
 def teaching_model(scratch: Path) -> Path:
     """The store's teaching model, or one built now into the scratch folder (about 150 s)."""
     from hocai.ai import store
@@ -309,7 +277,7 @@ def run_class(
 ) -> dict[str, Any]:
     port = free_port()
     loading = time.perf_counter()
-    proc = start_service(model, port, scratch, env_extra)
+    proc = start_service(model, port, scratch / f"service-{port}.log", env_extra, timeout=600)
     load_s = time.perf_counter() - loading
     try:
         base = f"http://127.0.0.1:{port}"
