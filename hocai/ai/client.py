@@ -130,14 +130,14 @@ def chat_stream(message: str) -> Iterator[dict]:
         raise _translate(exc) from None
 
 
-def _tool(name: str, text: str) -> dict:
-    """The safety tools over plain JSON (POST /api/NAME): no Gradio queue, so a whole class is served fast."""
+def _post(name: str, payload: dict) -> dict:
+    """POST /api/NAME with plain JSON (no Gradio queue, so a whole class is served fast); the answer as a dict."""
     import httpx
 
     try:
         response = httpx.post(
             _url() + f"api/{name}",
-            json={"text": text},
+            json=payload,
             headers=_headers(),
             timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
         )
@@ -152,36 +152,20 @@ def _tool(name: str, text: str) -> dict:
 
 
 def pii(text: str) -> dict:
-    return _tool("pii", text)
+    return _post("pii", {"text": text})
 
 
 def scam(text: str) -> dict:
-    return _tool("scam", text)
+    return _post("scam", {"text": text})
 
 
 def prompt_check(text: str) -> dict:
-    return _tool("prompt_check", text)
+    return _post("prompt_check", {"text": text})
 
 
 def assistant(question: str, link_base: str = "") -> dict:
     """The course assistant (POST /api/assistant): lesson passages with links, never an exercise's answer."""
-    import httpx
-
-    try:
-        response = httpx.post(
-            _url() + "api/assistant",
-            json={"question": question, "link_base": link_base},
-            headers=_headers(),
-            timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
-        )
-        answer = response.json()
-    except (httpx.HTTPError, ValueError):
-        raise ServiceUnavailable() from None
-    if not isinstance(answer, dict):
-        raise ServiceUnavailable()
-    if response.status_code != 200:
-        raise UserError(answer.get("error") or ServiceUnavailable().message)
-    return answer
+    return _post("assistant", {"question": question, "link_base": link_base})
 
 
 RETRAIN_POLL_S = 2.0

@@ -54,3 +54,7 @@ def test_client_uses_the_json_routes(service, monkeypatch):
     assert client.scam("Chúc mừng bạn trúng thưởng xe SH, chuyển phí 500k vào STK 0123456789 để nhận quà")["scam"]
     with pytest.raises(UserError):
         client.pii("   ")
+    assert client.assistant("ao giac cua AI la gi?")["sources"][0]["lesson"] == 5
+    with pytest.raises(UserError) as refused:
+        client.assistant("")
+    assert refused.value.message not in ("", client.DOWN)  # the service's own sentence reaches the participant
