@@ -86,26 +86,20 @@ def grade(example: WorkedExample, ticked: list[bool]) -> Verdict:
     return verdict
 
 
+def _flaws(colour: str, heading: str, flaws) -> str:
+    """A coloured heading over the flaws, each with the check that finds it."""
+    items = "".join(f"<li>«{esc(f.quote)}»: {esc(f.what)} <i>Cách kiểm tra: {esc(f.check)}</i></li>" for f in flaws)
+    return f'<p style="color:{colour}"><b>{heading}</b></p><ul>{items}</ul>'
+
+
 def render_verdict(example: WorkedExample, verdict: Verdict) -> Html:
     """Found, missed (with the check that finds each) and passages that were in fact right."""
     total = len(example.flaws)
     parts = [f"<p><b>Bạn tìm ra {len(verdict.found)}/{total} lỗi.</b></p>"]
     if verdict.found:
-        parts.append(
-            f'<p style="color:{GOOD}"><b>✔ Đã tìm ra:</b></p><ul>'
-            + "".join(
-                f"<li>«{esc(f.quote)}»: {esc(f.what)} <i>Cách kiểm tra: {esc(f.check)}</i></li>" for f in verdict.found
-            )
-            + "</ul>"
-        )
+        parts.append(_flaws(GOOD, "✔ Đã tìm ra:", verdict.found))
     if verdict.missed:
-        parts.append(
-            f'<p style="color:{BAD}"><b>✘ Còn bỏ sót:</b></p><ul>'
-            + "".join(
-                f"<li>«{esc(f.quote)}»: {esc(f.what)} <i>Cách kiểm tra: {esc(f.check)}</i></li>" for f in verdict.missed
-            )
-            + "</ul>"
-        )
+        parts.append(_flaws(BAD, "✘ Còn bỏ sót:", verdict.missed))
     if verdict.false_alarms:
         parts.append(
             f'<p style="color:{INFO}"><b>Những đoạn này không sai:</b></p><ul>'
