@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import pickle
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +19,7 @@ from hocai.assistant.bm25 import BM25
 from hocai.assistant.spelling import Speller
 from hocai.assistant.textnorm import STOPWORDS, fold, is_stop, standardise, syllables, terms
 
-VERSION = "3"
+VERSION = "4"
 LESSON0_WEIGHT = 0.4  # the trainer's guide repeats each lesson in brief; the lesson itself should win
 TITLE_WEIGHT = 0.5  # a lesson's title and goals name every topic; the section teaching it should win
 SUMMARY_WEIGHT = 0.85  # the summary restates a lesson's sections in one line each
@@ -31,6 +33,9 @@ INFO_FLOOR = 1.0  # ... and every word weighs this much less: what a word says b
 LONG_WORDS = 10  # a question with this many content words tells a story before it asks:
 STORY_WEIGHT = 0.5  # its words before the last QUESTION_SHARE of the question count this much
 QUESTION_SHARE = 0.45
+TOPIC_SHARE = 0.25  # a word in this share of the passages, and in TOPIC_MIN of them or more, ...
+TOPIC_MIN = 3  # (a word of one or two passages is what they teach, not what the whole course is about)
+TOPIC_RATIO = 3.0  # ... and e^this times more common there than in generic Vietnamese: the course's subject
 PARTIAL = 0.5  # a syllable of a two-syllable word ("khẩu" of "hộ khẩu") found only apart from its pair
 
 
@@ -105,6 +110,20 @@ class Index:
             known.update(syllables(f.read_text(encoding="utf-8", errors="replace")))
         self.speller = Speller(df, known)
         self.weights = np.array([_weight(p) for p in items])
+        self.topic = _topic_words(docs)
+        self.definitions = [self._defined(p) for p in items]
+
+    def _defined(self, p: P.Passage) -> frozenset[str]:
+        """The content words of the term a passage defines: a glossary entry's term, or X of a heading "X là gì?"."""
+        if p.heading == P.GLOSSARY_HEADING:
+            paragraphs = [x for x in p.text.split("\n\n") if x.strip()]
+            term = re.split(r"[(:]", paragraphs[-1], maxsplit=1)[0] if len(paragraphs) > 1 else ""
+        elif not p.overview:
+            words = syllables(_heading(p))
+            term = " ".join(words[:-2]) if words[-2:] == ["la", "gi"] else ""
+        else:
+            term = ""
+        return frozenset(t for t, s in self._tokens(term) if not s and len(t) > 1) if term else frozenset()
 
     def _doc_terms(self, text: str) -> list[str]:
         if not self.folded:
@@ -177,13 +196,38 @@ class Index:
     def query_terms(self, question: str) -> list[str]:
         return self._query(question)[0]
 
+    def subject(self, question: str) -> frozenset[str]:
+        """What a question asking for a meaning ("X là gì?", "X nghĩa là gì", "X là cái chi vậy") asks about: the
+        content words of X, as the index holds them; empty for any other question."""
+        if not self.folded:
+            return frozenset()
+        for clause in _CLAUSE.split(standardise(question)):
+            toks = self._tokens(clause)
+            words = [t for t, _ in toks]
+            for i in range(len(words) - 1):
+                if words[i] == "la" and (words[i + 1] == "gi" or words[i + 1 : i + 3] == ["cai", "gi"]):
+                    return frozenset(t for t, s in toks[:i] if not s and len(t) > 1)
+        return frozenset()
+
+    def defines(self, i: int, subject: frozenset[str]) -> bool:
+        """Is passage i the definition of ``subject``: the glossary entry for it, or the section titled
+        "X là gì?" (the course's subject words, "AI", aside when the rest still names it)?"""
+        term = self.definitions[i]
+        if not subject or not term:
+            return False
+        return term == subject or term - self.topic == subject - self.topic != set()
+
     def search(self, question: str, k: int = 3) -> list[Hit]:
-        """The best passage of each of the k best sections (the glossary's terms are one section)."""
+        """The best passage of each of the k best sections (the glossary's terms are one section); a question
+        asking what a term means gets the passages defining it first, wholly relevant (the words around the
+        question, "nói dễ hiểu cho tui", say how to answer, not what about)."""
         query, pairs, weights, units = self._query(question)
         scores = self.bm25.scores(query, weights or None) * self.weights
+        subject = self.subject(question)
+        defining = [i for i in range(len(self.passages)) if scores[i] > 0 and self.defines(i, subject)]
         out: list[Hit] = []
         seen: set[tuple] = set()
-        for i in np.argsort(-scores):
+        for i in [*sorted(defining, key=lambda i: -scores[i]), *np.argsort(-scores)]:
             if scores[i] <= 0 or len(out) >= k:
                 break
             p = self.passages[i]
@@ -191,7 +235,8 @@ class Index:
             if where in seen:
                 continue
             seen.add(where)
-            out.append(Hit(p, float(scores[i]), self.coverage(units, i), len(pairs & self.doc_words[i])))
+            cover = 1.0 if i in defining else self.coverage(units, i)
+            out.append(Hit(p, float(scores[i]), cover, len(pairs & self.doc_words[i])))
         return out
 
     def coverage(self, units: dict[str, tuple[float, set]], i: int) -> float:
@@ -202,11 +247,31 @@ class Index:
         total = got = 0.0
         for word, (say, near) in units.items():
             total += say
-            if near & found or (word in found and not near):
+            if word in self.topic or near & found or (word in found and not near):
                 got += say
             elif word in found:
                 got += PARTIAL * say
         return got / total if total else 0.0
+
+
+_CLAUSE = re.compile(r"[,.;:!?\n]+")
+
+
+def _topic_words(docs: list[list[str]]) -> set[str]:
+    """The course's subject words ("AI", "chatbot"): in many of its passages and far more common there than in
+    generic Vietnamese. A question naming one is about the course even where the section found does not repeat
+    it, so in the coverage they count as found in every passage."""
+    df: dict[str, int] = {}
+    for d in docs:
+        for w in set(d):
+            if "_" not in w and not w.startswith("~") and not w.isdigit():
+                df[w] = df.get(w, 0) + 1
+    n = len(docs)
+    return {
+        w
+        for w, k in df.items()
+        if k >= max(TOPIC_SHARE * n, TOPIC_MIN) and math.log(k / n) + background.idf(w) >= TOPIC_RATIO
+    }
 
 
 def _info(word: str) -> float:
