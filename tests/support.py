@@ -21,9 +21,9 @@ HOCAI = str(Path(sys.executable).with_name("hocai"))
 class Workshop:
     """`hocai start` as a participant's trainer runs it, with its printed addresses."""
 
-    def __init__(self, env: dict[str, str], lab_port: int, app_port: int):
+    def __init__(self, env: dict[str, str], lab_port: int, app_port: int, *extra: str):
         self.proc = subprocess.Popen(
-            [HOCAI, "start", "--lab-port", str(lab_port), "--app-port", str(app_port), "--no-browser"],
+            [HOCAI, "start", "--lab-port", str(lab_port), "--app-port", str(app_port), "--no-browser", *extra],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -6,40 +6,11 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import subprocess
-import threading
 import urllib.error
 import urllib.request
 
 from support import HOCAI, Workshop, free_port
-
-
-class CourseWorkshop(Workshop):
-    """`hocai start --course DIR` on free ports."""
-
-    def __init__(self, env: dict[str, str], course) -> None:
-        self.proc = subprocess.Popen(
-            [
-                HOCAI,
-                "start",
-                "--lab-port",
-                str(free_port()),
-                "--app-port",
-                str(free_port()),
-                "--no-browser",
-                "--course",
-                str(course),
-                "--board-port",
-                str(free_port()),
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -62,7 +33,7 @@ def test_start_with_a_course_opens_the_board(tiny_model_dir, tmp_path):
         done = subprocess.run([HOCAI, *args], env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    running = CourseWorkshop(env, course)
+    running = Workshop(env, free_port(), free_port(), "--course", str(course), "--board-port", str(free_port()))
     try:
         url = running.wait_for("Bảng tiến độ").split(": ", 1)[1].strip()
         assert url.startswith("http://127.0.0.1:") and "?token=" in url
