@@ -57,6 +57,17 @@ class Workshop:
         return self.proc.wait(timeout=60)
 
 
+def refused_start(env: dict[str, str], lab_port: int | None = None) -> subprocess.CompletedProcess:
+    """`hocai start` that must stop at once with one Vietnamese sentence: its exit code and output (60 s at most)."""
+    return subprocess.run(
+        [HOCAI, "start", "--lab-port", str(lab_port or free_port()), "--app-port", str(free_port()), "--no-browser"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 LINES = [
     "Xin chào các bạn, hôm nay chúng ta học về trí tuệ nhân tạo.",
     "Cán bộ xã dùng máy tính để soạn văn bản và trả lời người dân.",

@@ -18,7 +18,7 @@ import urllib.request
 
 import psutil
 import pytest
-from support import Workshop, free_port
+from support import Workshop, free_port, refused_start
 
 from hocai.ai import build_progress, store
 from hocai.errors import UserError
@@ -186,10 +186,6 @@ def test_a_stopped_background_build_cleans_up(tmp_path):
 
 
 def test_a_store_it_cannot_write_to_is_one_sentence(tmp_path):
-    import subprocess
-
-    from support import HOCAI
-
     (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
     env = {
         **os.environ,
@@ -197,12 +193,6 @@ def test_a_store_it_cannot_write_to_is_one_sentence(tmp_path):
         "HOCAI_MODEL_STORE": str(tmp_path / "not-a-folder" / "store"),
     }
     env.pop("HOCAI_MODEL", None)
-    result = subprocess.run(
-        [HOCAI, "start", "--lab-port", str(free_port()), "--app-port", str(free_port()), "--no-browser"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = refused_start(env)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("Không ghi được vào kho mô hình")

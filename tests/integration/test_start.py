@@ -4,16 +4,11 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 import urllib.request
-from pathlib import Path
 
 import psutil
 import pytest
-from support import Workshop, free_port
-
-HOCAI = str(Path(sys.executable).with_name("hocai"))
+from support import Workshop, free_port, refused_start
 
 
 def get(url: str):
@@ -54,13 +49,7 @@ def test_start_serves_vietnamese_lab_and_service_then_stops_cleanly(workshop_env
         children = psutil.Process(workshop.proc.pid).children(recursive=True)
         assert len(children) >= 2
 
-        second = subprocess.run(
-            [HOCAI, "start", "--lab-port", str(free_port()), "--app-port", str(free_port()), "--no-browser"],
-            env=workshop_env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        second = refused_start(workshop_env)
         assert second.returncode == 2
         assert "đang chạy" in second.stderr and "Traceback" not in second.stderr
     finally:
@@ -79,13 +68,7 @@ def test_port_in_use_gets_one_vietnamese_sentence(workshop_env):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run(
-            [HOCAI, "start", "--lab-port", str(port), "--app-port", str(free_port()), "--no-browser"],
-            env=workshop_env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = refused_start(workshop_env, port)
     assert result.returncode == 2
     assert f"Cổng {port}" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -93,12 +76,6 @@ def test_port_in_use_gets_one_vietnamese_sentence(workshop_env):
 
 def test_missing_model_gets_one_vietnamese_sentence(workshop_env, tmp_path):
     env = {**workshop_env, "HOCAI_MODEL": str(tmp_path / "khong-co")}
-    result = subprocess.run(
-        [HOCAI, "start", "--lab-port", str(free_port()), "--app-port", str(free_port()), "--no-browser"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = refused_start(env)
     assert result.returncode == 2
     assert "hocai models" in result.stderr and "Traceback" not in result.stderr
