@@ -68,6 +68,21 @@ def refused_start(env: dict[str, str], lab_port: int | None = None) -> subproces
     )
 
 
+def greedy_chat_whole_and_streamed(oa) -> tuple:
+    """The same greedy chat asked of an OpenAI client whole and streamed: (whole reply, streamed chunks, text pieces).
+
+    Greedy decoding, so the stream must spell the whole reply (sampling may stop early); that is checked here.
+    """
+    asked = dict(
+        model="tiny-teaching", max_tokens=10, temperature=0, messages=[{"role": "user", "content": "Xin chào các bạn"}]
+    )
+    whole = oa.chat.completions.create(**asked)
+    chunks = list(oa.chat.completions.create(stream=True, **asked))
+    pieces = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
+    assert "".join(pieces) == whole.choices[0].message.content
+    return whole, chunks, pieces
+
+
 LINES = [
     "Xin chào các bạn, hôm nay chúng ta học về trí tuệ nhân tạo.",
     "Cán bộ xã dùng máy tính để soạn văn bản và trả lời người dân.",

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
+from support import greedy_chat_whole_and_streamed
 
 PHONE = "0912345678"
 
@@ -53,14 +54,7 @@ def test_openai_library_streams_through_the_proxy(proxy_service):
     from openai import OpenAI
 
     oa = OpenAI(base_url=proxy_service.url + "v1", api_key="x", max_retries=0)
-    # Greedy, so the stream can be compared with the same reply given whole.
-    asked = dict(
-        model="tiny-teaching", max_tokens=10, temperature=0, messages=[{"role": "user", "content": "Xin chào các bạn"}]
-    )
-    whole = oa.chat.completions.create(**asked)
-    chunks = list(oa.chat.completions.create(stream=True, **asked))
-    pieces = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
-    assert "".join(pieces) == whole.choices[0].message.content
+    pieces = greedy_chat_whole_and_streamed(oa)[2]
     assert len(pieces) >= 3  # the upstream teaching model writes at least 10 tokens (max_tokens) in a chat
 
 

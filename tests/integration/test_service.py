@@ -12,6 +12,7 @@ import httpx
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
+from support import greedy_chat_whole_and_streamed
 
 from hocai.net import free_port
 
@@ -137,14 +138,7 @@ def test_openai_library_non_stream_and_stream(service):
     assert usage.prompt_tokens >= 2 and 1 <= usage.completion_tokens <= 8
     assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
     assert reply.choices[0].finish_reason == ("length" if usage.completion_tokens == 8 else "stop")
-    # Greedy decoding, so the stream is compared with the same reply given whole (sampling may stop early).
-    asked = dict(
-        model="tiny-teaching", max_tokens=10, temperature=0, messages=[{"role": "user", "content": "Xin chào các bạn"}]
-    )
-    whole = oa.chat.completions.create(**asked)
-    chunks = list(oa.chat.completions.create(stream=True, **asked))
-    pieces = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
-    assert "".join(pieces) == whole.choices[0].message.content
+    whole, chunks, pieces = greedy_chat_whole_and_streamed(oa)
     assert len(pieces) >= min(3, whole.usage.completion_tokens - 1)
     assert chunks[-1].choices[0].finish_reason == whole.choices[0].finish_reason
     cut = oa.completions.create(model="tiny-teaching", prompt="Bình dân học vụ số", max_tokens=3, temperature=0)
