@@ -132,11 +132,14 @@ class Index:
 
     def _tokens(self, question: str) -> list[tuple[str, bool]]:
         """(folded syllable, is a function word): everyday words mapped to the course's, spelling fixed, then
-        mapped again (a misspelt "promt" is "prompt" only after correction)."""
+        mapped again (a misspelt "promt" is "prompt" only after correction). A word typed with its tones is a
+        function word only when those tones make it one ("trồng", "lạ" are not "trong", "là"); a word typed in
+        capitals ("GPU") is an acronym, never "corrected" into a course word."""
         toks = [(fold(w), is_stop(w)) for w in syllables(question, folded=False)]
         toks = self._map(toks)
-        toks = [(t, s) if s else (self.speller.correct(t), s) for t, s in toks]
-        return self._map([(t, s or t in STOPWORDS) for t, s in toks])
+        caps = {fold(w) for w in _RAW_WORD.findall(question) if len(w) > 1 and w.isupper()}
+        fixed = [t if s or t in caps else self.speller.correct(t) for t, s in toks]
+        return self._map([(f, f in STOPWORDS) if f != t else (t, s) for f, (t, s) in zip(fixed, toks, strict=True)])
 
     def _map(self, toks: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
         out: list[tuple[str, bool]] = []
@@ -181,7 +184,7 @@ class Index:
             weights[term] = weights.get("~" + fold(term[1:]), weights.get(term, 1.0))
         units: dict[str, tuple[float, set]] = {}
         for i, (t, _) in enumerate(toks):
-            if not keep[i] or t in STOPWORDS:
+            if not keep[i]:
                 continue
             near = {
                 f"{toks[j][0]}_{toks[j + 1][0]}"
@@ -255,6 +258,7 @@ class Index:
 
 
 _CLAUSE = re.compile(r"[,.;:!?\n]+")
+_RAW_WORD = re.compile(r"\w+")
 
 
 def _topic_words(docs: list[list[str]]) -> set[str]:

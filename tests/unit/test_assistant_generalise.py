@@ -81,3 +81,16 @@ def test_a_long_question_whose_story_names_another_topic_reaches_the_section_ask
         result["sources"][0]["lesson"],
         result["sources"][0]["section"],
     )
+
+
+def test_a_word_typed_with_its_tones_is_a_function_word_only_if_those_tones_make_it_one(ix):
+    toks = ix._tokens("cài ứng dụng lạ, cố trồng lúa")
+    assert ("la", False) in toks and ("co", False) in toks and ("trong", False) in toks  # "lạ", "cố", "trồng"
+    assert ix._tokens("trong")[0] == ("trong", True) and ix._tokens("la gi")[0] == ("la", True)
+    _, _, _, units = ix._query("Người lạ gọi điện nhờ cài ứng dụng lạ")
+    assert "la" in units
+
+
+def test_a_word_typed_in_capitals_is_an_acronym_not_a_typo(ix):
+    assert ix._tokens("GPU")[0][0] == "gpu"
+    assert ix._tokens("gpu")[0][0] != "gpu"  # in lower case it is taken for a mistyped syllable
