@@ -17,7 +17,7 @@ from hocai.assistant import background, synonyms
 from hocai.assistant import passages as P
 from hocai.assistant.bm25 import BM25
 from hocai.assistant.spelling import Speller
-from hocai.assistant.textnorm import STOPWORDS, fold, is_stop, standardise, syllables, terms
+from hocai.assistant.textnorm import STOPWORDS, fold, is_stop, standardise, syllables, terms, topic_words
 
 VERSION = "4"
 LESSON0_WEIGHT = 0.4  # the trainer's guide repeats each lesson in brief; the lesson itself should win
@@ -33,6 +33,7 @@ INFO_FLOOR = 1.0  # ... and every word weighs this much less: what a word says b
 LONG_WORDS = 10  # a question with this many content words tells a story before it asks:
 STORY_WEIGHT = 0.5  # its words before the last QUESTION_SHARE of the question count this much
 QUESTION_SHARE = 0.45
+TAIL_WORDS = 4  # and the coverage of its last clauses holding this many content words counts too (the better)
 TOPIC_SHARE = 0.25  # a word in this share of the passages, and in TOPIC_MIN of them or more, ...
 TOPIC_MIN = 3  # (a word of one or two passages is what they teach, not what the whole course is about)
 TOPIC_RATIO = 3.0  # ... and e^this times more common there than in generic Vietnamese: the course's subject
@@ -223,10 +224,14 @@ class Index:
     def search(self, question: str, k: int = 3) -> list[Hit]:
         """The best passage of each of the k best sections (the glossary's terms are one section); a question
         asking what a term means gets the passages defining it first, wholly relevant (the words around the
-        question, "nói dễ hiểu cho tui", say how to answer, not what about)."""
+        question, "nói dễ hiểu cho tui", say how to answer, not what about). A long question's coverage is the
+        better of the whole and of its last clauses: the story before it may name what the course does not
+        teach ("lúa mất mùa", "họp chi bộ"), while what it asks is in the section."""
         query, pairs, weights, units = self._query(question)
         scores = self.bm25.scores(query, weights or None) * self.weights
         subject = self.subject(question)
+        tail = _tail(question)
+        tail_units = self._query(tail)[3] if tail else {}
         defining = [i for i in range(len(self.passages)) if scores[i] > 0 and self.defines(i, subject)]
         out: list[Hit] = []
         seen: set[tuple] = set()
@@ -238,7 +243,7 @@ class Index:
             if where in seen:
                 continue
             seen.add(where)
-            cover = 1.0 if i in defining else self.coverage(units, i)
+            cover = 1.0 if i in defining else max(self.coverage(units, i), self.coverage(tail_units, i))
             out.append(Hit(p, float(scores[i]), cover, len(pairs & self.doc_words[i])))
         return out
 
@@ -259,6 +264,20 @@ class Index:
 
 _CLAUSE = re.compile(r"[,.;:!?\n]+")
 _RAW_WORD = re.compile(r"\w+")
+
+
+def _tail(question: str) -> str:
+    """The question part of a long question (LONG_WORDS content words or more): its last clauses, from the end
+    back to TAIL_WORDS content words; '' for a short question."""
+    if len(topic_words(question)) < LONG_WORDS:
+        return ""
+    clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+    tail = ""
+    for c in reversed(clauses):
+        tail = f"{c}, {tail}" if tail else c
+        if len(topic_words(tail)) >= TAIL_WORDS:
+            break
+    return tail if len(topic_words(tail)) < len(topic_words(question)) else ""
 
 
 def _topic_words(docs: list[list[str]]) -> set[str]:

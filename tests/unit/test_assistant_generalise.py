@@ -94,3 +94,17 @@ def test_a_word_typed_with_its_tones_is_a_function_word_only_if_those_tones_make
 def test_a_word_typed_in_capitals_is_an_acronym_not_a_typo(ix):
     assert ix._tokens("GPU")[0][0] == "gpu"
     assert ix._tokens("gpu")[0][0] != "gpu"  # in lower case it is taken for a mistyped syllable
+
+
+def test_a_long_question_is_judged_by_what_it_asks_not_only_by_its_story(ix):
+    question = (
+        "Hôm qua đi đám cưới đứa cháu ở xã bên, nhà trai mổ heo mổ gà đãi cả xóm, về nhà coi video ông chủ tịch "
+        "tỉnh kêu gọi góp tiền, đó có phải deepfake không?"
+    )
+    assert index._tail(question).strip().endswith("đó có phải deepfake không")
+    _, _, _, units = ix._query(question)
+    hit = ix.search(question, k=1)[0]
+    assert hit.passage.heading.startswith("3. Deepfake")
+    assert ix.coverage(units, ix.passages.index(hit.passage)) < answer.MIN_COVERAGE  # the whole, story and all
+    assert answer.retrieve(question, ix)["status"] == "answer"  # its last clauses are what the section teaches
+    assert index._tail("Deepfake là gì?") == ""  # a short question is all question
