@@ -112,6 +112,10 @@ class Index:
         self.speller = Speller(df, known)
         self.weights = np.array([_weight(p) for p in items])
         self.topic = _topic_words(docs)
+        self.paragraph_words = [
+            [set(self._doc_terms(x)) | set(self._doc_terms(_heading(p))) for x in p.text.split("\n\n") if x.strip()]
+            for p in items
+        ]
         self.definitions = [self._defined(p) for p in items]
 
     def _defined(self, p: P.Passage) -> frozenset[str]:
@@ -248,10 +252,17 @@ class Index:
         return out
 
     def coverage(self, units: dict[str, tuple[float, set]], i: int) -> float:
+        """The relevance signal: the mean of what passage i holds of the question (``held``) and what its best
+        paragraph (with the heading) holds. A question the section answers has its words together in one
+        paragraph; one that only shares everyday words with a long section finds them scattered over it."""
+        whole = self.held(units, self.doc_words[i])
+        near = max((self.held(units, words) for words in self.paragraph_words[i]), default=whole)
+        return (whole + near) / 2
+
+    def held(self, units: dict[str, tuple[float, set]], found: set[str]) -> float:
         """Share of what the question's content words say (their rarity in generic Vietnamese, the story before
-        a long question counting less) that passage i holds, a word of two syllables counting fully only when
-        the passage has both together: the relevance signal."""
-        found = self.doc_words[i]
+        a long question counting less) that the terms ``found`` hold, a word of two syllables counting fully only
+        when they have both together."""
         total = got = 0.0
         for word, (say, near) in units.items():
             total += say

@@ -108,3 +108,14 @@ def test_a_long_question_is_judged_by_what_it_asks_not_only_by_its_story(ix):
     assert ix.coverage(units, ix.passages.index(hit.passage)) < answer.MIN_COVERAGE  # the whole, story and all
     assert answer.retrieve(question, ix)["status"] == "answer"  # its last clauses are what the section teaches
     assert index._tail("Deepfake là gì?") == ""  # a short question is all question
+
+
+def test_words_together_in_one_paragraph_count_more_than_words_scattered_over_a_section():
+    together = "1. An toàn\n\nĐổi mật khẩu cho wifi ngay.\n\nGọi ngân hàng khóa thẻ."
+    scattered = "1. An toàn\n\nĐổi mật khẩu ngay.\n\nGọi ngân hàng khóa thẻ.\n\nTắt wifi lạ."
+    small = index.Index([Passage("a", 1, "1. An toàn", together), Passage("b", 2, "1. An toàn", scattered)], [])
+    _, _, _, units = small._query("đổi mật khẩu cho wifi")
+    assert small.coverage(units, 0) == small.held(units, small.doc_words[0]) == pytest.approx(1.0)
+    whole = small.held(units, small.doc_words[1])
+    assert whole == pytest.approx(1.0)  # the section as a whole holds all of it ...
+    assert small.coverage(units, 1) < whole - 0.1  # ... but no paragraph holds more than a part
