@@ -42,7 +42,7 @@ GROUPS = {
     "both": ["dev", "blind"],
     "devs": ["dev", "dev2"],
     "check": ["dev", "dev2", "dev3"],
-    "all": ["dev", "dev2", "blind"],
+    "all": ["dev", "dev2", "dev3", "blind"],
 }
 # Sets whose questions are never looked at one by one (the blind set, and dev3, the check on generalisation):
 # only their aggregate figures are printed and written, not which questions were missed or let through.
@@ -181,7 +181,7 @@ def main() -> int:
         default="blind",
         help="blind: the labelled set written before tuning (default); dev, dev2: the two tuning "
         "sets (by two writers); dev3: a third writer's set, the check (aggregates only); both: dev and blind; "
-        "devs: dev and dev2; check: dev, dev2 and dev3; all: dev, dev2 and blind",
+        "devs: dev and dev2; check: dev, dev2 and dev3; all: dev, dev2, dev3 and blind",
     )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=10)
