@@ -3,7 +3,7 @@
 Questions go through the personal-data guard before anything else, are never logged in clear, and count
 against the "tools" rate limit (retrieval costs milliseconds; an instruct model's answer counts as "ai").
 The stats route is for trainers: with HOCAI_TRAINER_TOKEN set it needs ``Authorization: Bearer <token>``;
-without it, only this machine (loopback) may read it.
+without it, only this machine (loopback) may read it; on JupyterHub the instructors' board service may.
 """
 
 from __future__ import annotations
@@ -31,6 +31,13 @@ LINK_BASE = re.compile(r"[\w./-]{0,200}")  # "" in a lesson: links relative to t
 
 
 def trainer_allowed(request: Request) -> bool:
+    """The trainer token; on JupyterHub the instructors' board service (its own hub token, checked by the hub
+    login in front); else only this machine."""
+    from hocai.hub.board import SERVICE_NAME as BOARD
+
+    state = request.scope.get("state") or {}
+    if state.get("hub_kind") == "service" and state.get("hub_user") == BOARD:
+        return True
     token = settings.kit().trainer_token
     if token:
         sent = request.headers.get("authorization", "").partition(" ")[2].strip()

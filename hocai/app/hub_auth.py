@@ -43,7 +43,8 @@ class HubAuthMiddleware:
         token = token or cookies.get(COOKIE)
         user = await self.auth.user_for_token(token, sync=False) if token else None
         if user and self.auth.check_scopes(self.auth.access_scopes, user):
-            scope.setdefault("state", {})["hub_user"] = user["name"]
+            state = scope.setdefault("state", {})
+            state["hub_user"], state["hub_kind"] = user["name"], user.get("kind", "user")
             return await self.app(scope, receive, send)
         if scope["type"] == "websocket":
             return await send({"type": "websocket.close", "code": 1008})

@@ -15,6 +15,8 @@ import html
 import json
 import os
 import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from tornado import ioloop, web
@@ -44,6 +46,28 @@ class TokenHandler(web.RequestHandler):
     def write_error(self, status_code: int, **kwargs) -> None:
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(TRAINERS_ONLY if status_code == 403 else "Không đọc được tiến độ lớp; hãy thử lại.")
+
+
+def assistant_questions(timeout_s: float = 1.0) -> dict | None:
+    """How many questions the course assistant got, per lesson section (counts only, no text, no person), from the
+    Sân tập AI service: what the class finds hard (issue 23, item 5). None when the service cannot be asked;
+    the board draws without it.
+
+    On JupyterHub the board sends its own hub token (its role in deploy/jupyterhub_config.py lets it through
+    the service's hub login); on one machine the trainer token, or nothing, where the service lets this machine in.
+    """
+    kit = settings.kit()
+    token = os.environ.get("JUPYTERHUB_API_TOKEN") or kit.trainer_token
+    request = urllib.request.Request(
+        kit.service_url.rstrip("/") + "/api/assistant/stats",
+        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"} if token else {},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            data = json.loads(response.read().decode("utf-8"))
+    except (OSError, ValueError, urllib.error.URLError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("sections"), list) else None
 
 
 def _xsrf(handler: web.RequestHandler) -> str:
@@ -78,7 +102,9 @@ def _handlers(course_dir: Path, base: type[web.RequestHandler], auth: callable) 
             self.set_header("Cache-Control", "no-store")
             from hocai_grader import board
 
-            self.finish(json.dumps(board.as_json(course_dir), ensure_ascii=False))
+            self.finish(
+                json.dumps({**board.as_json(course_dir), "assistant": assistant_questions()}, ensure_ascii=False)
+            )
 
     class Export(base):
         @auth

@@ -3,6 +3,7 @@ the web service refuses anyone without the trainer token."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -119,13 +120,13 @@ def _get(url: str, token: str | None = None) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-def test_service_needs_the_trainer_token_and_exports_the_report(klass, monkeypatch):
+@contextlib.contextmanager
+def running_board(course_root: Path):
+    """The board service (hocai.hub.board) on a free port in a thread of this process; its base URL."""
     from tornado import ioloop
 
     from hocai.hub import board as service
 
-    course, _ = klass
-    monkeypatch.setenv(service.TOKEN_ENV, "bi-mat-giang-vien")
     port = _free_port()
     loop_box = {}
 
@@ -133,17 +134,27 @@ def test_service_needs_the_trainer_token_and_exports_the_report(klass, monkeypat
         import asyncio
 
         asyncio.set_event_loop(asyncio.new_event_loop())
-        service.make_app(course.root).listen(port, "127.0.0.1")
+        service.make_app(course_root).listen(port, "127.0.0.1")
         loop_box["loop"] = ioloop.IOLoop.current()
         loop_box["loop"].start()
 
     threading.Thread(target=run, daemon=True).start()
-    base = f"http://127.0.0.1:{port}"
     for _ in range(50):
         if "loop" in loop_box:
             break
         time.sleep(0.1)
     try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        loop_box["loop"].add_callback(loop_box["loop"].stop)
+
+
+def test_service_needs_the_trainer_token_and_exports_the_report(klass, monkeypatch):
+    from hocai.hub import board as service
+
+    course, _ = klass
+    monkeypatch.setenv(service.TOKEN_ENV, "bi-mat-giang-vien")
+    with running_board(course.root) as base:
         for path in ("/", "/data.json", "/export.csv"):
             status, body = _get(base + path)
             assert status == 403 and "Chỉ giảng viên" in body.decode("utf-8")
@@ -157,8 +168,36 @@ def test_service_needs_the_trainer_token_and_exports_the_report(klass, monkeypat
         status, csv = _get(base + "/export.csv", "bi-mat-giang-vien")
         assert status == 200 and "hv1" in csv.decode("utf-8-sig")
         assert _get(base + "/export.xlsx", "bi-mat-giang-vien")[1][:2] == b"PK"
-    finally:
-        loop_box["loop"].add_callback(loop_box["loop"].stop)
+
+
+def test_the_board_counts_the_assistants_questions_by_section(klass, service, monkeypatch):
+    """Issue 23, item 5: what the class asks the assistant, counted per lesson section, on the board; never the
+    question's text. A service that cannot be reached leaves the board working, without the counts."""
+    from hocai.hub import board as service_module
+
+    course, _ = klass
+    question = "Làm sao nhận ra cuộc gọi video deepfake giả giọng người quen?"
+    asked = json.dumps({"question": question}).encode()
+    request = urllib.request.Request(service.url + "api/assistant", asked, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        reply = json.loads(response.read())
+    assert reply["status"] == "answer", reply
+    top = reply["sources"][0]
+    monkeypatch.setenv(service_module.TOKEN_ENV, "bi-mat-giang-vien")
+    monkeypatch.setenv("HOCAI_SERVICE_URL", service.url)
+    with running_board(course.root) as base:
+        status, body = _get(base + "/data.json", "bi-mat-giang-vien")
+        assert status == 200
+        counts = json.loads(body)["assistant"]
+        row = next(r for r in counts["sections"] if (r["lesson"], r["section"]) == (top["lesson"], top["section"]))
+        assert row["status"] == "answer" and row["questions"] >= 1 and counts["total"] >= 1
+        assert "deepfake giả giọng" not in body.decode("utf-8")
+        page = _get(base + "/", "bi-mat-giang-vien")[1].decode("utf-8")
+        assert "Câu hỏi gửi trợ giảng AI" in page and "drawAssistant(data.assistant)" in page
+        monkeypatch.setenv("HOCAI_SERVICE_URL", f"http://127.0.0.1:{_free_port()}/")
+        status, body = _get(base + "/data.json", "bi-mat-giang-vien")
+        data = json.loads(body)
+        assert status == 200 and data["assistant"] is None and len(data["rows"]) == len(STUDENTS)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give a folder to another account")
