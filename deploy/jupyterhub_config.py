@@ -91,6 +91,8 @@ if s.get("course_dir"):
                 str(board_port),
                 "--hub-auth",
             ],
+            # Where it asks the Sân tập AI for the assistant's question counts (hocai.hub.board).
+            "environment": {kit_settings.env_var("service_url"): service_url},
             "oauth_no_confirm": True,
             "display": False,
             "info": {"title": "Bảng tiến độ lớp học"},
@@ -100,6 +102,12 @@ c.JupyterHub.load_groups = {"giang-vien": {"users": sorted(s.get("instructors", 
 c.JupyterHub.load_roles = [
     {"name": "user", "scopes": ["self", f"access:services!service={settings.SERVICE_NAME}"]},
     {"name": "giang-vien", "groups": ["giang-vien"], "scopes": [f"access:services!service={board.SERVICE_NAME}"]},
+    # The board reads the assistant's question counts (counts only) from the Sân tập AI with its own token.
+    {
+        "name": "bang-tien-do",
+        "services": [board.SERVICE_NAME],
+        "scopes": [f"access:services!service={settings.SERVICE_NAME}"],
+    },
     {
         "name": "idle-culler",
         "services": ["idle-culler"],

@@ -5,6 +5,7 @@ autograde, and the score in the participant's «Tiến độ của tôi» once f
 the «Nộp bài» box fits a 390 px screen. Runs as root (it creates system
 users), as CI does."""
 
+import json
 import os
 import re
 import shutil
@@ -105,6 +106,22 @@ def test_board_follows_two_participants_live(board_hub, browser, artifacts):
     page.locator("button", has_text=re.compile("^Vẫn nộp bài$")).last.click()
     page.get_by_text(re.compile("Đã nộp bài lúc")).first.wait_for()
     _wait_states(board, {"hvbnop": "đã nộp", "hvbmo": "đang làm"}, 10)
+
+    # The assistant's questions, counted per section, reach the board through the hub (issue 23, item 5): the
+    # board asks the Sân tập AI with its own hub token. A participant asks one question there.
+    board.locator("#assistant", has_text="Chưa có câu hỏi nào.").wait_for(timeout=10_000)
+    app = pages["hvbmo"]
+    app.goto(f"{hub.base}services/san-tap-ai/")
+    asked = app.request.post(
+        f"{hub.base}services/san-tap-ai/api/assistant",
+        data=json.dumps({"question": "Làm sao nhận ra cuộc gọi video deepfake giả giọng người quen?"}),
+        headers={"Content-Type": "application/json"},
+    )
+    assert asked.ok, asked.text()
+    top = asked.json()["sources"][0]
+    shown = board.locator(f"#assistant li[data-lesson='{top['lesson']}']")
+    shown.wait_for(timeout=10_000)
+    assert "1 câu" in shown.inner_text() and "deepfake giả giọng" not in board.content()
 
     # On a phone-sized screen the «Nộp bài» box and its message fit the width (item 5).
     page.set_viewport_size({"width": 390, "height": 844})
