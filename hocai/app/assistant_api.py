@@ -31,13 +31,13 @@ LINK_BASE = re.compile(r"[\w./-]{0,200}")  # "" in a lesson: links relative to t
 
 
 def trainer_allowed(request: Request) -> bool:
-    """The trainer token; on JupyterHub the instructors' board service (its own hub token, checked by the hub
-    login in front); else only this machine."""
+    """On JupyterHub only the instructors' board service (its own hub token, checked by the hub login in
+    front); on one machine the trainer token, or this machine when none is set."""
     from hocai.hub.board import SERVICE_NAME as BOARD
 
     state = request.scope.get("state") or {}
-    if state.get("hub_kind") == "service" and state.get("hub_user") == BOARD:
-        return True
+    if state.get("hub_user"):  # behind the hub every request comes through its proxy, from this machine
+        return state.get("hub_kind") == "service" and state["hub_user"] == BOARD
     token = settings.kit().trainer_token
     if token:
         sent = request.headers.get("authorization", "").partition(" ")[2].strip()

@@ -118,6 +118,7 @@ def test_board_follows_two_participants_live(board_hub, browser, artifacts):
         headers={"Content-Type": "application/json"},
     )
     assert asked.ok, asked.text()
+    assert app.request.get(f"{hub.base}services/san-tap-ai/api/assistant/stats").status == 403  # the board's only
     top = asked.json()["sources"][0]
     shown = board.locator(f"#assistant li[data-lesson='{top['lesson']}']")
     shown.wait_for(timeout=10_000)
