@@ -21,6 +21,7 @@ from hocai import settings
 from hocai.app.limits import RateLimiter, TooFast, is_loopback, read_capped
 from hocai.app.service import Playground
 from hocai.errors import UserError
+from hocai.hub.settings import BOARD_SERVICE_NAME
 
 log = logging.getLogger("hocai.app")
 NOT_JSON = 'Hãy gửi câu hỏi dạng JSON UTF-8: {"question": "…"}.'
@@ -33,11 +34,9 @@ LINK_BASE = re.compile(r"[\w./-]{0,200}")  # "" in a lesson: links relative to t
 def trainer_allowed(request: Request) -> bool:
     """On JupyterHub only the instructors' board service (its own hub token, checked by the hub login in
     front); on one machine the trainer token, or this machine when none is set."""
-    from hocai.hub.board import SERVICE_NAME as BOARD
-
     state = request.scope.get("state") or {}
     if state.get("hub_user"):  # behind the hub every request comes through its proxy, from this machine
-        return state.get("hub_kind") == "service" and state["hub_user"] == BOARD
+        return state.get("hub_kind") == "service" and state["hub_user"] == BOARD_SERVICE_NAME
     token = settings.kit().trainer_token
     if token:
         sent = request.headers.get("authorization", "").partition(" ")[2].strip()

@@ -22,8 +22,9 @@ from pathlib import Path
 from tornado import ioloop, web
 
 from hocai import settings
+from hocai.hub import settings as hub_settings
 
-SERVICE_NAME = "bang-tien-do"
+SERVICE_NAME = hub_settings.BOARD_SERVICE_NAME
 TOKEN_ENV = settings.env_var("trainer_token")
 PAGE = Path(__file__).with_name("board_page.html")
 TRAINERS_ONLY = "Chỉ giảng viên xem được bảng tiến độ."
@@ -97,14 +98,14 @@ def _handlers(course_dir: Path, base: type[web.RequestHandler], auth: callable) 
 
     class Data(base):
         @auth
-        def get(self) -> None:
+        async def get(self) -> None:
             self.set_header("Content-Type", "application/json; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
             from hocai_grader import board
 
-            self.finish(
-                json.dumps({**board.as_json(course_dir), "assistant": assistant_questions()}, ensure_ascii=False)
-            )
+            # In a thread: a slow Sân tập AI must not hold up the board's other requests.
+            assistant = await ioloop.IOLoop.current().run_in_executor(None, assistant_questions)
+            self.finish(json.dumps({**board.as_json(course_dir), "assistant": assistant}, ensure_ascii=False))
 
     class Export(base):
         @auth

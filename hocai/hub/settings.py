@@ -11,6 +11,7 @@ from hocai.fileio import write_text_atomic
 
 SETTINGS_FILE = "settings.json"
 SERVICE_NAME = "san-tap-ai"
+BOARD_SERVICE_NAME = "bang-tien-do"  # the instructors' live board (hocai.hub.board)
 PARTICIPANT_GROUP = "hocai-hv"
 INSTRUCTOR_GROUP = "hocai-gv"
 ACCOUNT_MARKER = "hocai"  # in the GECOS field, so the kit only ever touches accounts it made
