@@ -30,7 +30,24 @@ def test_ask_in_a_lesson_and_follow_the_link(workshop, page, artifacts):
         ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownOutput h2", has_text=expected["section"][3:]
     ).first
     heading.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)  # the scroll settles
-    top = heading.bounding_box()["y"]
+    box_now = settled_box(page, heading)
+    scrolled = page.evaluate(
+        "document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer').scrollTop"
+    )
     page.screenshot(path=str(artifacts / "tro-giang-nguon.png"), full_page=False)
-    assert 0 <= top <= 900 * 0.6, top  # the section is on screen, near the top: the link went there
+    # The link went there: the notebook scrolled past its first screen and the whole heading is in view.
+    # (Where in the view depends on cells above finishing their layout after the scroll; CI saw 630 px.)
+    assert scrolled > 900, scrolled
+    assert 0 <= box_now["y"] and box_now["y"] + box_now["height"] <= 900, box_now
+
+
+def settled_box(page, locator, tries: int = 40) -> dict:
+    """The element's box once two readings 300 ms apart agree: the scroll and the layout have settled."""
+    last = locator.bounding_box()
+    for _ in range(tries):
+        page.wait_for_timeout(300)
+        now = locator.bounding_box()
+        if now == last:
+            return now
+        last = now
+    return last
