@@ -9,7 +9,7 @@ import torch
 from transformers import GPT2Config, GPT2LMHeadModel
 
 from hocai.ai import catalogue
-from hocai.ai.backends import quant
+from hocai.ai.backends import local, quant
 from hocai.ai.backends.local import LocalBackend
 from hocai.app.config import load_config
 from hocai.errors import UserError
@@ -122,6 +122,7 @@ def test_local_backend_loads_int8_when_asked_and_answers(tiny_model_dir):
         assert backend.health()["quantize"] == "int8"
         assert isinstance(backend.model.lm_head, quant.Int8Linear)
         assert backend.generate("Xin chào", max_new_tokens=5, temperature=0)
+        assert backend.batcher.call(torch.get_num_threads) == local.INT8_THREADS
     finally:
         backend.close()
 
@@ -132,5 +133,6 @@ def test_local_backend_auto_leaves_a_small_model_alone(tiny_model_dir):
         backend.load()
         assert backend.health()["quantize"] == "none"
         assert type(backend.model.lm_head) is torch.nn.Linear
+        assert backend.batcher.call(torch.get_num_threads) == local.CORES
     finally:
         backend.close()

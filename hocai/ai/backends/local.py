@@ -33,6 +33,12 @@ log = logging.getLogger("hocai.ai")
 # trained on short sentences, could end after one syllable («Phần viết tiếp: Xin chào các bạnọc», CI
 # 2026-12-04), which shows a participant nothing.
 CONTINUATION_CHAT_MIN_TOKENS = 12
+CORES = torch.get_num_threads()  # torch's intra-op threads for a full-precision model
+# An int8 step is ~170 small fbgemm calls; with passive OpenMP waits (hocai/ai/backends/__init__.py) waking a
+# second thread for each costs more than it brings. 0.5B shape, 2 cores, passive, step ms at 1 / 8 rows:
+# quiet 47.5 / 112 with 2 threads, 41.6 / 89 with 1; beside two busy processes 99 / 178 and 66 / 148.
+# bf16 (fewer, larger calls) keeps both: 78 / 93 against 96 / 106 quiet. The other core serves the page.
+INT8_THREADS = 1
 BIG_MODEL_PARAMS = 50_000_000  # below this, float32 is as fast as bfloat16 and exact
 
 
@@ -110,6 +116,7 @@ class LocalBackend(Backend):
         dtype = self.dtype or pick_dtype(n_params)
         model = model.to(dtype).eval()
         self.quantize = quant.resolve(self.wanted_quantize(info), n_params)
+        torch.set_num_threads(INT8_THREADS if self.quantize == "int8" else CORES)  # this thread's own OpenMP team
         if self.quantize == "int8":
             quant.quantize_linears(model, precise=quant.precise_layers(n_params))
             quant.release_freed_memory()
