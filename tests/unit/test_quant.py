@@ -122,7 +122,15 @@ def test_local_backend_loads_int8_when_asked_and_answers(tiny_model_dir):
         assert backend.health()["quantize"] == "int8"
         assert isinstance(backend.model.lm_head, quant.Int8Linear)
         assert backend.generate("Xin chào", max_new_tokens=5, temperature=0)
-        assert backend.batcher.call(torch.get_num_threads) == local.INT8_THREADS
+        prompt = list(range(5, 5 + local.INT8_ONE_THREAD_ROWS + 1))
+
+        def threads_after(ids: list[int]) -> int:
+            with torch.inference_mode():
+                backend.model(input_ids=torch.tensor([ids]))
+            return torch.get_num_threads()
+
+        assert backend.batcher.call(lambda: threads_after(prompt[:1])) == 1  # one participant's next token
+        assert backend.batcher.call(lambda: threads_after(prompt)) == local.CORES  # a prompt
     finally:
         backend.close()
 
