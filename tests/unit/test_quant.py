@@ -120,7 +120,8 @@ def test_local_backend_loads_int8_when_asked_and_answers(tiny_model_dir):
         backend.load()
         assert backend.status == "ok", backend.message
         assert backend.health()["quantize"] == "int8"
-        assert isinstance(backend.model.lm_head, quant.Int8Linear)
+        assert isinstance(backend.model.lm_head, quant.Int8Linear) and backend.model.lm_head.all_cores
+        assert not any(m.all_cores for m in backend.model.transformer.modules() if isinstance(m, quant.Int8Linear))
         assert backend.generate("Xin chào", max_new_tokens=5, temperature=0)
         prompt = list(range(5, 5 + local.INT8_ONE_THREAD_ROWS + 1))
 
@@ -144,3 +145,20 @@ def test_local_backend_auto_leaves_a_small_model_alone(tiny_model_dir):
         assert backend.batcher.call(torch.get_num_threads) == local.CORES
     finally:
         backend.close()
+
+
+@pytest.mark.skipif(quant.CORES < 2, reason="one core")
+def test_the_output_head_wakes_every_core_for_a_one_thread_step():
+    head = quant.Int8Linear(torch.randn(64, 32), None, precise=True, all_cores=True)
+    seen: list[int] = []
+    inner = head._forward
+    head._forward = lambda x: (seen.append(torch.get_num_threads()), inner(x))[1]
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        with torch.inference_mode():
+            head(torch.randn(1, 32))
+        assert seen == [quant.CORES]
+        assert torch.get_num_threads() == 1  # the step's own count again
+    finally:
+        torch.set_num_threads(before)

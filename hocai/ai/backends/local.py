@@ -33,12 +33,13 @@ log = logging.getLogger("hocai.ai")
 # trained on short sentences, could end after one syllable («Phần viết tiếp: Xin chào các bạnọc», CI
 # 2026-12-04), which shows a participant nothing.
 CONTINUATION_CHAT_MIN_TOKENS = 12
-CORES = torch.get_num_threads()  # torch's intra-op threads
+CORES = quant.CORES
 # An int8 decoding step of a few rows is ~170 small fbgemm calls; with passive OpenMP waits
 # (hocai/ai/backends/__init__.py) waking a second thread for each costs more than it brings, and the other
 # core serves the page meanwhile. 0.5B shape, 2 cores, passive, step ms with 1 / 2 threads: 1 row 41.6 /
 # 47.5, 8 rows 90 / 115, 12 rows 117 / 121, 16 rows 142 / 126, 32 rows 261 / 211 (beside two busy processes,
-# 1 row: 66 / 99). So up to this many tokens in a forward pass use one thread; prompts and big batches all.
+# 1 row: 66 / 99). So up to this many tokens in a forward pass use one thread (but the output head: see
+# quant.Int8Linear); prompts and big batches all cores.
 # bf16 (fewer, larger calls) keeps all cores: 78 / 93 ms at 1 / 8 rows against 96 / 106 on one.
 INT8_ONE_THREAD_ROWS = 10
 BIG_MODEL_PARAMS = 50_000_000  # below this, float32 is as fast as bfloat16 and exact
