@@ -15,7 +15,6 @@ import html
 import json
 import os
 import tempfile
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -66,7 +65,7 @@ def assistant_questions(timeout_s: float = 1.0) -> dict | None:
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             data = json.loads(response.read().decode("utf-8"))
-    except (OSError, ValueError, urllib.error.URLError):
+    except (OSError, ValueError):  # URLError is an OSError
         return None
     return data if isinstance(data, dict) and isinstance(data.get("sections"), list) else None
 

@@ -9,7 +9,7 @@ import torch
 from transformers import GPT2Config, GPT2LMHeadModel
 
 from hocai.ai import catalogue
-from hocai.ai.backends import local, quant
+from hocai.ai.backends import quant
 from hocai.ai.backends.local import LocalBackend
 from hocai.app.config import load_config
 from hocai.errors import UserError
@@ -123,7 +123,7 @@ def test_local_backend_loads_int8_when_asked_and_answers(tiny_model_dir):
         assert isinstance(backend.model.lm_head, quant.Int8Linear) and backend.model.lm_head.all_cores
         assert not any(m.all_cores for m in backend.model.transformer.modules() if isinstance(m, quant.Int8Linear))
         assert backend.generate("Xin chào", max_new_tokens=5, temperature=0)
-        prompt = list(range(5, 5 + local.INT8_ONE_THREAD_ROWS + 1))
+        prompt = list(range(5, 5 + quant.ONE_THREAD_TOKENS + 1))
 
         def threads_after(ids: list[int]) -> int:
             with torch.inference_mode():
@@ -131,7 +131,7 @@ def test_local_backend_loads_int8_when_asked_and_answers(tiny_model_dir):
             return torch.get_num_threads()
 
         assert backend.batcher.call(lambda: threads_after(prompt[:1])) == 1  # one participant's next token
-        assert backend.batcher.call(lambda: threads_after(prompt)) == local.CORES  # a prompt
+        assert backend.batcher.call(lambda: threads_after(prompt)) == quant.CORES  # a prompt
     finally:
         backend.close()
 
@@ -142,7 +142,7 @@ def test_local_backend_auto_leaves_a_small_model_alone(tiny_model_dir):
         backend.load()
         assert backend.health()["quantize"] == "none"
         assert type(backend.model.lm_head) is torch.nn.Linear
-        assert backend.batcher.call(torch.get_num_threads) == local.CORES
+        assert backend.batcher.call(torch.get_num_threads) == quant.CORES
     finally:
         backend.close()
 

@@ -33,15 +33,6 @@ log = logging.getLogger("hocai.ai")
 # trained on short sentences, could end after one syllable («Phần viết tiếp: Xin chào các bạnọc», CI
 # 2026-12-04), which shows a participant nothing.
 CONTINUATION_CHAT_MIN_TOKENS = 12
-CORES = quant.CORES
-# An int8 decoding step of a few rows is ~170 small fbgemm calls; with passive OpenMP waits
-# (hocai/ai/backends/__init__.py) waking a second thread for each costs more than it brings, and the other
-# core serves the page meanwhile. 0.5B shape, 2 cores, passive, step ms with 1 / 2 threads: 1 row 41.6 /
-# 47.5, 8 rows 90 / 115, 12 rows 117 / 121, 16 rows 142 / 126, 32 rows 261 / 211 (beside two busy processes,
-# 1 row: 66 / 99). So up to this many tokens in a forward pass use one thread (but the output head: see
-# quant.Int8Linear); prompts and big batches all cores.
-# bf16 (fewer, larger calls) keeps all cores: 78 / 93 ms at 1 / 8 rows against 96 / 106 on one.
-INT8_ONE_THREAD_ROWS = 10
 BIG_MODEL_PARAMS = 50_000_000  # below this, float32 is as fast as bfloat16 and exact
 
 
@@ -56,15 +47,6 @@ def cpu_has_bf16() -> bool:
 
 def pick_dtype(n_params: int) -> torch.dtype:
     return torch.bfloat16 if n_params >= BIG_MODEL_PARAMS and cpu_has_bf16() else torch.float32
-
-
-def _threads_for_int8(module: Any, args: tuple, kwargs: dict[str, Any]) -> None:
-    """Before each forward pass of an int8 model: one thread for a few tokens, all cores for more."""
-    ids = kwargs.get("input_ids", args[0] if args else None)
-    tokens = ids.numel() if isinstance(ids, torch.Tensor) else INT8_ONE_THREAD_ROWS + 1
-    wanted = 1 if tokens <= INT8_ONE_THREAD_ROWS else CORES
-    if torch.get_num_threads() != wanted:
-        torch.set_num_threads(wanted)
 
 
 class RowStream:
@@ -128,11 +110,11 @@ class LocalBackend(Backend):
         dtype = self.dtype or pick_dtype(n_params)
         model = model.to(dtype).eval()
         self.quantize = quant.resolve(self.wanted_quantize(info), n_params)
-        torch.set_num_threads(CORES)  # this thread's own OpenMP team, whatever another thread set
+        torch.set_num_threads(quant.CORES)  # this thread's own OpenMP team, whatever another thread set
         if self.quantize == "int8":
             quant.quantize_linears(model, precise=quant.precise_layers(n_params))
             quant.release_freed_memory()
-            model.register_forward_pre_hook(_threads_for_int8, with_kwargs=True)
+            quant.one_thread_for_short_steps(model)
         elif dtype == torch.bfloat16:
             prepack.prepack_linears(model, batch_hint=min(8, self.batcher.max_batch))
         tokenizer.padding_side = "left"

@@ -28,6 +28,14 @@ log = logging.getLogger("hocai.ai")
 MODES = ("auto", "int8", "none")
 AUTO_MIN_PARAMS = 50_000_000  # below this a decode step is bound by Python, not by reading weights
 CORES = torch.get_num_threads()  # torch's intra-op threads when this loads
+# An int8 decoding step of a few rows is ~170 small fbgemm calls; with passive OpenMP waits
+# (hocai/ai/backends/__init__.py) waking a second thread for each costs more than it brings, and the other
+# core serves the page meanwhile. 0.5B shape, 2 cores, passive, step ms with 1 / 2 threads: 1 row 41.6 /
+# 47.5, 8 rows 90 / 115, 12 rows 117 / 121, 16 rows 142 / 126, 32 rows 261 / 211 (beside two busy processes,
+# 1 row: 66 / 99). So a forward pass of up to this many tokens runs on one thread (but the output head, see
+# Int8Linear.forward); prompts and big batches on all cores. bf16 (fewer, larger calls) keeps all cores:
+# 78 / 93 ms at 1 / 8 rows against 96 / 106 on one.
+ONE_THREAD_TOKENS = 10
 
 
 def available() -> bool:
@@ -106,8 +114,10 @@ class Int8Linear(torch.nn.Module):
             self.weight = keep_plain
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.all_cores:
+            return self._forward(x)
         threads = torch.get_num_threads()
-        if not self.all_cores or threads >= CORES:
+        if threads >= CORES:
             return self._forward(x)
         # The output head (a quarter of a 0.5B model's bytes in one call) is worth waking every core for
         # even when a step of a few rows runs on one: 13 → 7.5 ms a step, 2 cores.
@@ -178,13 +188,27 @@ def quantize_linears(model: torch.nn.Module, precise: str = "head") -> int:
             if parts is None or parts[0].device.type != "cpu":
                 continue
             shared = uses.get(id(child.weight), 0) > 1
-            exact = precise == "all" or child is output_head
             head = child is output_head
+            exact = precise == "all" or head
             layer = Int8Linear(*parts, keep_plain=child.weight if shared else None, precise=exact, all_cores=head)
             setattr(module, name, layer)
             swapped += 1
     log.info("int8: %d linear layers packed for fbgemm", swapped)
     return swapped
+
+
+def _threads_for_step(module: torch.nn.Module, args: tuple, kwargs: dict) -> None:
+    """Before each forward pass: one thread for a few tokens, all cores for more (or for embeddings)."""
+    ids = kwargs.get("input_ids", args[0] if args else None)
+    wanted = 1 if isinstance(ids, torch.Tensor) and ids.numel() <= ONE_THREAD_TOKENS else CORES
+    if torch.get_num_threads() != wanted:
+        torch.set_num_threads(wanted)
+
+
+def one_thread_for_short_steps(model: torch.nn.Module) -> None:
+    """Give an int8 model's forward passes the thread count above. For the thread that owns the model (the
+    local backend's model thread): OpenMP's count is per thread, and this changes it on every step."""
+    model.register_forward_pre_hook(_threads_for_step, with_kwargs=True)
 
 
 def release_freed_memory() -> None:
