@@ -96,6 +96,8 @@ def retrieve(question: str, index: Index | None = None, base: str = "/lab/tree/n
     says_exercise = " bai tap " in f" {' '.join(syllables(question))} "  # "trong bài tập 7 thì chọn ý nào?"
     if stem is not None and (share >= exercises.EXERCISE_MATCH or (says_exercise and share >= exercises.EXERCISE_NEAR)):
         return _pointer(question, stem, index, base)
+    if index.foreign(question):
+        return {"status": "declined", "text": DECLINED, "sources": []}
     hits = index.search(question, k=TOP_K + 3)
     close = exercises.near(question)
     if close:

@@ -17,7 +17,16 @@ from hocai.assistant import background, synonyms
 from hocai.assistant import passages as P
 from hocai.assistant.bm25 import BM25
 from hocai.assistant.spelling import Speller
-from hocai.assistant.textnorm import STOPWORDS, fold, is_stop, standardise, syllables, terms, topic_words
+from hocai.assistant.textnorm import (
+    STOPWORDS,
+    fold,
+    is_stop,
+    is_syllable,
+    standardise,
+    syllables,
+    terms,
+    topic_words,
+)
 
 VERSION = "4"
 LESSON0_WEIGHT = 0.4  # the trainer's guide repeats each lesson in brief; the lesson itself should win
@@ -37,6 +46,7 @@ TAIL_WORDS = 4  # and the coverage of its last clauses holding this many content
 TOPIC_SHARE = 0.25  # a word in this share of the passages, and in TOPIC_MIN of them or more, ...
 TOPIC_MIN = 3  # (a word of one or two passages is what they teach, not what the whole course is about)
 TOPIC_RATIO = 3.0  # ... and e^this times more common there than in generic Vietnamese: the course's subject
+FOREIGN_MIN = 3  # letters of a foreign word that counts (shorter ones are typos or initials)
 PARTIAL = 0.5  # a syllable of a two-syllable word ("khẩu" of "hộ khẩu") found only apart from its pair
 
 
@@ -200,6 +210,24 @@ class Index:
             old = units.get(t, (0.0, set()))
             units[t] = (max(old[0], say), old[1] | near)
         return unigrams + bigrams + accented, pairs, weights, units
+
+    def foreign(self, question: str) -> list[str]:
+        """Foreign names and words the question asks about that the course never uses ("GPU" aside: a word in
+        capitals may be a Vietnamese acronym): "iPhone", "Python", "Viettel", "Android". The course cannot
+        answer a question about them, however many of its other words it shares."""
+        if not self.folded:
+            return []
+        caps = {fold(w) for w in _RAW_WORD.findall(question) if len(w) > 1 and w.isupper()}
+        return [
+            t
+            for t, s in self._tokens(standardise(question))
+            if not s
+            and len(t) >= FOREIGN_MIN
+            and t.isalpha()
+            and t not in caps
+            and not is_syllable(t)
+            and t not in self.bm25.postings
+        ]
 
     def query_terms(self, question: str) -> list[str]:
         return self._query(question)[0]

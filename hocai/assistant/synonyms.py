@@ -107,6 +107,29 @@ PARAPHRASES: tuple[tuple[str, str], ...] = (
     ("online", "trên mạng"),
     ("upload", "tải lên"),
     ("file", "tệp"),
+    # everyday English words of the web and of office work, in Vietnamese: a question that mixes them in is
+    # still in Vietnamese terms, while a name the course never uses ("iPhone", "Python") tells it is not
+    ("website", "trang mạng"),
+    ("web", "trang mạng"),
+    ("fanpage", "trang mạng"),
+    ("search", "tìm kiếm"),
+    ("source", "nguồn"),
+    ("input", "đầu vào"),
+    ("output", "kết quả"),
+    ("clip", "video"),
+    ("hotline", "số điện thoại"),
+    ("rule", "quy định"),
+    ("post", "đăng"),
+    ("share", "chia sẻ"),
+    ("comment", "bình luận"),
+    ("inbox", "nhắn tin"),
+    ("message", "tin nhắn"),
+    ("account", "tài khoản"),
+    ("login", "đăng nhập"),
+    ("report", "báo cáo"),
+    ("review", "xem lại"),
+    ("edit", "sửa"),
+    ("text", "văn bản"),
 )
 
 

@@ -151,6 +151,15 @@ def topic_words(text: str) -> list[str]:
 _ANY_STOP = frozenset(strip_diacritics(w) for w in STOP_ACCENTED)
 
 
+# A Vietnamese syllable, folded: an onset, one to three vowels, a coda. "gpu", "iphone", "python" are not.
+_SYLLABLE = re.compile(r"(ngh|ng|nh|ch|tr|th|ph|kh|gh|gi|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?")
+
+
+def is_syllable(word: str) -> bool:
+    """Could this folded word be a Vietnamese syllable (rather than a foreign name or word)?"""
+    return bool(_SYLLABLE.fullmatch(word))
+
+
 def untelex(word: str) -> str:
     """A syllable typed with Telex keys but no Vietnamese keyboard ("nhieetj", "ddooj", "luwaf"), toneless.
 
