@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,10 @@ from pathlib import Path
 from hocai.assistant.textnorm import syllables
 
 TABLE = Path(__file__).with_name("background_df.tsv")
+PAIRS = Path(__file__).with_name("background_pairs.tsv")
 MIN_DF = 2  # rarer syllables are left out: unseen ones get the highest weight anyway
+PAIR_MIN_DF = 10  # two syllables written together in this many paragraphs are a word ("hộ khẩu", "thủ tục")
+_WORD_RUN = re.compile(r"[^\w\s]+")
 
 
 def _paragraphs(shared: Path):
@@ -41,6 +45,40 @@ def count(shared: Path) -> tuple[int, dict[str, int]]:
             if w.isalpha() and len(w) <= 12:
                 df[w] = df.get(w, 0) + 1
     return n, {w: c for w, c in df.items() if c >= MIN_DF}
+
+
+def count_pairs(shared: Path) -> dict[str, int]:
+    """Folded syllable pair "ho_khau" → paragraphs holding the two syllables next to each other (no punctuation
+    between), for the pairs in PAIR_MIN_DF paragraphs or more."""
+    df: dict[str, int] = {}
+    for para in _paragraphs(shared):
+        seen = set()
+        for run in _WORD_RUN.split(para):
+            words = syllables(run)
+            seen.update(f"{a}_{b}" for a, b in zip(words, words[1:]) if a.isalpha() and b.isalpha())
+        for pair in seen:
+            df[pair] = df.get(pair, 0) + 1
+    return {p: c for p, c in df.items() if c >= PAIR_MIN_DF}
+
+
+def write_pairs(shared: Path, path: Path = PAIRS) -> None:
+    pairs = count_pairs(shared)
+    lines = [
+        f"# folded syllable pair, paragraphs holding it (at least {PAIR_MIN_DF}); counts only, from {shared.name}: "
+        "viwiki-sample CC BY-SA 3.0, ud-vi-vtb CC BY-SA 4.0"
+    ]
+    lines += [f"{w}\t{c}" for w, c in sorted(pairs.items(), key=lambda x: (-x[1], x[0]))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@cache
+def pairs(path: Path = PAIRS) -> frozenset[str]:
+    """Two-syllable words of generic Vietnamese, folded ("ho_khau"): pairs written together in many paragraphs."""
+    if not path.exists():
+        return frozenset()
+    return frozenset(
+        line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"
+    )
 
 
 def write(shared: Path, path: Path = TABLE) -> None:
@@ -75,5 +113,7 @@ def idf(word: str) -> float:
 if __name__ == "__main__":
     from hocai import settings
 
-    write(Path(sys.argv[1]) if len(sys.argv) > 1 else settings.kit().shared_data)
-    print(TABLE, table.__wrapped__()[0])
+    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else settings.kit().shared_data
+    write(shared)
+    write_pairs(shared)
+    print(TABLE, table.__wrapped__()[0], PAIRS, len(pairs.__wrapped__()))

@@ -28,7 +28,7 @@ from hocai.assistant.textnorm import (
     topic_words,
 )
 
-VERSION = "4"
+VERSION = "5"
 LESSON0_WEIGHT = 0.4  # the trainer's guide repeats each lesson in brief; the lesson itself should win
 TITLE_WEIGHT = 0.5  # a lesson's title and goals name every topic; the section teaching it should win
 SUMMARY_WEIGHT = 0.85  # the summary restates a lesson's sections in one line each
@@ -47,6 +47,7 @@ TOPIC_SHARE = 0.25  # a word in this share of the passages, and in TOPIC_MIN of 
 TOPIC_MIN = 3  # (a word of one or two passages is what they teach, not what the whole course is about)
 TOPIC_RATIO = 3.0  # ... and e^this times more common there than in generic Vietnamese: the course's subject
 FOREIGN_MIN = 3  # letters of a foreign word that counts (shorter ones are typos or initials)
+OTHER_LESSON = 0.5  # a question naming a lesson: the other lessons' scores count this much
 PARTIAL = 0.5  # a syllable of a two-syllable word ("khẩu" of "hộ khẩu") found only apart from its pair
 
 
@@ -68,6 +69,7 @@ def content_hash(files: list[Path]) -> str:
             "synonyms.py",
             "background.py",
             "background_df.tsv",
+            "background_pairs.tsv",
         )
     ]
     for f in [*code, *files]:
@@ -83,6 +85,15 @@ def _weight(p: P.Passage) -> float:
         return 1.0
     title = p.heading.startswith(f"Bài {p.lesson}.") or p.heading == "Mục tiêu"
     return TITLE_WEIGHT if title else SUMMARY_WEIGHT if p.heading == "Tóm tắt" else 1.0
+
+
+_GLOSS = re.compile(r"\(\s*tiếng Anh:[^)]*\)", re.IGNORECASE)
+
+
+def _searchable(text: str) -> str:
+    """A passage's text without its English glosses ("(tiếng Anh: identity card)"): a participant's English word
+    reaches the term through the glossary's synonyms, and a stray one ("card" of a graphics card) meets nothing."""
+    return _GLOSS.sub(" ", text)
 
 
 def _heading(p: P.Passage) -> str:
@@ -108,7 +119,8 @@ class Index:
         self.folded = folded
         self.synonyms = synonyms
         docs = [
-            self._doc_terms(p.text) + self._doc_terms(_heading(p)) * (HEADING_BOOST if folded else 0) for p in items
+            self._doc_terms(_searchable(p.text)) + self._doc_terms(_heading(p)) * (HEADING_BOOST if folded else 0)
+            for p in items
         ]
         self.bm25 = BM25(docs)
         self.doc_words = [set(d) for d in docs]
@@ -123,7 +135,11 @@ class Index:
         self.weights = np.array([_weight(p) for p in items])
         self.topic = _topic_words(docs)
         self.paragraph_words = [
-            [set(self._doc_terms(x)) | set(self._doc_terms(_heading(p))) for x in p.text.split("\n\n") if x.strip()]
+            [
+                set(self._doc_terms(x)) | set(self._doc_terms(_heading(p)))
+                for x in _searchable(p.text).split("\n\n")
+                if x.strip()
+            ]
             for p in items
         ]
         self.definitions = [self._defined(p) for p in items]
@@ -206,6 +222,8 @@ class Index:
                 for j in (i - 1, i)
                 if 0 <= j < len(toks) - 1 and keep[j] and keep[j + 1]
             }
+            # a two-syllable word of the course's or of generic Vietnamese ("dữ liệu", "hộ khẩu"), not "đèn vàng"
+            near = {pair for pair in near if pair in self.bm25.postings or pair in background.pairs()}
             say = _says(t) * place[i]
             old = units.get(t, (0.0, set()))
             units[t] = (max(old[0], say), old[1] | near)
@@ -258,9 +276,13 @@ class Index:
         asking what a term means gets the passages defining it first, wholly relevant (the words around the
         question, "nói dễ hiểu cho tui", say how to answer, not what about). A long question's coverage is the
         better of the whole and of its last clauses: the story before it may name what the course does not
-        teach ("lúa mất mùa", "họp chi bộ"), while what it asks is in the section."""
+        teach ("lúa mất mùa", "họp chi bộ"), while what it asks is in the section. A question naming a lesson
+        ("đèn vàng trong bài 4") is about that lesson: the words naming it are left out, its sections come first."""
+        question, lesson = named_lesson(question)
         query, pairs, weights, units = self._query(question)
         scores = self.bm25.scores(query, weights or None) * self.weights
+        if lesson is not None and any(p.lesson == lesson for p in self.passages):
+            scores = scores * np.array([1.0 if p.lesson == lesson else OTHER_LESSON for p in self.passages])
         subject = self.subject(question)
         tail = _tail(question)
         tail_units = self._query(tail)[3] if tail else {}
@@ -289,8 +311,9 @@ class Index:
 
     def held(self, units: dict[str, tuple[float, set]], found: set[str]) -> float:
         """Share of what the question's content words say (their rarity in generic Vietnamese, the story before
-        a long question counting less) that the terms ``found`` hold, a word of two syllables counting fully only
-        when they have both together."""
+        a long question counting less) that the terms ``found`` hold, a word of two syllables the course uses
+        ("dữ liệu", "hộ khẩu") counting fully only when they have both together; two syllables the course never
+        writes together ("đèn vàng") are two words, each counting on its own."""
         total = got = 0.0
         for word, (say, near) in units.items():
             total += say
@@ -302,6 +325,18 @@ class Index:
 
 
 _CLAUSE = re.compile(r"[,.;:!?\n]+")
+_LESSON = re.compile(r"\b(?:bài|bai|bai hoc|bài học)\s*(?:số\s*|so\s*)?([1-9])\b", re.IGNORECASE)
+
+
+def named_lesson(question: str) -> tuple[str, int | None]:
+    """The question without the words naming a lesson ("trong bài 4"), and that lesson's number (None if none).
+    "bài tập 4" names an exercise, not a lesson."""
+    match = _LESSON.search(question)
+    if not match:
+        return question, None
+    return question[: match.start()] + " " + question[match.end() :], int(match.group(1))
+
+
 _RAW_WORD = re.compile(r"\w+")
 
 

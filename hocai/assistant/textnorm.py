@@ -29,7 +29,7 @@ mỗi nó tại sao vậy thì thế nữa hãy xem cho biết dạ vâng ạ ơ
 AMBIGUOUS = frozenset(
     """
 may ban ma chu do de tu ca thay toi dau cho ba ong lai hay nay con tai the vay da dang can anh chi ve den bang
-chua moi nhat bao day nha ho no thi vi gio
+chua moi nhat bao day nha ho no thi vi gio vang
 """.split()
 )
 

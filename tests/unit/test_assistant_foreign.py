@@ -72,3 +72,53 @@ def test_everyday_english_words_mixed_in_are_course_words_not_foreign_ones(ix):
     result = answer.retrieve(question, ix)
     assert result["status"] == "answer"
     assert any(s["lesson"] == 5 and "tìm trên mạng" in s["section"] for s in result["sources"])
+
+
+def test_a_question_naming_a_lesson_is_searched_in_that_lesson():
+    assert index.named_lesson("den vang den do trong bai 4 nghia la gi")[1] == 4
+    assert index.named_lesson("Bài học số 7 nói gì về deepfake")[1] == 7
+    assert index.named_lesson("trong bài tập 4 thì chọn ý nào")[1] is None  # an exercise, not a lesson
+    assert index.named_lesson("bài 4")[0].strip() == ""  # the words naming it are not searched
+    passages = [
+        Passage("a", 1, "1. Đèn", "1. Đèn\n\nĐèn đỏ thì dừng, đèn xanh thì đi."),
+        Passage("b", 4, "3. Đèn", "3. Đèn\n\nNội dung mật là đèn đỏ."),
+    ]
+    small = index.Index(passages, [])
+    assert small.search("đèn đỏ", k=1)[0].passage.id == "a"
+    assert small.search("đèn đỏ trong bài 4", k=1)[0].passage.id == "b"
+
+
+def test_two_syllables_the_course_never_writes_together_count_as_two_words():
+    passages = [
+        Passage("a", 1, "1. Đèn", "1. Đèn\n\nNội dung mật là đèn đỏ; văn bản thường là vàng trong AI công cộng."),
+        Passage("b", 1, "2. Dữ liệu", "2. Dữ liệu\n\nDữ liệu cá nhân cần che."),
+        Passage("c", 1, "3. Tài liệu", "3. Tài liệu\n\nTài liệu nào cũng có người dữ."),
+    ]
+    small = index.Index(passages, [])
+    assert small.search("đèn vàng", k=1)[0].coverage == pytest.approx(1.0)  # "đèn vàng" is not a course word
+    assert small.search("đèn đỏ", k=1)[0].coverage == pytest.approx(1.0)
+    units = small._query("dữ liệu")[3]
+    assert small.coverage(units, 1) == pytest.approx(1.0)
+    assert small.coverage(units, 2) < 1.0  # the course's "dữ liệu" found only apart, as "dữ" and "tài liệu"
+
+
+def test_toneless_vang_may_be_vang_yellow_not_the_particle_vang(ix):
+    assert ("vang", False) in ix._tokens("den vang nghia la gi")
+
+
+def test_english_glosses_are_not_searched_but_reach_their_term_through_synonyms():
+    passages = [
+        Passage("a", 1, "Từ điển", "Từ điển\n\nthẻ căn cước (tiếng Anh: identity card): giấy tờ tùy thân."),
+        Passage("b", 1, "1. Thẻ", "1. Thẻ\n\nThẻ ngân hàng cần giữ kín."),
+    ]
+    small = index.Index(passages, [(("identity", "card"), ("the", "can", "cuoc"))])
+    assert "card" not in small.doc_words[0] and "the_can" in small.doc_words[0]
+    assert small.search("identity card là gì", k=1)[0].passage.id == "a"
+    assert small.search("giá card đồ họa", k=1) == []  # a stray English word meets nothing
+
+
+def test_two_syllables_generic_vietnamese_writes_together_are_one_word():
+    from hocai.assistant import background
+
+    assert {"ho_khau", "thu_tuc", "khai_sinh"} <= background.pairs()
+    assert "den_vang" not in background.pairs()
