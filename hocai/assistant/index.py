@@ -32,6 +32,7 @@ VERSION = "5"
 LESSON0_WEIGHT = 0.4  # the trainer's guide repeats each lesson in brief; the lesson itself should win
 TITLE_WEIGHT = 0.5  # a lesson's title and goals name every topic; the section teaching it should win
 SUMMARY_WEIGHT = 0.85  # the summary restates a lesson's sections in one line each
+LESSON_TITLE_BOOST = 2  # a lesson's title says what each of its sections is about too
 HEADING_BOOST = 3  # a section's heading says what it is about: its terms count this many times more
 # Chosen by the worse of the two dev sets (tests/data/assistant_dev*_questions.jsonl), never the blind set.
 # How much a word of the question says, from how rare it is in generic Vietnamese (background.idf): in the
@@ -118,8 +119,11 @@ class Index:
         self.passages = items
         self.folded = folded
         self.synonyms = synonyms
+        titles = {p.lesson: p.heading for p in items if p.lesson and p.heading.startswith(f"Bài {p.lesson}.")}
         docs = [
-            self._doc_terms(_searchable(p.text)) + self._doc_terms(_heading(p)) * (HEADING_BOOST if folded else 0)
+            self._doc_terms(_searchable(p.text))
+            + self._doc_terms(_heading(p)) * (HEADING_BOOST if folded else 0)
+            + self._doc_terms(titles.get(p.lesson, "")) * (LESSON_TITLE_BOOST if folded and p.lesson else 0)
             for p in items
         ]
         self.bm25 = BM25(docs)

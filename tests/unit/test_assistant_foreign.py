@@ -122,3 +122,16 @@ def test_two_syllables_generic_vietnamese_writes_together_are_one_word():
 
     assert {"ho_khau", "thu_tuc", "khai_sinh"} <= background.pairs()
     assert "den_vang" not in background.pairs()
+
+
+def test_a_lesson_title_counts_for_each_of_its_sections():
+    passages = [
+        Passage("t3", 3, "Bài 3. Viết câu lệnh", "Bài 3. Viết câu lệnh\n\nBài này dạy viết câu lệnh."),
+        Passage("s3", 3, "1. Năm phần", "1. Năm phần\n\nVai trò, bối cảnh, nhiệm vụ, định dạng, giới hạn."),
+        Passage("s1", 1, "2. Máy học", "2. Máy học\n\nMáy có nhiều phần linh kiện."),
+    ]
+    small = index.Index(passages, [])
+    assert {"cau_lenh", "lenh"} <= small.doc_words[1]  # the section holds its lesson's title
+    assert "cau_lenh" not in small.doc_words[2]
+    assert [h.passage.id for h in small.search("câu lệnh có mấy phần", k=3)][0] in {"s3", "t3"}
+    assert small.search("câu lệnh có mấy phần", k=3)[-1].passage.id == "s1"
