@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 pytest.importorskip("torch", reason="torch is installed only in .venv (scripts/test-other-python.sh)")
@@ -31,9 +33,40 @@ def test_int8_qwen_keeps_its_logits_and_the_tied_embedding(small_qwen):
     assert swapped == 2 * 7 + 1  # q, k, v, o, gate, up, down per layer, and the output head
     assert relative_error(after, before) < 0.03
     assert (after.argmax(-1) == before.argmax(-1)).float().mean() > 0.95
-    assert after.dtype == torch.bfloat16
+    assert after.dtype == torch.float32  # between the int8 layers activations are float32
+    assert model.model.embed_tokens.weight.dtype == torch.bfloat16  # the table keeps its size
     assert model.lm_head.weight is model.model.embed_tokens.weight and model.lm_head.precise
     assert not hasattr(model.model.layers[0].mlp.up_proj, "weight")  # only int8 is kept
+    assert isinstance(model.model.layers[0].self_attn.k_proj, quant.Sibling)
+
+
+def test_fused_siblings_give_what_separate_layers_give(small_qwen, monkeypatch):
+    ids = torch.randint(0, 500, (3, 11))
+    separate = copy.deepcopy(small_qwen)
+    with monkeypatch.context() as patch:
+        patch.setattr(quant, "FUSED_SIBLINGS", ())
+        quant.quantize_linears(separate)
+    quant.quantize_linears(small_qwen)
+    assert type(separate.model.layers[0].self_attn.q_proj) is quant.Int8Linear
+    attention = small_qwen.model.layers[0].self_attn
+    assert attention.q_proj.fused is attention.v_proj.fused
+    with torch.inference_mode():
+        for rows in (ids, ids[:1, -1:]):  # a batch through the per-row path, one token through fbgemm's own
+            assert torch.allclose(small_qwen(input_ids=rows).logits, separate(input_ids=rows).logits, atol=1e-5)
+
+
+def test_each_sibling_gets_its_own_columns_whatever_the_order_of_calls():
+    torch.manual_seed(3)
+    module = torch.nn.Module()
+    for name, width in (("q_proj", 8), ("k_proj", 4), ("v_proj", 4)):
+        setattr(module, name, torch.nn.Linear(16, width))
+    alone = {name: quant.Int8Linear(child.weight, child.bias) for name, child in module.named_children()}
+    assert quant._fuse_siblings(module, {}, precise=False) == 3
+    x, other = torch.randn(2, 16), torch.randn(2, 16)
+    with torch.inference_mode():
+        calls = [("k_proj", x), ("q_proj", x), ("k_proj", x), ("v_proj", other), ("q_proj", other), ("v_proj", x)]
+        for name, inputs in calls:  # out of order, twice, and with an input the others never saw
+            assert torch.allclose(getattr(module, name)(inputs), alone[name](inputs), atol=1e-5), name
 
 
 def test_gpt2_conv1d_layers_are_quantised_too():
