@@ -119,6 +119,9 @@ class Index:
         self.passages = items
         self.folded = folded
         self.synonyms = synonyms
+        self.by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for variant, course in synonyms:  # longest first, as given
+            self.by_first.setdefault(variant[0], []).append((variant, course))
         titles = {p.lesson: p.heading for p in items if p.lesson and p.heading.startswith(f"Bài {p.lesson}.")}
         docs = [
             self._doc_terms(_searchable(p.text))
@@ -178,12 +181,12 @@ class Index:
 
     def _map(self, toks: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
         out: list[tuple[str, bool]] = []
+        words = tuple(t for t, _ in toks)
         i = 0
         while i < len(toks):
-            words = tuple(t for t, _ in toks[i:])
-            for variant, course in self.synonyms:
+            for variant, course in self.by_first.get(words[i], ()):
                 n = len(variant)
-                if words[:n] == variant and words[: len(course)] != course:
+                if words[i : i + n] == variant and words[i : i + len(course)] != course:
                     out += [(c, c in STOPWORDS) for c in course]
                     i += n
                     break
