@@ -72,8 +72,13 @@ PARAPHRASES: tuple[tuple[str, str], ...] = (
     ("thiên vị", "thiên kiến"),
     ("phân biệt đối xử", "thiên kiến"),
     ("kỳ thị", "thiên kiến"),
+    ("định kiến", "thiên kiến"),
     ("trọng nam khinh nữ", "thiên kiến về giới"),
-    # school work
+    # school work; how teachers speak of their pupils ("tụi nhỏ" is standardised to "bọn nhỏ" first)
+    ("học trò", "học sinh"),
+    ("bọn nhỏ", "học sinh"),
+    ("bọn trẻ", "học sinh"),
+    ("tụi trẻ", "học sinh"),
     ("đạo văn", "chép nguyên văn"),
     ("copy bài", "chép nguyên văn"),
     ("quay cóp", "gian lận"),

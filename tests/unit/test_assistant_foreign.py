@@ -9,7 +9,7 @@ import pytest
 from hocai.assistant import answer, index
 from hocai.assistant.passages import Passage
 from hocai.assistant.spelling import Speller, respell
-from hocai.assistant.textnorm import is_syllable
+from hocai.assistant.textnorm import is_syllable, standardise
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +135,16 @@ def test_a_lesson_title_counts_for_each_of_its_sections():
     assert "cau_lenh" not in small.doc_words[2]
     assert [h.passage.id for h in small.search("câu lệnh có mấy phần", k=3)][0] in {"s3", "t3"}
     assert small.search("câu lệnh có mấy phần", k=3)[-1].passage.id == "s1"
+
+
+@pytest.mark.parametrize(
+    ("question", "course"),
+    [
+        ("Tụi nhỏ xài AI làm bài thì sao", ["hoc", "sinh"]),
+        ("học trò chép bài của AI", ["hoc", "sinh"]),
+        ("AI có định kiến vùng miền không", ["thien", "kien"]),
+    ],
+)
+def test_teachers_words_for_pupils_and_for_prejudice_are_the_lessons_words(ix, question, course):
+    tokens = [t for t, _ in ix._tokens(standardise(question))]
+    assert any(tokens[i : i + len(course)] == course for i in range(len(tokens)))
