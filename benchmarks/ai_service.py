@@ -1,8 +1,9 @@
 """Benchmark of the Sân tập AI service: build time, latency, batched throughput, memory.
 
 Prints a table and writes benchmarks/results/ai_service.json. Throughput is measured on the local
-backend's batching engine in this process (clients are threads submitting at the same moment), with
-batching on and off in the same run. Memory is measured on a real ``hocai app`` process and on one
+backend's batching engine as the service runs it (continuous batching, unless the settings turn it off),
+in this process (clients are threads submitting at the same moment), with batching on and off in the same
+run. Memory is measured on a real ``hocai app`` process and on one
 kernel-like process importing torch and transformers. ``--quick`` skips the 0.5B model (a few minutes).
 
     .venv/bin/python benchmarks/ai_service.py [--quick]
@@ -212,7 +213,9 @@ def bench_model(
         max_new_tokens=new_tokens,
         dtype=dtype,
         quantize=quantize,
+        continuous=config.continuous_batching,  # the service's own path (on by default)
     )
+    out["continuous_batching"] = config.continuous_batching
     backend.load()
     if backend.status != "ok":
         raise SystemExit(backend.message)
@@ -232,8 +235,15 @@ def bench_model(
         run_clients(backend, CLIENTS[1], ids, 4)
         backend.batch_sizes.clear()
         key = "batching_on" if batching else "batching_off"
-        out[key] = [run_clients(backend, n, ids, new_tokens) for n in CLIENTS]
-        out[key + "_batch_sizes"] = list(backend.batch_sizes)
+        out[key], largest = [], []
+        for n in CLIENTS:
+            if backend.decoder is not None:
+                backend.decoder.step_sizes.clear()
+            out[key].append(run_clients(backend, n, ids, new_tokens))
+            steps = backend.decoder.step_sizes if backend.decoder is not None else []
+            largest.append(max(steps, default=0))
+        out[key + "_batch_sizes"] = list(backend.batch_sizes)  # one generate() per batch (static batching)
+        out[key + "_largest_step"] = largest  # rows in the largest decoding step (continuous batching)
     if dtype == torch.bfloat16 and backend.quantize == "none":
         out["model_steps"] = model_steps(backend, make_model, ids)
     elif backend.quantize == "int8":
@@ -332,7 +342,8 @@ def print_model(label: str, r: dict[str, Any]) -> None:
     print(
         f"\n== {label}: {r['parameters'] / 1e6:.1f}M parameters, {r['dtype']}, weights {r['quantize']}, "
         f"{r['model_bytes'] / 2**20:.0f} MiB; prompt {r['prompt_tokens']} tokens, "
-        f"{r['new_tokens_per_client']} new tokens per client; max batch {r['max_batch']}"
+        f"{r['new_tokens_per_client']} new tokens per client; max batch {r['max_batch']}, "
+        f"{'continuous' if r.get('continuous_batching') else 'static'} batching"
     )
     print(
         f"{'clients':>8} {'batching on tok/s':>18} {'off tok/s':>10} {'gain':>6} {'TTFT s':>8} {'1-client decode':>16}"
