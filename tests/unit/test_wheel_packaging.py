@@ -79,6 +79,19 @@ def test_every_package_folder_of_the_checkout_is_in_the_wheel(wheel):
                 assert f"{installed}/{relative.as_posix()}" in names, path
 
 
+def test_every_file_the_packages_hold_is_in_the_wheel(wheel):
+    """Data read at run time (the assistant's background counts, the bundle's installer, the lab's
+    translations) must be installed too, not only found in a checkout."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: which files are the packages' own is unknown")
+    tracked = subprocess.run(
+        ["git", "ls-files", "hocai", "grader"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    names = set(wheel.namelist())
+    missing = [path for path in tracked if path.replace("grader/", "hocai_grader/", 1) not in names]
+    assert tracked and not missing
+
+
 def test_the_sandbox_provisioner_is_registered_under_the_installed_name(wheel):
     entry_points = configparser.ConfigParser()
     entry_points.read_string(_dist_info(wheel, "entry_points.txt"))
