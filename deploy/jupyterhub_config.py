@@ -94,7 +94,7 @@ if s.get("course_dir"):
             # Where it asks the Sân tập AI for the assistant's question counts (hocai.hub.board).
             "environment": {kit_settings.env_var("service_url"): service_url},
             "oauth_no_confirm": True,
-            "display": False,
+            "display": True,  # in the hub's «Services» menu of those who may open it: the instructors
             "info": {"title": "Bảng tiến độ lớp học"},
         }
     )

@@ -142,6 +142,10 @@ def test_board_follows_two_participants_live(board_hub, browser, artifacts):
 
     # A participant cannot open the board.
     assert pages["hvbmo"].goto(hub.base + "services/bang-tien-do/").status == 403
+    # The hub's «Services» menu links the board for the instructor only (JupyterHub lists a service to those
+    # who may open it).
+    assert "/services/bang-tien-do/" in board.request.get(hub.base + "hub/home").text()
+    assert "/services/bang-tien-do/" not in pages["hvbmo"].request.get(hub.base + "hub/home").text()
 
     hub.hocai("course", "collect", str(hub.course))
     hub.hocai("course", "autograde", str(hub.course), "--jobs", "1")
