@@ -45,24 +45,29 @@ def test_int8_teaching_model_agrees_with_full_precision(default_model):
 
 def test_one_row_decoding_on_int8_agrees_with_full_precision(default_model):
     """A participant decoding alone takes Int8Linear's one-row path (fbgemm's own scale for the row); a big
-    model gets it on every layer but the head, so the teaching model is quantised here as a big one is."""
+    model gets it on every layer but the head, so the teaching model is quantised here as a big one is. The
+    one-row path must agree with full precision as well as the per-row path (the whole window in one
+    forward pass, each row scaled on its own) does on the same tokens."""
     model, tokenizer, _ = store.load(default_model)
     model.eval()
     stream = bd._token_stream(tokenizer, bd.corpus_documents())
     _, val_starts = bd._split(stream, bd.RECIPE["block"], bd.RECIPE["val_every"])
-    windows = bd._windows(stream, val_starts, bd.RECIPE["block"])[:8]
+    windows = bd._windows(stream, val_starts, bd.RECIPE["block"])[:32]
     int8 = copy.deepcopy(model)
     assert quant.quantize_linears(int8, precise="head") > 0
-    same = total = 0
+    one_row = per_row = total = 0
     with torch.inference_mode():
         for window in windows:
             full = model(input_ids=window[None]).logits[0].argmax(-1)
+            per_row += int((int8(input_ids=window[None]).logits[0].argmax(-1) == full).sum())
             out = int8(input_ids=window[None, :1], use_cache=True)
             steps = [out.logits[0, -1].argmax()]
             for token in window[1:]:
                 out = int8(input_ids=token.view(1, 1), past_key_values=out.past_key_values, use_cache=True)
                 steps.append(out.logits[0, -1].argmax())
-            same += int((torch.stack(steps) == full).sum())
+            one_row += int((torch.stack(steps) == full).sum())
             total += len(steps)
-    assert total >= 400
-    assert same / total >= 0.99, same / total  # measured 0.992, as with the per-row path
+    assert total >= 2000
+    # Measured: one-row 0.9885, per-row 0.9861 (2,080 tokens; an earlier build: one-row 0.992 on 520).
+    assert one_row / total >= per_row / total - 0.003, (one_row / total, per_row / total)
+    assert one_row / total >= 0.98, one_row / total
