@@ -195,3 +195,24 @@ def test_the_output_head_wakes_every_core_for_a_one_thread_step():
         assert torch.get_num_threads() == 1  # the step's own count again
     finally:
         torch.set_num_threads(before)
+
+
+@pytest.mark.skipif(quant.CORES < 2, reason="one core")
+def test_a_big_product_wakes_every_core_for_fbgemm_only(monkeypatch):
+    """In a one-thread step, fbgemm's product of a batch with a big layer runs on every core; the element-wise
+    operations around it, and a small product, stay on the step's one thread."""
+    layer = quant.Int8Linear(torch.randn(64, 32), torch.randn(64))  # 2,048 multiply-adds a row
+    monkeypatch.setattr(quant, "PARALLEL_MACS", 4 * 2048)
+    seen: list[tuple[int, int]] = []
+    inner = layer._fbgemm
+    layer._fbgemm = lambda x: (seen.append((x.shape[0], torch.get_num_threads())), inner(x))[1]
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        with torch.inference_mode():
+            layer(torch.randn(4, 32))  # 4 rows and the guard row: 10,240 multiply-adds
+            layer(torch.randn(1, 32))  # one row: 2,048
+            assert torch.get_num_threads() == 1  # the step's own count again
+        assert seen == [(5, quant.CORES), (1, 1)]
+    finally:
+        torch.set_num_threads(before)

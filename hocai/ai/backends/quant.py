@@ -36,6 +36,13 @@ CORES = torch.get_num_threads()  # torch's intra-op threads when this loads
 # Int8Linear.forward); prompts and big batches on all cores. bf16 (fewer, larger calls) keeps all cores:
 # 78 / 93 ms at 1 / 8 rows against 96 / 106 on one.
 ONE_THREAD_TOKENS = 10
+# ... but fbgemm's product itself runs on every core when it has at least this many multiply-adds (rows ×
+# weights), while the small operations around it stay on one: at 8 rows fbgemm is bound by arithmetic and
+# two threads nearly halve it (gate/up, 8 rows: 356 → 234 µs), where the element-wise operations lose more
+# to waking the second thread than they gain. 0.5B shape, step ms 1 / 4 / 8 rows, three runs: 34.7–36.0 /
+# 46.8–47.4 / 62.4–63.1 without, 33.8–34.8 / 44.4–50.8 / 54.6–56.4 with (a one-row step's largest layer,
+# gate/up, is above it too).
+PARALLEL_MACS = 8_000_000
 
 
 def available() -> bool:
@@ -107,6 +114,7 @@ class Int8Linear(torch.nn.Module):
         with _engine("fbgemm"):  # fbgemm adds the bias to every row it returns, after its own scaling
             self.packed = torch.ops.quantized.linear_prepack(qweight, self.bias)
         self.int8_bytes = values.numel() + scales.numel() * 4
+        self.macs_per_row = self.out_features * self.in_features
         guard = torch.zeros(1, self.in_features)
         guard[0, 0], guard[0, -1] = -LEVELS - 1.0, float(LEVELS)
         self.guard = guard
@@ -131,6 +139,22 @@ class Int8Linear(torch.nn.Module):
         y = self.float_out(x)
         return y.reshape(*x.shape[:-1], self.out_features).to(self.dtype)
 
+    def _matmul(self, x: torch.Tensor) -> torch.Tensor:
+        """fbgemm's product, on every core when it is big enough to be worth waking them (see PARALLEL_MACS)."""
+        if x.shape[0] * self.macs_per_row < PARALLEL_MACS:
+            return self._fbgemm(x)
+        threads = torch.get_num_threads()
+        if threads >= CORES:
+            return self._fbgemm(x)
+        torch.set_num_threads(CORES)
+        try:
+            return self._fbgemm(x)
+        finally:
+            torch.set_num_threads(threads)
+
+    def _fbgemm(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.ops.quantized.linear_dynamic(x, self.packed, REDUCE_RANGE)
+
     def float_out(self, x: torch.Tensor) -> torch.Tensor:
         """The output as float32 rows ``[tokens, out_features]``."""
         flat = x.reshape(-1, self.in_features).float()
@@ -139,14 +163,14 @@ class Int8Linear(torch.nn.Module):
             # One row (a participant decoding alone, the common case) needs no scaling of its own: fbgemm's
             # scale for the whole input is that row's. Nine fewer small operations per layer: 40 → 36 ms a
             # step on the 0.5B shape, where the weights alone would allow about 20.
-            return torch.ops.quantized.linear_dynamic(flat, self.packed, REDUCE_RANGE)
+            return self._matmul(flat)
         scale = flat.abs().amax(dim=1, keepdim=True).clamp_min_(1e-30) / LEVELS
         scaled = flat / scale
         whole = torch.round(scaled)
         parts = [whole]
         if self.precise:
             parts.append(torch.round((scaled - whole) * (2 * LEVELS)))
-        out = torch.ops.quantized.linear_dynamic(torch.cat([*parts, self.guard]), self.packed, REDUCE_RANGE)
+        out = self._matmul(torch.cat([*parts, self.guard]))
         if self.bias is not None:  # added by fbgemm before this row's scale: taken back, added after it
             out = out - self.bias
         y = out[:rows]
