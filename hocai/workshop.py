@@ -34,8 +34,10 @@ LAB_SETTINGS = {
     # No news feed or update check: the kit works offline and calls nobody.
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
     # Participants never open lesson code (issue 16): a locked text cell keeps no editor on double-click, and
-    # the View menu loses «expand code»; hidden and read-only cells come from hocai.lessons.harden.
-    "@jupyterlab/notebook-extension:tracker": {"showEditorForReadOnlyMarkdown": False},
+    # the View menu loses «expand code»; hidden and read-only cells come from hocai.lessons.harden. A lesson
+    # opened before JupyterLab has its kernel list (a busy machine) starts Python at once instead of asking
+    # «Chọn Kernel» (CI, 2026-12-05: the dialog blocked the «Chạy» menu).
+    "@jupyterlab/notebook-extension:tracker": {"showEditorForReadOnlyMarkdown": False, "autoStartDefaultKernel": True},
     "@jupyterlab/mainmenu-extension:plugin": {
         "menus": [
             {
