@@ -80,6 +80,20 @@ def quantize_weight(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return values, scales
 
 
+@contextlib.contextmanager
+def _every_core() -> Iterator[None]:
+    """All cores for what runs inside, then the calling step's own thread count again."""
+    threads = torch.get_num_threads()
+    if threads >= CORES:
+        yield
+        return
+    torch.set_num_threads(CORES)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 class Int8Linear(torch.nn.Module):
     """``y = x W^T + b`` with W int8 in fbgemm's packed layout; takes and returns the model's dtype.
 
@@ -124,16 +138,10 @@ class Int8Linear(torch.nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.all_cores:
             return self._forward(x)
-        threads = torch.get_num_threads()
-        if threads >= CORES:
-            return self._forward(x)
         # The output head (a quarter of a 0.5B model's bytes in one call) is worth waking every core for
         # even when a step of a few rows runs on one: 13 → 7.5 ms a step, 2 cores.
-        torch.set_num_threads(CORES)
-        try:
+        with _every_core():
             return self._forward(x)
-        finally:
-            torch.set_num_threads(threads)
 
     def _forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.float_out(x)
@@ -143,14 +151,8 @@ class Int8Linear(torch.nn.Module):
         """fbgemm's product, on every core when it is big enough to be worth waking them (see PARALLEL_MACS)."""
         if x.shape[0] * self.macs_per_row < PARALLEL_MACS:
             return self._fbgemm(x)
-        threads = torch.get_num_threads()
-        if threads >= CORES:
+        with _every_core():
             return self._fbgemm(x)
-        torch.set_num_threads(CORES)
-        try:
-            return self._fbgemm(x)
-        finally:
-            torch.set_num_threads(threads)
 
     def _fbgemm(self, x: torch.Tensor) -> torch.Tensor:
         return torch.ops.quantized.linear_dynamic(x, self.packed, REDUCE_RANGE)
