@@ -314,7 +314,9 @@ class RowSampler(LogitsProcessor):
     ``generate()`` has one temperature per call and samples with ``torch.multinomial``, which on a CPU
     draws one random number per vocabulary entry: about 3.6 ms per row per step for a 152k vocabulary, a
     third of a batch-of-8 step. Inverse-CDF sampling draws one number per row (about 0.15 ms per row).
-    The chosen token's score becomes +inf, so greedy decoding picks it.
+    The chosen token's score becomes +inf, so greedy decoding picks it; ``choose`` returns the ids themselves
+    (the continuous decoder's path: no copy of the scores to scatter into and no argmax over them, 8 rows ×
+    152k: 7.5 → 2.1 ms).
     """
 
     def __init__(self, temperatures: list[float], generator: torch.Generator | None = None):
@@ -322,14 +324,19 @@ class RowSampler(LogitsProcessor):
         self.greedy = torch.tensor([float(t) <= 0 for t in temperatures])
         self.generator = generator
 
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+    def choose(self, scores: torch.Tensor) -> torch.Tensor:
+        """Each row's token id, ``[rows]``."""
         if bool(self.greedy.all()):
-            return scores
+            return scores.argmax(dim=-1)
         probs = torch.softmax(scores.float() / self.temps.to(scores.device), dim=-1)
         cdf = probs.cumsum(dim=-1)
         draw = torch.rand(cdf.shape[0], 1, generator=self.generator, device=cdf.device) * cdf[:, -1:]
-        chosen = torch.searchsorted(cdf, draw).clamp_(max=scores.shape[-1] - 1)
+        chosen = torch.searchsorted(cdf, draw).squeeze(1).clamp_(max=scores.shape[-1] - 1)
         if bool(self.greedy.any()):
-            best = scores.max(dim=-1, keepdim=True).indices
-            chosen = torch.where(self.greedy.to(scores.device).unsqueeze(1), best, chosen)
-        return scores.scatter(1, chosen, float("inf"))
+            chosen = torch.where(self.greedy.to(scores.device), scores.argmax(dim=-1), chosen)
+        return chosen
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        if bool(self.greedy.all()):
+            return scores
+        return scores.scatter(1, self.choose(scores).unsqueeze(1), float("inf"))

@@ -213,11 +213,11 @@ def test_a_continuation_chat_is_never_cut_to_a_syllable(model_dir):
     assert backend.generate("Xin chào các bạn", max_new_tokens=40, temperature=0) == ""
 
 
-def frequencies(temperature: float, draws: int = 4000) -> torch.Tensor:
+def frequencies(temperature: float, draws: int = 4000, choose: bool = False) -> torch.Tensor:
     probs = torch.tensor([0.1, 0.6, 0.3])
     scores = probs.log().repeat(draws, 1)
     sampler = RowSampler([temperature] * draws, torch.Generator().manual_seed(1))
-    chosen = sampler(None, scores).argmax(dim=-1)
+    chosen = sampler.choose(scores) if choose else sampler(None, scores).argmax(dim=-1)
     return torch.bincount(chosen, minlength=3) / draws
 
 
@@ -228,6 +228,17 @@ def test_row_sampler_draws_from_the_softmax_at_each_rows_temperature():
     mixed = RowSampler([0.0, 5.0], torch.Generator().manual_seed(2))
     picks = [int(mixed(None, torch.tensor([[0.0, 9.0, 0.0], [0.0, 9.0, 0.0]])).argmax(-1)[0]) for _ in range(50)]
     assert picks == [1] * 50
+
+
+def test_row_sampler_choose_returns_the_ids_the_scores_would_mark():
+    """The continuous decoder takes ``choose``'s ids; ``generate()`` takes the marked scores: same draws."""
+    scores = torch.randn(6, 50, generator=torch.Generator().manual_seed(3)) * 2
+    temps = [0.0, 0.7, 1.0, 0.0, 2.0, 0.3]
+    marked = RowSampler(temps, torch.Generator().manual_seed(4))(None, scores).argmax(dim=-1)
+    chosen = RowSampler(temps, torch.Generator().manual_seed(4)).choose(scores)
+    assert torch.equal(chosen, marked)
+    assert chosen[0] == scores[0].argmax() and chosen[3] == scores[3].argmax()
+    assert frequencies(1.0, choose=True).sub(torch.tensor([0.1, 0.6, 0.3])).abs().max() < 0.03
 
 
 def test_jobs_run_on_the_model_thread_and_their_errors_come_back():

@@ -205,14 +205,37 @@ def test_a_big_product_wakes_every_core_for_fbgemm_only(monkeypatch):
     monkeypatch.setattr(quant, "PARALLEL_MACS", 4 * 2048)
     seen: list[tuple[int, int]] = []
     inner = layer._fbgemm
-    layer._fbgemm = lambda x: (seen.append((x.shape[0], torch.get_num_threads())), inner(x))[1]
+    layer._fbgemm = lambda x, integers: (seen.append((x.shape[0], torch.get_num_threads())), inner(x, integers))[1]
     before = torch.get_num_threads()
     try:
         torch.set_num_threads(1)
         with torch.inference_mode():
-            layer(torch.randn(4, 32))  # 4 rows and the guard row: 10,240 multiply-adds
+            layer(torch.randn(4, 32))  # 4 rows: 8,192 multiply-adds
             layer(torch.randn(1, 32))  # one row: 2,048
             assert torch.get_num_threads() == 1  # the step's own count again
-        assert seen == [(5, quant.CORES), (1, 1)]
+        assert seen == [(4, quant.CORES), (1, 1)]
     finally:
         torch.set_num_threads(before)
+
+
+def test_drawn_rows_skip_the_heads_remainder_and_greedy_rows_keep_it(small_qwen):
+    """In one forward pass, rows drawn at a temperature get the head without the precise remainder and
+    greedy rows get it; outside the context every row gets it again."""
+    quant.quantize_linears(small_qwen)
+    head = small_qwen.get_output_embeddings()
+    ids = torch.randint(0, 500, (3, 1))
+    with torch.inference_mode():
+        exact = small_qwen(input_ids=ids).logits
+        head.precise = False
+        plain = small_qwen(input_ids=ids).logits
+        head.precise = True
+        assert not torch.allclose(exact, plain, atol=1e-5)  # the remainder changes the logits
+        with quant.drawn_rows(small_qwen, [0.0, 0.7, 0.0]):
+            mixed = small_qwen(input_ids=ids).logits
+        with quant.drawn_rows(small_qwen, [1.0, 1.0, 1.0]):
+            drawn = small_qwen(input_ids=ids).logits
+        again = small_qwen(input_ids=ids).logits
+    assert torch.allclose(mixed[[0, 2]], exact[[0, 2]], atol=1e-5)
+    assert torch.allclose(mixed[1], plain[1], atol=1e-5)
+    assert torch.allclose(drawn, plain, atol=1e-5)
+    assert head.drawn is None and torch.allclose(again, exact, atol=1e-5)

@@ -17,6 +17,7 @@ from typing import Any
 
 import torch
 
+from hocai.ai.backends import quant
 from hocai.ai.batching import Batcher, GenRequest, RowMinLength, RowSampler, RowStreamer
 
 
@@ -85,18 +86,23 @@ class ContinuousDecoder:
                 held.append(item)
         return taken
 
-    def _forward(self, ids: torch.Tensor, mask: torch.Tensor, cache: Any) -> torch.Tensor:
+    def _forward(self, rows: list[GenRequest], ids: torch.Tensor, mask: torch.Tensor, cache: Any) -> torch.Tensor:
         positions = (mask.cumsum(dim=1) - 1).clamp_(min=0)[:, -ids.shape[1] :]
-        out = self.model(
-            input_ids=ids, attention_mask=mask, position_ids=positions, cache=cache, use_cache=True, logits_to_keep=1
-        )
+        with quant.drawn_rows(self.model, [r.temperature for r in rows]):
+            out = self.model(
+                input_ids=ids,
+                attention_mask=mask,
+                position_ids=positions,
+                cache=cache,
+                use_cache=True,
+                logits_to_keep=1,
+            )
         return out.logits[:, -1, :]
 
     def _choose(self, rows: list[_Row], logits: torch.Tensor) -> list[int]:
         requests = [row.request for row in rows]
         scores = RowMinLength(requests, self.eos_ids)(None, logits.float())
-        scores = RowSampler([r.temperature for r in requests])(None, scores)
-        return scores.argmax(dim=-1).tolist()
+        return RowSampler([r.temperature for r in requests]).choose(scores).tolist()
 
     def _emit(self, rows: list[_Row], tokens: list[int]) -> list[int]:
         """Stream each row's token; the indices of the rows still going."""
@@ -118,7 +124,7 @@ class ContinuousDecoder:
             [[0] * (width - len(r.input_ids)) + [1] * len(r.input_ids) for r in requests], dtype=torch.long
         )
         cache = DynamicCache(config=self.model.config)
-        logits = self._forward(ids, mask, cache)
+        logits = self._forward(requests, ids, mask, cache)
         new = []
         for request in requests:
             streamer = RowStreamer(self.tokenizer, [request], self.eos_ids)
@@ -146,7 +152,7 @@ class ContinuousDecoder:
         cache = state["cache"]
         mask = torch.cat([state["mask"], state["mask"].new_ones(len(rows), 1)], dim=1)
         self.step_sizes.append(len(rows))
-        logits = self._forward(torch.tensor([[row.last] for row in rows]), mask, cache)
+        logits = self._forward([row.request for row in rows], torch.tensor([[row.last] for row in rows]), mask, cache)
         keep = self._emit(rows, self._choose(rows, logits))
         if len(keep) < len(rows):
             index = torch.tensor(keep, dtype=torch.long)
