@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from hocai.ai.backends import prepack, quant
+from hocai.ai.backends import attention, prepack, quant
 from hocai.ai.backends.base import FAILED, TIMEOUT, TOO_LONG, Backend
 from hocai.ai.backends.continuous import ContinuousDecoder
 from hocai.ai.batching import (
@@ -117,6 +117,7 @@ class LocalBackend(Backend):
             quant.one_thread_for_short_steps(model)
         elif dtype == torch.bfloat16:
             prepack.prepack_linears(model, batch_hint=min(8, self.batcher.max_batch))
+        attention.use_packed_attention(model)
         tokenizer.padding_side = "left"
         eos = model.generation_config.eos_token_id if model.generation_config is not None else None
         eos = eos if eos is not None else tokenizer.eos_token_id
