@@ -18,6 +18,15 @@ from hocai.ai.backends import quant
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not quant.available(), reason="torch built without fbgemm")]
 
 
+def model_and_held_out_windows(default_model) -> tuple[torch.nn.Module, torch.Tensor]:
+    """The teaching model (full precision) and the build's held-out windows."""
+    model, tokenizer, _ = store.load(default_model)
+    model.eval()
+    stream = bd._token_stream(tokenizer, bd.corpus_documents())
+    _, val_starts = bd._split(stream, bd.RECIPE["block"], bd.RECIPE["val_every"])
+    return model, bd._windows(stream, val_starts, bd.RECIPE["block"])
+
+
 def held_out_stats(model, windows: torch.Tensor) -> tuple[float, torch.Tensor]:
     with torch.inference_mode():
         outputs = [model(input_ids=chunk, labels=chunk) for chunk in windows.split(64)]
@@ -27,11 +36,7 @@ def held_out_stats(model, windows: torch.Tensor) -> tuple[float, torch.Tensor]:
 
 
 def test_int8_teaching_model_agrees_with_full_precision(default_model):
-    model, tokenizer, _ = store.load(default_model)
-    model.eval()
-    stream = bd._token_stream(tokenizer, bd.corpus_documents())
-    _, val_starts = bd._split(stream, bd.RECIPE["block"], bd.RECIPE["val_every"])
-    windows = bd._windows(stream, val_starts, bd.RECIPE["block"])
+    model, windows = model_and_held_out_windows(default_model)
     assert windows.numel() > 2000
     int8 = copy.deepcopy(model)
     n_params = sum(p.numel() for p in model.parameters())
@@ -48,11 +53,8 @@ def test_one_row_decoding_on_int8_agrees_with_full_precision(default_model):
     model gets it on every layer but the head, so the teaching model is quantised here as a big one is. The
     one-row path must agree with full precision as well as the per-row path (the whole window in one
     forward pass, each row scaled on its own) does on the same tokens."""
-    model, tokenizer, _ = store.load(default_model)
-    model.eval()
-    stream = bd._token_stream(tokenizer, bd.corpus_documents())
-    _, val_starts = bd._split(stream, bd.RECIPE["block"], bd.RECIPE["val_every"])
-    windows = bd._windows(stream, val_starts, bd.RECIPE["block"])[:32]
+    model, windows = model_and_held_out_windows(default_model)
+    windows = windows[:32]
     int8 = copy.deepcopy(model)
     assert quant.quantize_linears(int8, precise="head") > 0
     one_row = per_row = total = 0
@@ -78,11 +80,8 @@ def test_a_drawn_word_keeps_its_probabilities_without_the_heads_remainder(defaul
     text their next-word distribution must stay as close to full precision as bfloat16 weights keep it, within
     a small margin. Measured on 64 windows at temperature 0.7: total variation 0.0064 without the remainder,
     0.0058 with it, 0.0050 for the model in bfloat16."""
-    model, tokenizer, _ = store.load(default_model)
-    model.eval()
-    stream = bd._token_stream(tokenizer, bd.corpus_documents())
-    _, val_starts = bd._split(stream, bd.RECIPE["block"], bd.RECIPE["val_every"])
-    windows = bd._windows(stream, val_starts, bd.RECIPE["block"])[:32]
+    model, windows = model_and_held_out_windows(default_model)
+    windows = windows[:32]
     int8 = copy.deepcopy(model)
     assert quant.quantize_linears(int8, precise="head") > 0
     half = copy.deepcopy(model).to(torch.bfloat16)
